@@ -1,0 +1,54 @@
+# The two commands of the README:
+#   make run   - install what is missing, build, start the server on the embedded default (:3000)
+#   make test  - build and run every test (unit, integration on PostgreSQL, e2e, ASan+UBSan)
+BUILD_DIR  ?= build
+ASAN_DIR   ?= build-asan
+BUILD_TYPE ?= RelWithDebInfo
+JOBS       ?= $(shell nproc)
+
+.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+deps-runtime:
+	@scripts/install-deps.sh --runtime-only
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps-runtime configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/bin/realtime serve
+
+# Everything, with a throwaway PostgreSQL (wal_level=logical) and Redis on loopback.
+test: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	scripts/run-tests.sh all
+
+test-unit: build
+	$(BUILD_DIR)/bin/unit_tests
+
+test-integration: build
+	scripts/run-tests.sh integration
+
+test-e2e: build
+	scripts/run-tests.sh e2e
+
+$(ASAN_DIR)/build.ninja:
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREALTIME_SANITIZE=ON -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+
+asan: $(ASAN_DIR)/build.ninja
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+test-asan: asan
+	scripts/run-tests.sh asan
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

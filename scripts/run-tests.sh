@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs the test suites against a throwaway PostgreSQL + Redis (scripts/test-services.sh),
+# stopping them afterwards whatever happens. Fails if any suite fails.
+#
+# Usage: scripts/run-tests.sh all|unit|integration|e2e|asan
+#   all = unit + integration + e2e on build/, then the ASan+UBSan build of unit + integration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+BUILD_DIR=${BUILD_DIR:-build}
+ASAN_DIR=${ASAN_DIR:-build-asan}
+
+needs_services=1
+[[ "$what" == unit ]] && needs_services=0
+if (( needs_services )); then
+  scripts/test-services.sh start
+  trap 'scripts/test-services.sh stop >/dev/null 2>&1 || true' EXIT
+  eval "$(scripts/test-services.sh env)"
+  export REALTIME_REQUIRE_PG=1
+fi
+
+run_unit() { echo "== unit ($1)"; "$1/bin/unit_tests" --gtest_brief=1; }
+run_integration() { echo "== integration ($1)"; "$1/bin/integration_tests" --gtest_brief=1; }
+run_e2e() {
+  echo "== e2e"
+  if [[ -f tests/e2e/package-lock.json ]]; then npm ci --prefix tests/e2e --no-audit --no-fund --silent; fi
+  REALTIME_BIN="$PWD/$BUILD_DIR/bin/realtime" node --test --test-concurrency=1 tests/e2e/
+}
+run_asan() {
+  cmake -S . -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREALTIME_SANITIZE=ON -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
+  cmake --build "$ASAN_DIR" -j "$(nproc)"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_unit "$ASAN_DIR"
+  run_integration "$ASAN_DIR"
+}
+
+case "$what" in
+  unit) run_unit "$BUILD_DIR" ;;
+  integration) run_integration "$BUILD_DIR" ;;
+  e2e) run_e2e ;;
+  asan) run_asan ;;
+  all)
+    run_unit "$BUILD_DIR"
+    run_integration "$BUILD_DIR"
+    run_e2e
+    run_asan
+    ;;
+  *) echo "usage: $0 all|unit|integration|e2e|asan" >&2; exit 2 ;;
+esac
+echo "== all requested suites passed ($what)"

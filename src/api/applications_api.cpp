@@ -1,0 +1,72 @@
+// /api/applications: tenant CRUD, and /api/applications/current for the request's scope.
+#include <boost/json/array.hpp>
+
+#include "api/errors.h"
+#include "api/routes.h"
+#include "api/scope.h"
+#include "core/json.h"
+
+namespace rt::api {
+namespace {
+
+net::HttpResponse AppResponse(int status, const store::Application& app) {
+  return JsonResponse(status, json::Serialize(registry::ApplicationToJson(app)));
+}
+
+template <typename Fn>
+net::HttpResponse WithBody(net::HttpRequest& req, Fn&& fn) {
+  auto body = json::ParseObject(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+  if (!body.ok()) return ErrorResponse(body.error());
+  return fn(*body);
+}
+
+}  // namespace
+
+void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService& apps) {
+  router.Add("GET", "/api/applications", [&apps](net::HttpRequest&) {
+    auto list = apps.List();
+    if (!list.ok()) return ErrorResponse(list.error());
+    boost::json::array arr;
+    for (const auto& a : *list) arr.push_back(registry::ApplicationToJson(a));
+    return JsonResponse(200, json::Serialize(arr));
+  });
+
+  router.Add("POST", "/api/applications", [&apps](net::HttpRequest& req) {
+    return WithBody(req, [&](const boost::json::object& body) {
+      auto app = apps.Create(body);
+      return app.ok() ? AppResponse(201, *app) : ErrorResponse(app.error());
+    });
+  });
+
+  router.Add("GET", "/api/applications/current", [&apps](net::HttpRequest& req) {
+    auto ctx = ResolveScope(req, apps);
+    if (!ctx.ok()) return ErrorResponse(ctx.error());
+    auto app = apps.Get(ctx->application_id);
+    if (!app.ok()) return ErrorResponse(app.error());
+    boost::json::object body{{"application", registry::ApplicationToJson(*app)}, {"environment", ctx->environment}};
+    return JsonResponse(200, json::Serialize(body));
+  });
+
+  router.Add("GET", "/api/applications/:id", [&apps](net::HttpRequest& req) {
+    auto app = apps.Get(req.Param("id"));
+    return app.ok() ? AppResponse(200, *app) : ErrorResponse(app.error());
+  });
+
+  router.Add("PATCH", "/api/applications/:id", [&apps](net::HttpRequest& req) {
+    return WithBody(req, [&](const boost::json::object& body) {
+      auto app = apps.Update(req.Param("id"), body);
+      return app.ok() ? AppResponse(200, *app) : ErrorResponse(app.error());
+    });
+  });
+
+  router.Add("DELETE", "/api/applications/:id", [&apps](net::HttpRequest& req) {
+    Status st = apps.Delete(req.Param("id"));
+    if (!st.ok()) return ErrorResponse(st.error());
+    net::HttpResponse res;
+    res.status = 204;
+    res.content_type = "application/json";
+    return res;
+  });
+}
+
+}  // namespace rt::api

@@ -1,0 +1,67 @@
+#include "api/dispatcher.h"
+
+#include <chrono>
+#include <memory>
+
+#include "api/errors.h"
+#include "core/log.h"
+
+namespace rt::api {
+namespace {
+
+bool HasJsonContentType(const net::HttpRequest& req) {
+  const std::string* ct = req.Header("content-type");
+  if (!ct) return false;
+  std::string_view v(*ct);
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  std::string lower(v);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+}
+
+net::HttpResponse Run(const net::Route& route, net::HttpRequest& req) {
+  try {
+    return route.handler(req);
+  } catch (const std::exception& e) {
+    log::Error("handler failed", {{"path", req.path}, {"error", e.what()}});
+    return ErrorResponse(Error::Internal("Internal server error"));
+  }
+}
+
+}  // namespace
+
+void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
+  auto start = std::chrono::steady_clock::now();
+  auto finish = [respond = std::move(respond), start, method = req.method, path = req.path,
+                 ip = req.remote_ip](net::HttpResponse&& res) {
+    if (log::Enabled(LogLevel::kDebug)) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      log::Debug("request", {{"method", method}, {"path", path}, {"status", res.status}, {"ms", ms}, {"ip", ip}});
+    }
+    respond(std::move(res));
+  };
+
+  net::RouteMatch m = router_.Find(req.method, req.path);
+  if (m.kind == net::RouteMatch::kNotFound) {
+    return finish(ErrorResponse(Error::NotFound("Route not found: " + req.method + " " + req.path)));
+  }
+  if (m.kind == net::RouteMatch::kMethodNotAllowed) {
+    auto res = ErrorResponse({ErrorCode::kMethodNotAllowed, "Method " + req.method + " not allowed on " + req.path});
+    res.headers.emplace_back("Allow", m.allow);
+    return finish(std::move(res));
+  }
+  if (!req.body.empty() && !HasJsonContentType(req)) {
+    return finish(ErrorResponse({ErrorCode::kUnsupportedMediaType, "Content-Type must be application/json", nullptr}));
+  }
+  req.params = std::move(m.params);
+  const net::Route* route = m.route;
+  if (route->mode == net::ExecMode::kInline) return finish(Run(*route, req));
+
+  auto shared = std::make_shared<net::HttpRequest>(std::move(req));
+  auto done = std::make_shared<decltype(finish)>(std::move(finish));
+  bool queued = blocking_.Post([route, shared, done] { (*done)(Run(*route, *shared)); });
+  if (!queued) (*done)(ErrorResponse(Error::Unavailable("Server is shutting down")));
+}
+
+}  // namespace rt::api

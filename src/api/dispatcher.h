@@ -1,0 +1,27 @@
+// Dispatcher: the request pipeline between the HTTP server and the route handlers.
+//   route lookup (404 / 405 with Allow) -> body content-type check (415) -> run the handler
+//   inline or on the blocking pool -> an uncaught exception becomes a 500 -> access log (debug).
+// Handlers return Result-based responses through api/errors.h; they never see sockets.
+//
+// Thread safety: Handle may be called from any I/O thread concurrently. The router must be
+// complete before the first request. Lifetime: must outlive the HttpServer that calls it.
+#pragma once
+
+#include "core/thread_pool.h"
+#include "net/http_server.h"
+#include "net/router.h"
+
+namespace rt::api {
+
+class Dispatcher {
+ public:
+  Dispatcher(net::Router& router, ThreadPool& blocking) : router_(router), blocking_(blocking) {}
+
+  void Handle(net::HttpRequest&& req, net::Responder respond);
+
+ private:
+  net::Router& router_;
+  ThreadPool& blocking_;
+};
+
+}  // namespace rt::api

@@ -1,0 +1,81 @@
+#include "app/cli.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/migrate_cmd.h"
+#include "app/serve.h"
+#include "core/config.h"
+#include "core/dotenv.h"
+#include "core/log.h"
+
+#ifndef REALTIME_VERSION
+#define REALTIME_VERSION "0.0.0"
+#endif
+
+namespace rt::app {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: realtime [command]\n"
+    "\n"
+    "Commands:\n"
+    "  serve                         run the server (default): REST, WebSockets, workers\n"
+    "  worker                        run the background workers only\n"
+    "  migrate latest|status|rollback  manage platform-database migrations\n"
+    "  version                       print the version\n"
+    "  --help                        show this help\n"
+    "\n"
+    "Configuration comes from the environment (and ./.env if present): NODE_ENV, PORT,\n"
+    "LOG_LEVEL, DATABASE_URL or POSTGRES_*, REDIS_URL, JWT_SECRET, SYNC_DOC_TTL_SECONDS,\n"
+    "CDC_DATABASE_URL, CDC_POLL_INTERVAL_MS, CDC_SLOT_NAME, REALTIME_DATA_DIR, REALTIME_THREADS.\n";
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "realtime: %s\n%s", message.c_str(), kUsage);
+  return 2;
+}
+
+// Loads the environment (+ .env) into a validated Config; prints one line and returns false on error.
+bool LoadValidatedConfig(Config& out) {
+  EnvMap env = ProcessEnv();
+  std::string env_file = env.count("REALTIME_ENV_FILE") ? env["REALTIME_ENV_FILE"] : ".env";
+  if (Status st = MergeDotEnvFile(env_file, env); !st.ok()) {
+    std::fprintf(stderr, "realtime: invalid configuration: %s\n", st.error().message.c_str());
+    return false;
+  }
+  auto config = LoadConfig(env);
+  if (!config.ok()) {
+    std::fprintf(stderr, "realtime: invalid configuration: %s\n", config.error().message.c_str());
+    return false;
+  }
+  out = std::move(*config);
+  log::Init(out.log_level);
+  return true;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string cmd = args.empty() ? "serve" : args[0];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (cmd == "version" || cmd == "--version") {
+    std::printf("realtime %s\n", REALTIME_VERSION);
+    return 0;
+  }
+  if (cmd != "serve" && cmd != "worker" && cmd != "migrate") return UsageError("unknown command '" + cmd + "'");
+  if (cmd != "migrate" && args.size() > 1) return UsageError("unexpected argument '" + args[1] + "'");
+
+  Config config;
+  if (!LoadValidatedConfig(config)) return 2;
+  if (cmd == "serve") return RunServe(config);
+  if (cmd == "worker") return RunWorker(config);
+  if (args.size() != 2) return UsageError("migrate needs exactly one of: latest, status, rollback");
+  return RunMigrate(config, args[1]);
+}
+
+}  // namespace rt::app

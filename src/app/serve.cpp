@@ -1,0 +1,105 @@
+#include "app/serve.h"
+
+#include <csignal>
+
+#include "api/dispatcher.h"
+#include "api/routes.h"
+#include "app/db_init.h"
+#include "app/platform_db.h"
+#include "broker/redis_probe.h"
+#include "core/log.h"
+#include "core/thread_pool.h"
+#include "net/http_server.h"
+#include "registry/application_service.h"
+#include "store/application_repository.h"
+
+namespace rt::app {
+namespace {
+
+// Blocks SIGINT/SIGTERM in every thread (call before starting any) and returns the set.
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+int WaitForSignal(const sigset_t& set) {
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace
+
+int RunServe(const Config& config) {
+  sigset_t signals = BlockShutdownSignals();
+  auto db = OpenPlatformDb(config);
+  if (!db.ok()) {
+    log::Error("cannot open the platform database", {{"error", db.error().message}});
+    return 1;
+  }
+  store::Db& platform_db = **db;
+  log::Info("platform database", {{"backend", platform_db.Describe()}});
+
+  store::ApplicationRepository app_repo(platform_db);
+  registry::ApplicationService apps(app_repo);
+  DbInit db_init(platform_db, apps);
+  db_init.Start();
+
+  ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking");
+  net::Router router;
+  std::vector<api::ReadinessCheck> checks;
+  checks.push_back({"database", [&db_init] { return db_init.Check(); },
+                    config.uses_postgres() ? "postgresql" : "sqlite"});
+  if (!config.redis_url.empty()) {
+    checks.push_back({"redis", [url = config.redis_url] { return broker::PingRedis(url); }, "redis"});
+  }
+  api::RegisterHealthRoutes(router, std::move(checks));
+  api::RegisterApplicationRoutes(router, apps);
+
+  api::Dispatcher dispatcher(router, blocking);
+  net::HttpServerOptions http{config.host,           config.port,
+                              config.threads,        config.max_body_bytes,
+                              config.max_header_bytes, std::chrono::milliseconds(config.read_timeout_ms)};
+  net::HttpServer server(http, [&dispatcher](net::HttpRequest&& req, net::Responder respond) {
+    dispatcher.Handle(std::move(req), std::move(respond));
+  });
+  if (Status st = server.Start(); !st.ok()) {
+    log::Error("cannot start the HTTP server", {{"error", st.error().message}});
+    db_init.Stop();
+    return 1;
+  }
+  log::Info("realtime listening", {{"port", server.port()}, {"threads", config.threads}, {"env", config.node_env}});
+
+  int sig = WaitForSignal(signals);
+  log::Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
+  blocking.Shutdown();
+  db_init.Stop();
+  log::Info("shutdown complete");
+  return 0;
+}
+
+int RunWorker(const Config& config) {
+  sigset_t signals = BlockShutdownSignals();
+  auto db = OpenPlatformDb(config);
+  if (!db.ok()) {
+    log::Error("cannot open the platform database", {{"error", db.error().message}});
+    return 1;
+  }
+  store::ApplicationRepository app_repo(**db);
+  registry::ApplicationService apps(app_repo);
+  DbInit db_init(**db, apps);
+  db_init.Start();
+  log::Info("worker started", {{"database", (*db)->Describe()}, {"queues", 0}});
+  WaitForSignal(signals);
+  db_init.Stop();
+  log::Info("worker stopped");
+  return 0;
+}
+
+}  // namespace rt::app

@@ -1,0 +1,14 @@
+// `realtime serve`: the composition root. Chooses backends from the configuration, migrates,
+// wires services and routes, serves until SIGINT/SIGTERM, then shuts down gracefully.
+// Returns the process exit code (0 after a clean shutdown).
+#pragma once
+
+#include "core/config.h"
+
+namespace rt::app {
+
+int RunServe(const Config& config);
+// `realtime worker`: background workers only (none are defined until the job queues land).
+int RunWorker(const Config& config);
+
+}  // namespace rt::app

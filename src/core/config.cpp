@@ -1,0 +1,147 @@
+#include "core/config.h"
+
+#include <charconv>
+#include <regex>
+#include <thread>
+
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+extern char** environ;
+
+namespace rt {
+namespace {
+
+Error Invalid(const std::string& var, const std::string& what, const std::string& got) {
+  return Error::Validation(var + " " + what + " (got \"" + got + "\")");
+}
+
+const std::string* Find(const EnvMap& env, const char* name) {
+  auto it = env.find(name);
+  if (it == env.end() || it->second.empty()) return nullptr;
+  return &it->second;
+}
+
+template <typename Int>
+Status ReadInt(const EnvMap& env, const char* name, Int min, Int max, Int& out) {
+  const std::string* v = Find(env, name);
+  if (!v) return Ok();
+  Int parsed{};
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+  if (ec != std::errc() || p != v->data() + v->size() || parsed < min || parsed > max)
+    return Invalid(name, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max), *v);
+  out = parsed;
+  return Ok();
+}
+
+Status ReadUrl(const EnvMap& env, const char* name, std::initializer_list<std::string_view> schemes,
+               std::string& out) {
+  const std::string* v = Find(env, name);
+  if (!v) return Ok();
+  auto u = boost::urls::parse_uri(*v);
+  bool scheme_ok = false;
+  if (u) {
+    for (auto s : schemes) scheme_ok = scheme_ok || u->scheme() == s;
+  }
+  if (!u || !scheme_ok || u->host().empty()) {
+    std::string list;
+    for (auto s : schemes) list += (list.empty() ? "" : " or ") + std::string(s) + "://";
+    return Error::Validation(std::string(name) + " must be a URL starting with " + list + " and naming a host");
+  }
+  out = *v;
+  return Ok();
+}
+
+std::string Encode(const std::string& s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+// DATABASE_URL wins; otherwise POSTGRES_* build a URL when any credential variable is set.
+Status ReadDatabase(const EnvMap& env, Config& c) {
+  RT_TRY(ReadUrl(env, "DATABASE_URL", {"postgres", "postgresql"}, c.database_url));
+  if (!c.database_url.empty()) return Ok();
+  const std::string* user = Find(env, "POSTGRES_USER");
+  const std::string* pass = Find(env, "POSTGRES_PASSWORD");
+  const std::string* db = Find(env, "POSTGRES_DB");
+  if (!user && !pass && !db) return Ok();
+  if (!user) return Error::Validation("POSTGRES_USER is required when POSTGRES_PASSWORD or POSTGRES_DB is set");
+  if (!db) return Error::Validation("POSTGRES_DB is required when POSTGRES_USER is set");
+  int port = 5432;
+  RT_TRY(ReadInt(env, "POSTGRES_PORT", 1, 65535, port));
+  const std::string* host = Find(env, "POSTGRES_HOST");
+  c.database_url = "postgresql://" + Encode(*user) + (pass ? ":" + Encode(*pass) : "") + "@" +
+                   (host ? *host : "localhost") + ":" + std::to_string(port) + "/" + Encode(*db);
+  return Ok();
+}
+
+}  // namespace
+
+EnvMap ProcessEnv() {
+  EnvMap env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    auto eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+  }
+  return env;
+}
+
+const char* LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+Result<Config> LoadConfig(const EnvMap& env) {
+  Config c;
+  if (auto* v = Find(env, "NODE_ENV")) {
+    if (*v != "development" && *v != "staging" && *v != "production" && *v != "test")
+      return Invalid("NODE_ENV", "must be one of development, staging, production, test", *v);
+    c.node_env = *v;
+  }
+  RT_TRY(ReadInt(env, "PORT", 0, 65535, c.port));
+  if (auto* v = Find(env, "REALTIME_HOST")) c.host = *v;
+  if (auto* v = Find(env, "LOG_LEVEL")) {
+    static const std::pair<const char*, LogLevel> kLevels[] = {
+        {"trace", LogLevel::kDebug}, {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
+        {"warn", LogLevel::kWarn},   {"error", LogLevel::kError}, {"fatal", LogLevel::kError}};
+    bool found = false;
+    for (auto& [name, level] : kLevels) {
+      if (*v == name) c.log_level = level, found = true;
+    }
+    if (!found) return Invalid("LOG_LEVEL", "must be one of debug, info, warn, error", *v);
+  }
+  RT_TRY(ReadDatabase(env, c));
+  if (auto* v = Find(env, "REALTIME_DATA_DIR")) c.data_dir = *v;
+  RT_TRY(ReadInt(env, "REALTIME_DB_POOL_MIN", 0, 100, c.db_pool_min));
+  RT_TRY(ReadInt(env, "REALTIME_DB_POOL_MAX", 1, 100, c.db_pool_max));
+  if (c.db_pool_min > c.db_pool_max)
+    return Error::Validation("REALTIME_DB_POOL_MIN must not exceed REALTIME_DB_POOL_MAX");
+  RT_TRY(ReadUrl(env, "REDIS_URL", {"redis", "rediss"}, c.redis_url));
+  if (auto* v = Find(env, "JWT_SECRET")) {
+    if (v->size() < 16) return Error::Validation("JWT_SECRET must be at least 16 characters long");
+    c.jwt_secret = *v;
+  }
+  RT_TRY(ReadInt(env, "SYNC_DOC_TTL_SECONDS", 1, 86400 * 365, c.sync_doc_ttl_seconds));
+  RT_TRY(ReadUrl(env, "CDC_DATABASE_URL", {"postgres", "postgresql"}, c.cdc_database_url));
+  RT_TRY(ReadInt(env, "CDC_POLL_INTERVAL_MS", 10, 3600000, c.cdc_poll_interval_ms));
+  if (auto* v = Find(env, "CDC_SLOT_NAME")) {
+    static const std::regex kSlot("^[a-z0-9_]{1,63}$");
+    if (!std::regex_match(*v, kSlot))
+      return Invalid("CDC_SLOT_NAME", "must be 1-63 characters of lowercase letters, digits and _", *v);
+    c.cdc_slot_name = *v;
+  }
+  RT_TRY(ReadInt(env, "REALTIME_THREADS", 0, 256, c.threads));
+  if (c.threads == 0) c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_MAX_BODY_BYTES", 1024, int64_t{1} << 30, c.max_body_bytes));
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_MAX_HEADER_BYTES", 1024, 1 << 20, c.max_header_bytes));
+  RT_TRY(ReadInt(env, "REALTIME_READ_TIMEOUT_MS", 100, 3600000, c.read_timeout_ms));
+  RT_TRY(ReadInt(env, "REALTIME_SHUTDOWN_TIMEOUT_MS", 0, 60000, c.shutdown_timeout_ms));
+  return c;
+}
+
+}  // namespace rt

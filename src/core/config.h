@@ -1,0 +1,60 @@
+// Config: every setting of the server, read once from the environment at start-up
+// (names exactly as spec/02-configuration.md, plus REALTIME_* for what the spec leaves open).
+//
+// LoadConfig never exits: it returns the first invalid variable as a ValidationError whose
+// message names the variable and what is wrong; app/ prints it and exits with code 2.
+// Thread safety: a Config is an immutable value after loading.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/result.h"
+
+namespace rt {
+
+using EnvMap = std::map<std::string, std::string>;
+
+// Snapshot of the process environment.
+EnvMap ProcessEnv();
+
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+
+struct Config {
+  std::string node_env = "development";  // NODE_ENV: development | staging | production | test
+  int port = 3000;                       // PORT (0 picks a free port, logged at start)
+  std::string host = "0.0.0.0";          // REALTIME_HOST
+  LogLevel log_level = LogLevel::kInfo;  // LOG_LEVEL
+
+  // Platform database: empty means the embedded SQLite file under data_dir.
+  std::string database_url;  // DATABASE_URL, or built from POSTGRES_*
+  std::string data_dir = "./data";  // REALTIME_DATA_DIR
+  int db_pool_min = 2;              // REALTIME_DB_POOL_MIN
+  int db_pool_max = 10;             // REALTIME_DB_POOL_MAX
+
+  std::string redis_url;   // REDIS_URL (optional: enables scale-out)
+  std::string jwt_secret;  // JWT_SECRET (optional default signing key)
+
+  int sync_doc_ttl_seconds = 600;  // SYNC_DOC_TTL_SECONDS
+
+  std::string cdc_database_url;                   // CDC_DATABASE_URL
+  int cdc_poll_interval_ms = 1000;                // CDC_POLL_INTERVAL_MS
+  std::string cdc_slot_name = "realtime_cdc_slot";  // CDC_SLOT_NAME
+
+  int threads = 0;                             // REALTIME_THREADS (0 = number of cores)
+  int64_t max_body_bytes = 1 << 20;            // REALTIME_MAX_BODY_BYTES
+  int64_t max_header_bytes = 16 << 10;         // REALTIME_MAX_HEADER_BYTES
+  int read_timeout_ms = 30000;                 // REALTIME_READ_TIMEOUT_MS (request read / keep-alive idle)
+  int shutdown_timeout_ms = 8000;              // REALTIME_SHUTDOWN_TIMEOUT_MS
+
+  bool development() const { return node_env == "development"; }
+  bool production() const { return node_env == "production"; }
+  bool uses_postgres() const { return !database_url.empty(); }
+};
+
+Result<Config> LoadConfig(const EnvMap& env);
+
+const char* LogLevelName(LogLevel level);
+
+}  // namespace rt

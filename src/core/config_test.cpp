@@ -1,0 +1,65 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include "core/dotenv.h"
+
+namespace rt {
+namespace {
+
+TEST(Config, DefaultsMatchTheSpec) {
+  auto c = LoadConfig({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->node_env, "development");
+  EXPECT_EQ(c->port, 3000);
+  EXPECT_EQ(c->log_level, LogLevel::kInfo);
+  EXPECT_EQ(c->sync_doc_ttl_seconds, 600);
+  EXPECT_EQ(c->cdc_poll_interval_ms, 1000);
+  EXPECT_EQ(c->cdc_slot_name, "realtime_cdc_slot");
+  EXPECT_EQ(c->data_dir, "./data");
+  EXPECT_FALSE(c->uses_postgres());
+  EXPECT_GE(c->threads, 1);
+}
+
+TEST(Config, EachInvalidValueNamesItsVariable) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"PORT", "abc"},          {"PORT", "70000"},        {"PORT", "-1"},
+      {"NODE_ENV", "banana"},   {"LOG_LEVEL", "loud"},    {"DATABASE_URL", "mysql://x/y"},
+      {"REDIS_URL", "http://x"}, {"SYNC_DOC_TTL_SECONDS", "0"}, {"CDC_POLL_INTERVAL_MS", "1x"},
+      {"CDC_SLOT_NAME", "Bad-Slot"}, {"REALTIME_THREADS", "1000"}, {"JWT_SECRET", "short"},
+      {"CDC_DATABASE_URL", "nonsense"}};
+  for (auto [var, value] : cases) {
+    auto c = LoadConfig({{var, value}});
+    ASSERT_FALSE(c.ok()) << var << "=" << value;
+    EXPECT_EQ(c.error().code, ErrorCode::kValidation);
+    EXPECT_NE(c.error().message.find(var), std::string::npos) << c.error().message;
+  }
+}
+
+TEST(Config, PostgresVariablesBuildAUrlAndDatabaseUrlWins) {
+  auto c = LoadConfig({{"POSTGRES_USER", "rt"}, {"POSTGRES_PASSWORD", "p@ss word"}, {"POSTGRES_DB", "realtime"},
+                       {"POSTGRES_HOST", "db"}, {"POSTGRES_PORT", "6543"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->database_url, "postgresql://rt:p%40ss%20word@db:6543/realtime");
+  auto d = LoadConfig({{"POSTGRES_USER", "rt"}, {"POSTGRES_DB", "x"}, {"DATABASE_URL", "postgres://a@h/b"}});
+  EXPECT_EQ(d->database_url, "postgres://a@h/b");
+  auto missing = LoadConfig({{"POSTGRES_PASSWORD", "x"}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("POSTGRES_USER"), std::string::npos);
+}
+
+TEST(DotEnv, ParsesCommentsQuotesAndExport) {
+  auto env = ParseDotEnv("# comment\nPORT=4000\nexport LOG_LEVEL=debug\nA=\"x\\ny\"\nB='lit $x'\nC=v # trailing\n\n");
+  ASSERT_TRUE(env.ok());
+  EXPECT_EQ((*env)["PORT"], "4000");
+  EXPECT_EQ((*env)["LOG_LEVEL"], "debug");
+  EXPECT_EQ((*env)["A"], "x\ny");
+  EXPECT_EQ((*env)["B"], "lit $x");
+  EXPECT_EQ((*env)["C"], "v");
+  auto bad = ParseDotEnv("OK=1\nnot a line\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("line 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rt

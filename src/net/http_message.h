@@ -1,0 +1,48 @@
+// Plain HTTP request/response values handed between the network layer and the handlers.
+// No Beast types here: business logic and handlers include this header, not Beast.
+//
+// Thread safety: plain values; a request belongs to the one handler invocation that got it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rt::net {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method;  // upper case, e.g. "GET"
+  std::string target;  // raw request target
+  std::string path;    // percent-decoded path, no query
+  HeaderList query;    // decoded query parameters in order
+  HeaderList headers;  // names lower-cased
+  std::string body;
+  std::string remote_ip;
+  HeaderList params;  // path parameters, filled by the router
+
+  // First value of a header (name must be lower case), or nullptr.
+  const std::string* Header(std::string_view lower_name) const;
+  const std::string* Query(std::string_view name) const;
+  // Path parameter by name; empty string if absent.
+  const std::string& Param(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  HeaderList headers;
+  bool close = false;  // close the connection after writing
+
+  static HttpResponse Json(int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+};
+
+}  // namespace rt::net

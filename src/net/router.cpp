@@ -1,0 +1,87 @@
+#include "net/router.h"
+
+namespace rt::net {
+namespace {
+
+// Returns a score (higher = more specific) or -1 if the pattern does not match.
+int MatchScore(const Route& route, const std::vector<std::string_view>& parts, HeaderList* params) {
+  const auto& segs = route.segments;
+  bool wildcard = !segs.empty() && segs.back() == "*";
+  size_t fixed = wildcard ? segs.size() - 1 : segs.size();
+  if (wildcard ? parts.size() < fixed : parts.size() != fixed) return -1;
+  int score = 0;
+  for (size_t i = 0; i < fixed; ++i) {
+    if (!segs[i].empty() && segs[i][0] == ':') {
+      if (parts[i].empty()) return -1;
+      if (params) params->emplace_back(segs[i].substr(1), std::string(parts[i]));
+    } else if (segs[i] == parts[i]) {
+      score += 2;
+    } else {
+      return -1;
+    }
+  }
+  if (wildcard) {
+    std::string rest;
+    for (size_t i = fixed; i < parts.size(); ++i) rest += (i == fixed ? "" : "/") + std::string(parts[i]);
+    if (params) params->emplace_back("*", rest);
+  } else {
+    score += 1;  // exact length beats a wildcard
+  }
+  return score;
+}
+
+}  // namespace
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    if (i >= path.size()) break;
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+void Router::Add(std::string_view method, std::string_view pattern, Handler handler, ExecMode mode) {
+  Route r;
+  r.method = std::string(method);
+  r.pattern = std::string(pattern);
+  for (auto s : SplitPath(pattern)) r.segments.emplace_back(s);
+  r.handler = std::move(handler);
+  r.mode = mode;
+  routes_.push_back(std::move(r));
+}
+
+RouteMatch Router::Find(std::string_view method, std::string_view path) const {
+  auto parts = SplitPath(path);
+  RouteMatch out;
+  int best = -1;
+  std::string allow;
+  for (const Route& r : routes_) {
+    int score = MatchScore(r, parts, nullptr);
+    if (score < 0) continue;
+    bool method_ok = r.method == method || (method == "HEAD" && r.method == "GET");
+    if (!method_ok) {
+      if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
+      continue;
+    }
+    if (score > best) {
+      best = score;
+      out.route = &r;
+    }
+  }
+  if (out.route) {
+    out.kind = RouteMatch::kFound;
+    MatchScore(*out.route, parts, &out.params);
+  } else if (!allow.empty()) {
+    out.kind = RouteMatch::kMethodNotAllowed;
+    out.allow = std::move(allow);
+  }
+  return out;
+}
+
+}  // namespace rt::net

@@ -1,0 +1,64 @@
+#include "net/router.h"
+
+#include <gtest/gtest.h>
+
+namespace rt::net {
+namespace {
+
+Handler Named(std::string name) {
+  return [name](HttpRequest&) { return HttpResponse::Json(200, name); };
+}
+
+std::string Call(const RouteMatch& m) {
+  HttpRequest req;
+  return m.route->handler(req).body;
+}
+
+TEST(Router, MatchesLiteralAndParams) {
+  Router r;
+  r.Add("GET", "/api/topics", Named("list"));
+  r.Add("GET", "/api/topics/:name", Named("get"));
+  r.Add("GET", "/api/topics/stats", Named("stats"));
+  r.Add("POST", "/api/topics/:name/schemas/:version", Named("schema"));
+
+  auto m = r.Find("GET", "/api/topics/session.status");
+  ASSERT_EQ(m.kind, RouteMatch::kFound);
+  EXPECT_EQ(Call(m), "get");
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0], (std::pair<std::string, std::string>{"name", "session.status"}));
+
+  EXPECT_EQ(Call(r.Find("GET", "/api/topics/stats")), "stats");  // literal beats :name
+  EXPECT_EQ(Call(r.Find("GET", "/api/topics/")), "list");         // trailing slash
+  auto s = r.Find("POST", "/api/topics/a/schemas/3");
+  ASSERT_EQ(s.kind, RouteMatch::kFound);
+  EXPECT_EQ(s.params[1].second, "3");
+}
+
+TEST(Router, NotFoundAndMethodNotAllowed) {
+  Router r;
+  r.Add("GET", "/api/topics/:name", Named("get"));
+  r.Add("DELETE", "/api/topics/:name", Named("del"));
+  EXPECT_EQ(r.Find("GET", "/api/nope").kind, RouteMatch::kNotFound);
+  EXPECT_EQ(r.Find("GET", "/api/topics/a/b").kind, RouteMatch::kNotFound);
+  auto m = r.Find("PUT", "/api/topics/a");
+  EXPECT_EQ(m.kind, RouteMatch::kMethodNotAllowed);
+  EXPECT_EQ(m.allow, "GET, DELETE");
+}
+
+TEST(Router, HeadFallsBackToGetAndWildcardTakesRest) {
+  Router r;
+  r.Add("GET", "/health", Named("h"));
+  r.Add("GET", "/admin/*", Named("static"));
+  EXPECT_EQ(Call(r.Find("HEAD", "/health")), "h");
+  auto m = r.Find("GET", "/admin/assets/app.js");
+  ASSERT_EQ(m.kind, RouteMatch::kFound);
+  EXPECT_EQ(m.params[0].second, "assets/app.js");
+}
+
+TEST(Router, SplitPathIgnoresEmptySegments) {
+  EXPECT_EQ(SplitPath("//a///b/"), (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_TRUE(SplitPath("/").empty());
+}
+
+}  // namespace
+}  // namespace rt::net

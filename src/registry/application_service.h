@@ -1,0 +1,63 @@
+// ApplicationService: tenants (applications) and their environments.
+//
+// Every entity and event is scoped by (application, environment). The `default` application is
+// created on first start and cannot be deleted. Environments are development | staging |
+// production; `config.cdc.<environment>` holds that environment's CDC database URL.
+//
+// Create/Update validate the input object as sent by the REST API (ValidationError on bad
+// input; nothing is written then). Resolve() is the per-request check behind X-Application-Id;
+// it caches known ids for a few seconds so that the request path rarely touches the database
+// (a deletion on another instance is noticed within that time).
+//
+// Thread safety: all methods may be called from any thread. They block on the database.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "store/application_repository.h"
+
+namespace rt::registry {
+
+inline constexpr const char* kDefaultApplicationId = "default";
+inline constexpr const char* kDefaultEnvironment = "development";
+
+bool IsValidEnvironment(std::string_view env);
+
+// Validates an application's config object (cdc URLs per environment, strict* flags).
+Status ValidateApplicationConfig(const boost::json::object& config);
+
+// The JSON shape returned by the REST API.
+boost::json::object ApplicationToJson(const store::Application& app);
+
+class ApplicationService {
+ public:
+  explicit ApplicationService(store::ApplicationRepository& repo) : repo_(repo) {}
+
+  // Creates the default application if missing. Idempotent and safe across instances.
+  Status EnsureDefault();
+
+  Result<std::vector<store::Application>> List();
+  Result<store::Application> Get(const std::string& id);
+  // input: {name, description?, config?}
+  Result<store::Application> Create(const boost::json::object& input);
+  // patch: {name?, description?, config?}; config keys are merged at the top level, null removes.
+  Result<store::Application> Update(const std::string& id, const boost::json::object& patch);
+  Status Delete(const std::string& id);
+
+  // NotFound if no such application; the id is cached for a short time when found.
+  Status Resolve(const std::string& id);
+
+ private:
+  store::ApplicationRepository& repo_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> known_;  // guarded by mu_
+};
+
+}  // namespace rt::registry

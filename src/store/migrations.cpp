@@ -1,0 +1,28 @@
+// The platform schema, oldest first. Never edit a migration that has shipped: add a new one.
+// SQL keeps to what SQLite and PostgreSQL share; JSON is stored as TEXT, times as BIGINT ms.
+#include "store/migrator.h"
+
+namespace rt::store {
+
+const std::vector<Migration>& PlatformMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {
+          "0001_applications",
+          R"sql(
+CREATE TABLE applications (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  config TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX applications_name_idx ON applications (name);
+)sql",
+          "DROP TABLE IF EXISTS applications;",
+      },
+  };
+  return kMigrations;
+}
+
+}  // namespace rt::store

@@ -1,0 +1,150 @@
+#include "store/sqlite_db.h"
+
+#include <sqlite3.h>
+
+namespace rt::store {
+namespace {
+
+Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: {
+      int ext = db ? sqlite3_extended_errcode(db) : rc;
+      if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return {ErrorCode::kConflict, msg, nullptr};
+      return {ErrorCode::kValidation, msg, nullptr};
+    }
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      return {ErrorCode::kUnavailable, msg, nullptr};
+    default:
+      return {ErrorCode::kInternal, msg, nullptr};
+  }
+}
+
+struct StmtCloser {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+
+// Runs one statement on an open connection; caller holds the lock.
+Result<DbResult> ExecOn(sqlite3* db, std::string_view sql, const DbParams& params) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db, rc, "prepare");
+  std::unique_ptr<sqlite3_stmt, StmtCloser> stmt(raw);
+
+  // $N placeholders are named parameters to SQLite; bind each by its name.
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::string name = "$" + std::to_string(i + 1);
+    int idx = sqlite3_bind_parameter_index(raw, name.c_str());
+    if (idx == 0) continue;  // parameter unused by this statement
+    const DbValue& v = params[i];
+    if (auto* n = std::get_if<int64_t>(&v)) {
+      rc = sqlite3_bind_int64(raw, idx, *n);
+    } else if (auto* d = std::get_if<double>(&v)) {
+      rc = sqlite3_bind_double(raw, idx, *d);
+    } else if (auto* s = std::get_if<std::string>(&v)) {
+      rc = sqlite3_bind_text(raw, idx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+    } else {
+      rc = sqlite3_bind_null(raw, idx);
+    }
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "bind");
+  }
+
+  DbResult out;
+  int ncol = sqlite3_column_count(raw);
+  for (int c = 0; c < ncol; ++c) out.columns.emplace_back(sqlite3_column_name(raw, c));
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    std::vector<DbValue> row;
+    row.reserve(ncol);
+    for (int c = 0; c < ncol; ++c) {
+      switch (sqlite3_column_type(raw, c)) {
+        case SQLITE_INTEGER: row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(raw, c))); break;
+        case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(raw, c)); break;
+        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        default: {
+          auto* p = reinterpret_cast<const char*>(sqlite3_column_text(raw, c));
+          row.emplace_back(std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(raw, c))));
+        }
+      }
+    }
+    out.rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, rc, "step");
+  out.affected_rows = sqlite3_changes(db);
+  return out;
+}
+
+Status ExecScriptOn(sqlite3* db, std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return Error{ErrorCode::kInternal, "script: " + msg, nullptr};
+  }
+  return Ok();
+}
+
+class SqliteSession final : public DbSession {
+ public:
+  explicit SqliteSession(sqlite3* db) : db_(db) {}
+  Result<DbResult> Exec(std::string_view sql, const DbParams& params) override { return ExecOn(db_, sql, params); }
+  Status ExecScript(std::string_view sql) override { return ExecScriptOn(db_, sql); }
+
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e{ErrorCode::kUnavailable, "cannot open SQLite database " + path + ": " + sqlite3_errstr(rc), nullptr};
+    sqlite3_close(db);
+    return e;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  auto st = ExecScriptOn(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  if (!st.ok()) {
+    sqlite3_close(db);
+    return Error{ErrorCode::kUnavailable, "cannot configure SQLite database " + path + ": " + st.error().message,
+                 nullptr};
+  }
+  return std::unique_ptr<SqliteDb>(new SqliteDb(db, path));
+}
+
+SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+
+Result<DbResult> SqliteDb::Exec(std::string_view sql, const DbParams& params) {
+  std::lock_guard lock(mu_);
+  return ExecOn(db_, sql, params);
+}
+
+Status SqliteDb::Transaction(const std::function<Status(DbSession&)>& fn) {
+  std::lock_guard lock(mu_);
+  RT_TRY(ExecScriptOn(db_, "BEGIN IMMEDIATE"));
+  SqliteSession session(db_);
+  Status st = fn(session);
+  if (st.ok()) st = ExecScriptOn(db_, "COMMIT");
+  if (!st.ok()) {
+    (void)ExecScriptOn(db_, "ROLLBACK");
+    return st;
+  }
+  return Ok();
+}
+
+Status SqliteDb::Ping() {
+  auto r = Exec("SELECT 1");
+  if (!r.ok()) return r.take_error();
+  return Ok();
+}
+
+}  // namespace rt::store

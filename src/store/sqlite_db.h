@@ -1,0 +1,40 @@
+// SqliteDb: the embedded Db adapter (the default). One file, WAL journal, one connection
+// serialized by a mutex (SQLite has a single writer anyway), busy timeout so that a second
+// process (`realtime worker`) sharing the file waits instead of failing.
+//
+// Thread safety: all methods may be called from any thread; calls are serialized.
+// Lifetime: the connection closes when the SqliteDb is destroyed.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/db.h"
+
+struct sqlite3;
+
+namespace rt::store {
+
+class SqliteDb final : public Db {
+ public:
+  // Opens (creating if needed) the database file at path; ":memory:" gives a private in-memory
+  // database for tests. Fails with kUnavailable if the file cannot be opened.
+  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path);
+  ~SqliteDb() override;
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  Result<DbResult> Exec(std::string_view sql, const DbParams& params = {}) override;
+  Status Transaction(const std::function<Status(DbSession&)>& fn) override;
+  Status Ping() override;
+  std::string Describe() const override { return "sqlite:" + path_; }
+
+ private:
+  SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  std::mutex mu_;
+  sqlite3* db_;  // guarded by mu_
+  const std::string path_;
+};
+
+}  // namespace rt::store
