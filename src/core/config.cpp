@@ -1,7 +1,6 @@
 #include "core/config.h"
 
 #include <charconv>
-#include <regex>
 #include <thread>
 
 #include <boost/url/encode.hpp>
@@ -130,8 +129,9 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadUrl(env, "CDC_DATABASE_URL", {"postgres", "postgresql"}, c.cdc_database_url));
   RT_TRY(ReadInt(env, "CDC_POLL_INTERVAL_MS", 10, 3600000, c.cdc_poll_interval_ms));
   if (auto* v = Find(env, "CDC_SLOT_NAME")) {
-    static const std::regex kSlot("^[a-z0-9_]{1,63}$");
-    if (!std::regex_match(*v, kSlot))
+    bool valid = !v->empty() && v->size() <= 63;
+    for (char ch : *v) valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
+    if (!valid)
       return Invalid("CDC_SLOT_NAME", "must be 1-63 characters of lowercase letters, digits and _", *v);
     c.cdc_slot_name = *v;
   }
