@@ -22,8 +22,9 @@ net::HttpResponse WithBody(net::HttpRequest& req, Fn&& fn) {
 
 }  // namespace
 
-void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService& apps) {
-  router.Add("GET", "/api/applications", [&apps](net::HttpRequest&) {
+void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService& apps, const AuthGate& gate) {
+  router.Add("GET", "/api/applications", [&apps, &gate](net::HttpRequest& req) {
+    if (auto p = gate.RequireManagement(req); !p.ok()) return ErrorResponse(p.error());
     auto list = apps.List();
     if (!list.ok()) return ErrorResponse(list.error());
     boost::json::array arr;
@@ -31,15 +32,18 @@ void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService
     return JsonResponse(200, json::Serialize(arr));
   });
 
-  router.Add("POST", "/api/applications", [&apps](net::HttpRequest& req) {
+  router.Add("POST", "/api/applications", [&apps, &gate](net::HttpRequest& req) {
+    if (auto p = gate.RequireManagement(req); !p.ok()) return ErrorResponse(p.error());
     return WithBody(req, [&](const boost::json::object& body) {
       auto app = apps.Create(body);
       return app.ok() ? AppResponse(201, *app) : ErrorResponse(app.error());
     });
   });
 
-  router.Add("GET", "/api/applications/current", [&apps](net::HttpRequest& req) {
-    auto ctx = ResolveScope(req, apps);
+  router.Add("GET", "/api/applications/current", [&apps, &gate](net::HttpRequest& req) {
+    auto principal = gate.Authenticate(req);
+    if (!principal.ok()) return ErrorResponse(principal.error());
+    auto ctx = ResolveScope(req, apps, std::move(*principal));
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     auto app = apps.Get(ctx->application_id);
     if (!app.ok()) return ErrorResponse(app.error());
@@ -47,19 +51,22 @@ void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService
     return JsonResponse(200, json::Serialize(body));
   });
 
-  router.Add("GET", "/api/applications/:id", [&apps](net::HttpRequest& req) {
+  router.Add("GET", "/api/applications/:id", [&apps, &gate](net::HttpRequest& req) {
+    if (auto p = gate.RequireManagement(req); !p.ok()) return ErrorResponse(p.error());
     auto app = apps.Get(req.Param("id"));
     return app.ok() ? AppResponse(200, *app) : ErrorResponse(app.error());
   });
 
-  router.Add("PATCH", "/api/applications/:id", [&apps](net::HttpRequest& req) {
+  router.Add("PATCH", "/api/applications/:id", [&apps, &gate](net::HttpRequest& req) {
+    if (auto p = gate.RequireManagement(req); !p.ok()) return ErrorResponse(p.error());
     return WithBody(req, [&](const boost::json::object& body) {
       auto app = apps.Update(req.Param("id"), body);
       return app.ok() ? AppResponse(200, *app) : ErrorResponse(app.error());
     });
   });
 
-  router.Add("DELETE", "/api/applications/:id", [&apps](net::HttpRequest& req) {
+  router.Add("DELETE", "/api/applications/:id", [&apps, &gate](net::HttpRequest& req) {
+    if (auto p = gate.RequireManagement(req); !p.ok()) return ErrorResponse(p.error());
     Status st = apps.Delete(req.Param("id"));
     if (!st.ok()) return ErrorResponse(st.error());
     net::HttpResponse res;

@@ -8,6 +8,9 @@
 
 #include "core/result.h"
 #include "net/router.h"
+#include "api/auth.h"
+#include "auth/signing_keys.h"
+#include "auth/token_service.h"
 #include "registry/application_service.h"
 
 namespace rt::api {
@@ -20,6 +23,11 @@ struct ReadinessCheck {
 };
 
 void RegisterHealthRoutes(net::Router& router, std::vector<ReadinessCheck> checks);
-void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService& apps);
+void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService& apps, const AuthGate& gate);
+// /auth/token and /auth/verify (spec/14-api-auth-endpoints.md).
+void RegisterTokenRoutes(net::Router& router, auth::TokenService& tokens, registry::ApplicationService& apps,
+                         const AuthGate& gate);
+// /api/admin/keys (spec/13-api-admin.md, Signing Keys). Admin only.
+void RegisterKeyRoutes(net::Router& router, auth::SigningKeyService& keys, const AuthGate& gate);
 
 }  // namespace rt::api

@@ -2,14 +2,23 @@
 
 namespace rt::api {
 
-Result<RequestContext> ResolveScope(const net::HttpRequest& req, registry::ApplicationService& apps) {
-  RequestContext ctx{registry::kDefaultApplicationId, registry::kDefaultEnvironment};
+Result<RequestContext> ResolveScope(const net::HttpRequest& req, registry::ApplicationService& apps,
+                                    auth::Principal principal) {
+  RequestContext ctx{registry::kDefaultApplicationId, registry::kDefaultEnvironment, std::move(principal)};
+  const auth::Principal& p = ctx.principal;
+  if (p.authenticated() && !p.application_id.empty()) ctx.application_id = p.application_id;
+  if (p.environment) ctx.environment = *p.environment;
+
   if (const std::string* env = req.Header("x-environment"); env && !env->empty()) {
     if (!registry::IsValidEnvironment(*env))
       return Error::Validation("Invalid X-Environment '" + *env + "': expected development, staging or production");
+    if (p.environment && *p.environment != *env && !p.Has("admin"))
+      return Error::Forbidden("Token is limited to environment " + *p.environment);
     ctx.environment = *env;
   }
   if (const std::string* app = req.Header("x-application-id"); app && !app->empty()) {
+    if (p.authenticated() && *app != p.application_id && !p.Has("admin"))
+      return Error::Unauthorized("Token audience " + p.application_id + " does not match application " + *app);
     ctx.application_id = *app;
   }
   RT_TRY(apps.Resolve(ctx.application_id));

@@ -1,13 +1,15 @@
-// Request scope: which (application, environment) a REST request acts on, from the
-// X-Application-Id (default "default") and X-Environment (default "development") headers.
-// Unknown application -> NotFound (404); invalid environment -> Validation (400).
-// Later issues add the authenticated principal to RequestContext.
+// Request scope: which (application, environment) a REST request acts on.
+//   application: X-Application-Id, else the token's audience, else "default";
+//   environment: X-Environment, else the token's env claim, else "development".
+// Unknown application -> 404; invalid environment -> 400; a non-admin token used for another
+// application (wrong audience) -> 401; a token limited to another environment -> 403.
 //
 // Thread safety: ResolveScope may be called from any thread; it may block on the database.
 #pragma once
 
 #include <string>
 
+#include "auth/principal.h"
 #include "core/result.h"
 #include "net/http_message.h"
 #include "registry/application_service.h"
@@ -17,8 +19,10 @@ namespace rt::api {
 struct RequestContext {
   std::string application_id;
   std::string environment;
+  auth::Principal principal;
 };
 
-Result<RequestContext> ResolveScope(const net::HttpRequest& req, registry::ApplicationService& apps);
+Result<RequestContext> ResolveScope(const net::HttpRequest& req, registry::ApplicationService& apps,
+                                    auth::Principal principal);
 
 }  // namespace rt::api

@@ -6,6 +6,7 @@
 
 #include "app/migrate_cmd.h"
 #include "app/serve.h"
+#include "app/token_cmd.h"
 #include "core/config.h"
 #include "core/dotenv.h"
 #include "core/log.h"
@@ -24,6 +25,8 @@ constexpr const char* kUsage =
     "  serve                         run the server (default): REST, WebSockets, workers\n"
     "  worker                        run the background workers only\n"
     "  migrate latest|status|rollback  manage platform-database migrations\n"
+    "  token --app ID --permissions a,b [--sub S] [--ttl 1h] [--topics p,q] [--env E]\n"
+    "                                print a signed JWT (bootstrap for scripts)\n"
     "  version                       print the version\n"
     "  --help                        show this help\n"
     "\n"
@@ -67,13 +70,15 @@ int Main(int argc, char** argv) {
     std::printf("realtime %s\n", REALTIME_VERSION);
     return 0;
   }
-  if (cmd != "serve" && cmd != "worker" && cmd != "migrate") return UsageError("unknown command '" + cmd + "'");
-  if (cmd != "migrate" && args.size() > 1) return UsageError("unexpected argument '" + args[1] + "'");
+  if (cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "token")
+    return UsageError("unknown command '" + cmd + "'");
+  if ((cmd == "serve" || cmd == "worker") && args.size() > 1) return UsageError("unexpected argument '" + args[1] + "'");
 
   Config config;
   if (!LoadValidatedConfig(config)) return 2;
   if (cmd == "serve") return RunServe(config);
   if (cmd == "worker") return RunWorker(config);
+  if (cmd == "token") return RunToken(config, std::vector<std::string>(args.begin() + 1, args.end()));
   if (args.size() != 2) return UsageError("migrate needs exactly one of: latest, status, rollback");
   return RunMigrate(config, args[1]);
 }

@@ -1,43 +1,39 @@
 #include "app/db_init.h"
 
 #include "core/log.h"
-#include "store/migrator.h"
 
 namespace rt::app {
 
-Status DbInit::TryOnce() {
-  store::Migrator migrator(db_);
-  auto applied = migrator.Latest();
-  if (!applied.ok()) return applied.take_error();
-  for (const auto& name : *applied) log::Info("migration applied", {{"name", name}});
-  return apps_.EnsureDefault();
+void DbInit::Start() {
+  Status st = platform_.Initialize();
+  {
+    std::lock_guard lock(mu_);
+    ready_ = st.ok();
+    if (!st.ok()) {
+      last_error_ = st.error().message;
+      log::Warn("platform database not ready; retrying in the background", {{"error", last_error_}});
+    }
+  }
+  retry_ = std::thread([this] { Loop(); });
 }
 
-void DbInit::Start() {
-  Status st = TryOnce();
-  std::lock_guard lock(mu_);
-  if (st.ok()) {
-    ready_ = true;
-    return;
-  }
-  last_error_ = st.error().message;
-  log::Warn("platform database not ready; retrying in the background", {{"error", last_error_}});
-  retry_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stopping_ && !ready_) {
-      cv_.wait_for(lock, std::chrono::seconds(2));
-      if (stopping_) return;
-      lock.unlock();
-      Status st = TryOnce();
-      lock.lock();
-      if (st.ok()) {
-        ready_ = true;
-        log::Info("platform database ready");
-      } else {
-        last_error_ = st.error().message;
-      }
+void DbInit::Loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::seconds(2));
+    if (stopping_) return;
+    bool was_ready = ready_;
+    lock.unlock();
+    Status st = was_ready ? platform_.keys.RefreshIfChanged() : platform_.Initialize();
+    lock.lock();
+    if (!was_ready && st.ok()) {
+      ready_ = true;
+      log::Info("platform database ready");
+    } else if (!st.ok()) {
+      if (was_ready) log::Warn("signing key refresh failed", {{"error", st.error().message}});
+      last_error_ = st.error().message;
     }
-  });
+  }
 }
 
 void DbInit::Stop() {
@@ -54,7 +50,7 @@ Status DbInit::Check() {
     std::lock_guard lock(mu_);
     if (!ready_) return Error::Unavailable("database not ready: " + last_error_);
   }
-  return db_.Ping();
+  return platform_.db->Ping();
 }
 
 }  // namespace rt::app

@@ -1,6 +1,7 @@
-// DbInit: brings the platform database up to date in the background. Runs the migrations and
-// creates the default application; if the database is unreachable it logs a warning and retries
-// every 2 s, so the server starts anyway and /ready reports the database as down until then.
+// DbInit: brings the platform database up to date (Platform::Initialize); if the database is
+// unreachable it logs a warning and retries every 2 s, so the server starts anyway and /ready
+// reports the database as down until then. Once ready, it polls the signing keys every 2 s so
+// that keys created, rotated or deactivated by other instances reach this one's key ring.
 //
 // Thread safety: Check may be called from any thread; Start/Stop from the owner.
 #pragma once
@@ -10,14 +11,13 @@
 #include <string>
 #include <thread>
 
-#include "registry/application_service.h"
-#include "store/db.h"
+#include "app/platform.h"
 
 namespace rt::app {
 
 class DbInit {
  public:
-  DbInit(store::Db& db, registry::ApplicationService& apps) : db_(db), apps_(apps) {}
+  explicit DbInit(Platform& platform) : platform_(platform) {}
   ~DbInit() { Stop(); }
 
   // Tries once synchronously (so a healthy start is ready at once), then retries in background.
@@ -27,10 +27,9 @@ class DbInit {
   Status Check();
 
  private:
-  Status TryOnce();
+  void Loop();
 
-  store::Db& db_;
-  registry::ApplicationService& apps_;
+  Platform& platform_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool ready_ = false;     // guarded by mu_

@@ -2,16 +2,15 @@
 
 #include <csignal>
 
+#include "api/auth.h"
 #include "api/dispatcher.h"
 #include "api/routes.h"
 #include "app/db_init.h"
-#include "app/platform_db.h"
+#include "app/platform.h"
 #include "broker/redis_probe.h"
 #include "core/log.h"
 #include "core/thread_pool.h"
 #include "net/http_server.h"
-#include "registry/application_service.h"
-#include "store/application_repository.h"
 
 namespace rt::app {
 namespace {
@@ -33,33 +32,37 @@ int WaitForSignal(const sigset_t& set) {
   return sig;
 }
 
-}  // namespace
-
-int RunServe(const Config& config) {
-  sigset_t signals = BlockShutdownSignals();
-  auto db = OpenPlatformDb(config);
-  if (!db.ok()) {
-    log::Error("cannot open the platform database", {{"error", db.error().message}});
-    return 1;
-  }
-  store::Db& platform_db = **db;
-  log::Info("platform database", {{"backend", platform_db.Describe()}});
-
-  store::ApplicationRepository app_repo(platform_db);
-  registry::ApplicationService apps(app_repo);
-  DbInit db_init(platform_db, apps);
-  db_init.Start();
-
-  ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking");
-  net::Router router;
+std::vector<api::ReadinessCheck> ReadinessChecks(const Config& config, DbInit& db_init) {
   std::vector<api::ReadinessCheck> checks;
   checks.push_back({"database", [&db_init] { return db_init.Check(); },
                     config.uses_postgres() ? "postgresql" : "sqlite"});
   if (!config.redis_url.empty()) {
     checks.push_back({"redis", [url = config.redis_url] { return broker::PingRedis(url); }, "redis"});
   }
-  api::RegisterHealthRoutes(router, std::move(checks));
-  api::RegisterApplicationRoutes(router, apps);
+  return checks;
+}
+
+}  // namespace
+
+int RunServe(const Config& config) {
+  sigset_t signals = BlockShutdownSignals();
+  auto platform = Platform::Open(config);
+  if (!platform.ok()) {
+    log::Error("cannot open the platform database", {{"error", platform.error().message}});
+    return 1;
+  }
+  Platform& p = **platform;
+  log::Info("platform database", {{"backend", p.db->Describe()}});
+  DbInit db_init(p);
+  db_init.Start();
+
+  ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking");
+  api::AuthGate gate(p.tokens, config.development());
+  net::Router router;
+  api::RegisterHealthRoutes(router, ReadinessChecks(config, db_init));
+  api::RegisterApplicationRoutes(router, p.apps, gate);
+  api::RegisterTokenRoutes(router, p.tokens, p.apps, gate);
+  api::RegisterKeyRoutes(router, p.keys, gate);
 
   api::Dispatcher dispatcher(router, blocking);
   net::HttpServerOptions http{config.host,           config.port,
@@ -86,16 +89,14 @@ int RunServe(const Config& config) {
 
 int RunWorker(const Config& config) {
   sigset_t signals = BlockShutdownSignals();
-  auto db = OpenPlatformDb(config);
-  if (!db.ok()) {
-    log::Error("cannot open the platform database", {{"error", db.error().message}});
+  auto platform = Platform::Open(config);
+  if (!platform.ok()) {
+    log::Error("cannot open the platform database", {{"error", platform.error().message}});
     return 1;
   }
-  store::ApplicationRepository app_repo(**db);
-  registry::ApplicationService apps(app_repo);
-  DbInit db_init(**db, apps);
+  DbInit db_init(**platform);
   db_init.Start();
-  log::Info("worker started", {{"database", (*db)->Describe()}, {"queues", 0}});
+  log::Info("worker started", {{"database", (*platform)->db->Describe()}, {"queues", 0}});
   WaitForSignal(signals);
   db_init.Stop();
   log::Info("worker stopped");

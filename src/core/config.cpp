@@ -125,6 +125,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
     if (v->size() < 16) return Error::Validation("JWT_SECRET must be at least 16 characters long");
     c.jwt_secret = *v;
   }
+  RT_TRY(ReadInt(env, "REALTIME_JWT_LEEWAY_SECONDS", 0, 300, c.jwt_leeway_s));
   RT_TRY(ReadInt(env, "SYNC_DOC_TTL_SECONDS", 1, 86400 * 365, c.sync_doc_ttl_seconds));
   RT_TRY(ReadUrl(env, "CDC_DATABASE_URL", {"postgres", "postgresql"}, c.cdc_database_url));
   RT_TRY(ReadInt(env, "CDC_POLL_INTERVAL_MS", 10, 3600000, c.cdc_poll_interval_ms));

@@ -35,6 +35,7 @@ struct Config {
 
   std::string redis_url;   // REDIS_URL (optional: enables scale-out)
   std::string jwt_secret;  // JWT_SECRET (optional default signing key)
+  int jwt_leeway_s = 5;    // REALTIME_JWT_LEEWAY_SECONDS: clock skew allowed on exp/nbf
 
   int sync_doc_ttl_seconds = 600;  // SYNC_DOC_TTL_SECONDS
 

@@ -21,6 +21,20 @@ CREATE UNIQUE INDEX applications_name_idx ON applications (name);
 )sql",
           "DROP TABLE IF EXISTS applications;",
       },
+      {
+          "0002_signing_keys",
+          R"sql(
+CREATE TABLE signing_keys (
+  key_id TEXT PRIMARY KEY,
+  algorithm TEXT NOT NULL DEFAULT 'HS256',
+  secret TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL,
+  deactivated_at BIGINT
+);
+)sql",
+          "DROP TABLE IF EXISTS signing_keys;",
+      },
   };
   return kMigrations;
 }

@@ -180,6 +180,7 @@ Result<PGconn*> PgDb::Acquire() {
     cv_.notify_one();
     return Error::Unavailable("PostgreSQL unreachable (" + Describe() + "): " + why);
   }
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors; keep stderr clean
   return c;
 }
 

@@ -1,0 +1,35 @@
+#include "app/platform.h"
+
+#include "app/platform_db.h"
+#include "core/log.h"
+#include "store/migrator.h"
+
+namespace rt::app {
+
+Platform::Platform(std::unique_ptr<store::Db> database, const Config& config)
+    : db(std::move(database)),
+      app_repo(*db),
+      apps(app_repo),
+      key_repo(*db),
+      keys(key_repo, config.jwt_secret),
+      tokens(keys, auth::TokenOptions{"realtime", 3600, 365LL * 86400, config.jwt_leeway_s}) {}
+
+Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
+  auto db = OpenPlatformDb(config);
+  if (!db.ok()) return db.take_error();
+  return std::make_unique<Platform>(std::move(*db), config);
+}
+
+Status Platform::Initialize() {
+  store::Migrator migrator(*db);
+  auto applied = migrator.Latest();
+  if (!applied.ok()) return applied.take_error();
+  for (const auto& name : *applied) log::Info("migration applied", {{"name", name}});
+  RT_TRY(apps.EnsureDefault());
+  auto created = keys.EnsureSigner();
+  if (!created.ok()) return created.take_error();
+  if (!created->empty()) log::Info("created a signing key (none could sign)", {{"keyId", *created}});
+  return Ok();
+}
+
+}  // namespace rt::app

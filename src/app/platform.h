@@ -1,0 +1,35 @@
+// Platform: the services every subcommand shares (database, applications, signing keys, tokens),
+// built from the configuration. Members are declared in dependency order, so they are destroyed
+// in reverse. Initialize() brings the database up to date (migrations, default application, a
+// signing key when nothing can sign) and loads the key ring; it is safe to call repeatedly.
+//
+// Thread safety: the services are thread-safe; Open/Initialize run on the owner's thread.
+#pragma once
+
+#include <memory>
+
+#include "auth/signing_keys.h"
+#include "auth/token_service.h"
+#include "core/config.h"
+#include "registry/application_service.h"
+#include "store/application_repository.h"
+#include "store/db.h"
+#include "store/signing_key_repository.h"
+
+namespace rt::app {
+
+struct Platform {
+  Platform(std::unique_ptr<store::Db> database, const Config& config);
+
+  static Result<std::unique_ptr<Platform>> Open(const Config& config);
+  Status Initialize();
+
+  std::unique_ptr<store::Db> db;
+  store::ApplicationRepository app_repo;
+  registry::ApplicationService apps;
+  store::SigningKeyRepository key_repo;
+  auth::SigningKeyService keys;
+  auth::TokenService tokens;
+};
+
+}  // namespace rt::app

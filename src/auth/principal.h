@@ -1,0 +1,33 @@
+// Principal: who is calling, as established by authentication (api/auth.h).
+// Anonymous callers are principals too (kind kAnonymous) so routes decide what they may do.
+// The session kind is the seam for admin-user sessions (a later issue): a session principal
+// carries the user's RBAC permissions in the same `permissions` list.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/permissions.h"
+
+namespace rt::auth {
+
+struct Principal {
+  enum class Kind { kAnonymous, kJwt, kSession };
+  Kind kind = Kind::kAnonymous;
+  std::string subject;
+  std::string application_id;  // JWT aud
+  std::optional<std::string> environment;
+  std::vector<std::string> permissions;
+  std::vector<std::string> topics;  // glob patterns; empty = unrestricted
+  std::string key_id;
+  int64_t expires_at_s = 0;
+
+  bool authenticated() const { return kind != Kind::kAnonymous; }
+  bool Has(std::string_view permission) const { return HasPermission(permissions, permission); }
+  bool MayUseTopic(std::string_view topic) const { return TopicAllowed(topics, topic); }
+};
+
+}  // namespace rt::auth

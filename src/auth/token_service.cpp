@@ -1,0 +1,150 @@
+#include "auth/token_service.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/ids.h"
+#include "core/log.h"
+
+namespace rt::auth {
+namespace {
+
+Status ReadStrings(const boost::json::object& body, std::string_view key, std::vector<std::string>& out) {
+  auto* v = body.if_contains(key);
+  if (!v || v->is_null()) return Ok();
+  if (!v->is_array()) return Error::Validation(std::string(key) + " must be an array of strings");
+  for (const auto& e : v->get_array()) {
+    if (!e.is_string() || e.get_string().empty() || e.get_string().size() > 256)
+      return Error::Validation(std::string(key) + " must be an array of non-empty strings");
+    out.emplace_back(e.get_string());
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<int64_t> ParseDuration(std::string_view text) {
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || n <= 0) return Error::Validation("expiresIn must be a positive duration such as 3600, 30m, 1h or 7d");
+  std::string_view unit(p, text.data() + text.size() - p);
+  int64_t mult = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+  if (mult == 0 || n > INT64_MAX / mult)
+    return Error::Validation("expiresIn must be a positive duration such as 3600, 30m, 1h or 7d");
+  return n * mult;
+}
+
+Result<TokenRequest> ParseTokenRequest(const boost::json::object& body, const TokenOptions& options) {
+  TokenRequest req;
+  auto* app = body.if_contains("applicationId");
+  if (!app || !app->is_string() || app->get_string().empty() || app->get_string().size() > 128)
+    return Error::Validation("applicationId is required and must be a non-empty string");
+  req.application_id = std::string(app->get_string());
+  if (!body.contains("permissions")) return Error::Validation("permissions is required (an array of strings)");
+  RT_TRY(ReadStrings(body, "permissions", req.permissions));
+  for (const auto& p : req.permissions) {
+    if (!IsKnownPermission(p))
+      return Error::Validation("Unknown permission '" + p + "': expected admin, service, client, subscribe, publish");
+  }
+  RT_TRY(ReadStrings(body, "topics", req.topics));
+  if (auto* s = body.if_contains("subject"); s && !s->is_null()) {
+    if (!s->is_string() || s->get_string().size() > 256) return Error::Validation("subject must be a string");
+    req.subject = std::string(s->get_string());
+  }
+  if (auto* e = body.if_contains("environment"); e && !e->is_null()) {
+    if (!e->is_string() || (e->get_string() != "development" && e->get_string() != "staging" &&
+                            e->get_string() != "production"))
+      return Error::Validation("environment must be development, staging or production");
+    req.environment = std::string(e->get_string());
+  }
+  req.ttl_s = options.default_ttl_s;
+  if (auto* x = body.if_contains("expiresIn"); x && !x->is_null()) {
+    Result<int64_t> ttl = Error::Validation("expiresIn must be a positive number of seconds or a duration string");
+    if (x->is_int64() && x->get_int64() > 0) ttl = x->get_int64();
+    else if (x->is_string()) ttl = ParseDuration(x->get_string());
+    if (!ttl.ok()) return ttl.take_error();
+    if (*ttl > options.max_ttl_s)
+      return Error::Validation("expiresIn exceeds the maximum of " + std::to_string(options.max_ttl_s) + " seconds");
+    req.ttl_s = *ttl;
+  }
+  return req;
+}
+
+Status AuthorizeIssue(const Principal& caller, TokenRequest& req, bool development) {
+  if (req.subject.empty()) req.subject = caller.authenticated() && !caller.subject.empty() ? caller.subject : "anonymous";
+  if (caller.Has("admin")) return Ok();
+  if (caller.Has("service")) {
+    if (std::find(req.permissions.begin(), req.permissions.end(), "admin") != req.permissions.end())
+      return Error::Forbidden("A service token cannot issue admin tokens");
+    if (caller.application_id != req.application_id)
+      return Error::Forbidden("A service token can only issue tokens for its own application");
+    if (!caller.topics.empty()) {
+      if (req.topics.empty()) req.topics = caller.topics;
+      for (const auto& t : req.topics) {
+        if (!caller.MayUseTopic(t)) return Error::Forbidden("Topic pattern '" + t + "' exceeds the caller's topics");
+      }
+    }
+    return Ok();
+  }
+  if (caller.authenticated()) return Error::Forbidden("Issuing tokens requires the admin or service permission");
+  if (!development) return Error::Unauthorized("Authentication required: send an admin or service token");
+  for (const auto& p : req.permissions) {
+    if (p != "subscribe" && p != "publish")
+      return Error::Forbidden("Anonymous callers may only request subscribe and publish tokens (development mode)");
+  }
+  return Ok();
+}
+
+Result<IssuedToken> TokenService::Issue(const TokenRequest& req) {
+  auto signer = keys_.ring().Signer();
+  if (!signer) return Error::Unavailable("No active signing key: create one with POST /api/admin/keys");
+  JwtClaims c;
+  c.sub = req.subject;
+  c.aud = req.application_id;
+  c.iss = options_.issuer;
+  int64_t now_ms = NowMs();
+  c.iat = now_ms / 1000;
+  c.exp = c.iat + req.ttl_s;
+  c.permissions = req.permissions;
+  c.env = req.environment;
+  c.topics = req.topics;
+  IssuedToken out;
+  out.token = SignJwt(c, signer->key_id, signer->secret);
+  out.expires_at_ms = c.exp * 1000;
+  c.kid = signer->key_id;
+  out.claims = std::move(c);
+  return out;
+}
+
+Result<JwtClaims> TokenService::Verify(std::string_view token, std::optional<std::string> audience) {
+  VerifyOptions opt{NowMs() / 1000, options_.leeway_s, std::move(audience)};
+  auto lookup = [this](std::string_view kid) { return keys_.ring().SecretFor(kid); };
+  JwtFailure why;
+  auto claims = VerifyJwt(token, lookup, opt, &why);
+  if (claims.ok() || why != JwtFailure::kUnknownKey) return claims;
+  // A key created on another instance: reload once per second at most, then retry.
+  int64_t now = NowMs(), last = last_miss_reload_ms_.load();
+  if (now - last < 1000 || !last_miss_reload_ms_.compare_exchange_strong(last, now)) return claims;
+  if (Status st = keys_.RefreshIfChanged(); !st.ok()) {
+    log::Warn("signing key reload failed", {{"error", st.error().message}});
+    return claims;
+  }
+  return VerifyJwt(token, lookup, opt);
+}
+
+Result<Principal> TokenService::Authenticate(std::string_view token) {
+  auto claims = Verify(token);
+  if (!claims.ok()) return claims.take_error();
+  Principal p;
+  p.kind = Principal::Kind::kJwt;
+  p.subject = claims->sub;
+  p.application_id = claims->aud;
+  p.environment = claims->env;
+  p.permissions = std::move(claims->permissions);
+  p.topics = std::move(claims->topics);
+  p.key_id = claims->kid;
+  p.expires_at_s = claims->exp;
+  return p;
+}
+
+}  // namespace rt::auth
