@@ -152,8 +152,29 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!head_) res->body() = std::move(r.body);
     stream_.expires_after(server_->opts.read_timeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, size_t) {
-      if (ec || !keep) return self->Close();
+      if (ec) return self->Close();
+      if (!keep) return self->LingeringClose();
       self->DoRead();
+    });
+  }
+
+  // Half-closes, then reads and discards what the client is still sending (an unread request
+  // body) until it closes, for at most 2 s / 8 MiB. Closing with unread data would make the
+  // kernel reset the connection and the client could lose the response we just wrote.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    drain_.resize(4096);
+    DrainSome();
+  }
+
+  void DrainSome() {
+    stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > (8u << 20)) return self->Close();
+      self->DrainSome();
     });
   }
 
@@ -170,6 +191,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;  // a request is being handled or answered (strand only)
   bool keep_alive_ = true;
   bool head_ = false;
+  std::vector<char> drain_;  // only used while lingering before close
+  size_t drained_ = 0;
 };
 
 void HttpServer::Impl::DoAccept() {

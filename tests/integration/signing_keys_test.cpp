@@ -44,7 +44,7 @@ class SigningKeyConformance : public ::testing::TestWithParam<Backend> {
 
 TEST_P(SigningKeyConformance, FreshInstallCreatesExactlyOneSigner) {
   auto first = keys_->EnsureSigner();
-  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_FALSE(first->empty());
   EXPECT_TRUE(keys_->EnsureSigner()->empty());
   EXPECT_EQ(keys_->List().size(), 1u);
