@@ -6,7 +6,7 @@ ASAN_DIR   ?= build-asan
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan clean
+.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan bench-micro clean
 
 all: build
 
@@ -49,6 +49,10 @@ asan: $(ASAN_DIR)/build.ninja
 
 test-asan: asan
 	scripts/run-tests.sh asan
+
+# Micro-benchmarks of filter evaluation and local fan-out (prints figures).
+bench-micro: build
+	$(BUILD_DIR)/bin/micro_bench
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -17,7 +17,7 @@ if (( needs_services )); then
   scripts/test-services.sh start
   trap 'scripts/test-services.sh stop >/dev/null 2>&1 || true' EXIT
   eval "$(scripts/test-services.sh env)"
-  export REALTIME_REQUIRE_PG=1
+  export REALTIME_REQUIRE_PG=1 REALTIME_REQUIRE_REDIS=1
 fi
 
 run_unit() { echo "== unit ($1)"; "$1/bin/unit_tests" --gtest_brief=1; }

@@ -1,6 +1,7 @@
 // /api/applications: tenant CRUD, and /api/applications/current for the request's scope.
 #include <boost/json/array.hpp>
 
+#include "api/body.h"
 #include "api/errors.h"
 #include "api/routes.h"
 #include "api/scope.h"
@@ -11,13 +12,6 @@ namespace {
 
 net::HttpResponse AppResponse(int status, const store::Application& app) {
   return JsonResponse(status, json::Serialize(registry::ApplicationToJson(app)));
-}
-
-template <typename Fn>
-net::HttpResponse WithBody(net::HttpRequest& req, Fn&& fn) {
-  auto body = json::ParseObject(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
-  if (!body.ok()) return ErrorResponse(body.error());
-  return fn(*body);
 }
 
 }  // namespace

@@ -1,25 +1,18 @@
 // POST /auth/token and POST /auth/verify.
 #include <boost/json/object.hpp>
 
+#include "api/body.h"
 #include "api/errors.h"
 #include "api/routes.h"
 #include "core/json.h"
 
 namespace rt::api {
-namespace {
-
-Result<boost::json::object> Body(const net::HttpRequest& req) {
-  return json::ParseObject(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
-}
-
-}  // namespace
-
 void RegisterTokenRoutes(net::Router& router, auth::TokenService& tokens, registry::ApplicationService& apps,
                          const AuthGate& gate) {
   router.Add("POST", "/auth/token", [&tokens, &apps, &gate](net::HttpRequest& req) {
     auto caller = gate.Authenticate(req);
     if (!caller.ok()) return ErrorResponse(caller.error());
-    auto body = Body(req);
+    auto body = JsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error());
     auto request = auth::ParseTokenRequest(*body, tokens.options());
     if (!request.ok()) return ErrorResponse(request.error());
@@ -33,7 +26,7 @@ void RegisterTokenRoutes(net::Router& router, auth::TokenService& tokens, regist
   });
 
   router.Add("POST", "/auth/verify", [&tokens](net::HttpRequest& req) {
-    auto body = Body(req);
+    auto body = JsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error());
     auto* token = json::GetString(*body, "token");
     if (!token || token->empty()) return ErrorResponse(Error::Validation("token is required"));

@@ -25,12 +25,13 @@ void DbInit::Loop() {
     bool was_ready = ready_;
     lock.unlock();
     Status st = was_ready ? platform_.keys.RefreshIfChanged() : platform_.Initialize();
+    if (was_ready && st.ok()) st = platform_.topic_catalog.RefreshIfChanged();
     lock.lock();
     if (!was_ready && st.ok()) {
       ready_ = true;
       log::Info("platform database ready");
     } else if (!st.ok()) {
-      if (was_ready) log::Warn("signing key refresh failed", {{"error", st.error().message}});
+      if (was_ready) log::Warn("signing key / topic catalog refresh failed", {{"error", st.error().message}});
       last_error_ = st.error().message;
     }
   }

@@ -12,7 +12,10 @@ Platform::Platform(std::unique_ptr<store::Db> database, const Config& config)
       apps(app_repo),
       key_repo(*db),
       keys(key_repo, config.jwt_secret),
-      tokens(keys, auth::TokenOptions{"realtime", 3600, 365LL * 86400, config.jwt_leeway_s}) {}
+      tokens(keys, auth::TokenOptions{"realtime", 3600, 365LL * 86400, config.jwt_leeway_s}),
+      topic_repo(*db),
+      topic_catalog(topic_repo, app_repo),
+      topics(topic_repo, topic_catalog) {}
 
 Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
   auto db = OpenPlatformDb(config);
@@ -29,7 +32,7 @@ Status Platform::Initialize() {
   auto created = keys.EnsureSigner();
   if (!created.ok()) return created.take_error();
   if (!created->empty()) log::Info("created a signing key (none could sign)", {{"keyId", *created}});
-  return Ok();
+  return topic_catalog.Refresh();
 }
 
 }  // namespace rt::app

@@ -1,7 +1,7 @@
 // Platform: the services every subcommand shares (database, applications, signing keys, tokens),
 // built from the configuration. Members are declared in dependency order, so they are destroyed
 // in reverse. Initialize() brings the database up to date (migrations, default application, a
-// signing key when nothing can sign) and loads the key ring; it is safe to call repeatedly.
+// signing key when nothing can sign) and loads the key ring and the topic catalog; it is safe to call repeatedly.
 //
 // Thread safety: the services are thread-safe; Open/Initialize run on the owner's thread.
 #pragma once
@@ -12,9 +12,12 @@
 #include "auth/token_service.h"
 #include "core/config.h"
 #include "registry/application_service.h"
+#include "registry/topic_catalog.h"
+#include "registry/topic_service.h"
 #include "store/application_repository.h"
 #include "store/db.h"
 #include "store/signing_key_repository.h"
+#include "store/topic_repository.h"
 
 namespace rt::app {
 
@@ -30,6 +33,9 @@ struct Platform {
   store::SigningKeyRepository key_repo;
   auth::SigningKeyService keys;
   auth::TokenService tokens;
+  store::TopicRepository topic_repo;
+  registry::TopicCatalog topic_catalog;
+  registry::TopicService topics;
 };
 
 }  // namespace rt::app

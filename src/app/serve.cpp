@@ -5,8 +5,11 @@
 #include "api/auth.h"
 #include "api/dispatcher.h"
 #include "api/routes.h"
+#include "api/events_api.h"
+#include "api/topics_api.h"
 #include "app/db_init.h"
 #include "app/platform.h"
+#include "app/realtime_core.h"
 #include "broker/redis_probe.h"
 #include "core/log.h"
 #include "core/thread_pool.h"
@@ -44,6 +47,21 @@ std::vector<api::ReadinessCheck> ReadinessChecks(const Config& config, DbInit& d
 
 }  // namespace
 
+net::HttpServerOptions HttpOptions(const Config& c) {
+  net::HttpServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.threads = c.threads;
+  o.max_body_bytes = c.max_body_bytes;
+  o.max_header_bytes = c.max_header_bytes;
+  o.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
+  o.ws.max_message_bytes = static_cast<size_t>(c.ws_max_message_bytes);
+  o.ws.max_queue_bytes = static_cast<size_t>(c.ws_max_queue_bytes);
+  o.ws.ping_interval = std::chrono::milliseconds(c.ws_ping_interval_ms);
+  o.ws.ping_timeout = std::chrono::milliseconds(c.ws_ping_timeout_ms);
+  return o;
+}
+
 int RunServe(const Config& config) {
   sigset_t signals = BlockShutdownSignals();
   auto platform = Platform::Open(config);
@@ -57,22 +75,29 @@ int RunServe(const Config& config) {
   db_init.Start();
 
   ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking");
-  api::AuthGate gate(p.tokens, config.development());
   net::Router router;
+  api::Dispatcher dispatcher(router, blocking);
+  net::HttpServer server(HttpOptions(config), [&dispatcher](net::HttpRequest&& req, net::Responder respond) {
+    dispatcher.Handle(std::move(req), std::move(respond));
+  });
+  RealtimeCore core(config, p, server);
+
+  api::AuthGate gate(p.tokens, config.development());
   api::RegisterHealthRoutes(router, ReadinessChecks(config, db_init));
   api::RegisterApplicationRoutes(router, p.apps, gate);
   api::RegisterTokenRoutes(router, p.tokens, p.apps, gate);
   api::RegisterKeyRoutes(router, p.keys, gate);
+  api::RegisterTopicRoutes(router, p.topics, p.apps, gate);
+  api::RegisterEventRoutes(router, core.router, p.apps, gate);
 
-  api::Dispatcher dispatcher(router, blocking);
-  net::HttpServerOptions http{config.host,           config.port,
-                              config.threads,        config.max_body_bytes,
-                              config.max_header_bytes, std::chrono::milliseconds(config.read_timeout_ms)};
-  net::HttpServer server(http, [&dispatcher](net::HttpRequest&& req, net::Responder respond) {
-    dispatcher.Handle(std::move(req), std::move(respond));
-  });
+  if (Status st = core.Start(); !st.ok()) {
+    log::Error("cannot start the broker", {{"error", st.error().message}});
+    db_init.Stop();
+    return 1;
+  }
   if (Status st = server.Start(); !st.ok()) {
     log::Error("cannot start the HTTP server", {{"error", st.error().message}});
+    core.Stop();
     db_init.Stop();
     return 1;
   }
@@ -82,6 +107,7 @@ int RunServe(const Config& config) {
   log::Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
   blocking.Shutdown();
+  core.Stop();
   db_init.Stop();
   log::Info("shutdown complete");
   return 0;

@@ -116,12 +116,13 @@ Result<IssuedToken> TokenService::Issue(const TokenRequest& req) {
   return out;
 }
 
-Result<JwtClaims> TokenService::Verify(std::string_view token, std::optional<std::string> audience) {
+Result<JwtClaims> TokenService::Verify(std::string_view token, std::optional<std::string> audience,
+                                       bool allow_reload) {
   VerifyOptions opt{NowMs() / 1000, options_.leeway_s, std::move(audience)};
   auto lookup = [this](std::string_view kid) { return keys_.ring().SecretFor(kid); };
   JwtFailure why;
   auto claims = VerifyJwt(token, lookup, opt, &why);
-  if (claims.ok() || why != JwtFailure::kUnknownKey) return claims;
+  if (claims.ok() || why != JwtFailure::kUnknownKey || !allow_reload) return claims;
   // A key created on another instance: reload once per second at most, then retry.
   int64_t now = NowMs(), last = last_miss_reload_ms_.load();
   if (now - last < 1000 || !last_miss_reload_ms_.compare_exchange_strong(last, now)) return claims;
@@ -132,8 +133,8 @@ Result<JwtClaims> TokenService::Verify(std::string_view token, std::optional<std
   return VerifyJwt(token, lookup, opt);
 }
 
-Result<Principal> TokenService::Authenticate(std::string_view token) {
-  auto claims = Verify(token);
+Result<Principal> TokenService::Authenticate(std::string_view token, bool allow_reload) {
+  auto claims = Verify(token, std::nullopt, allow_reload);
   if (!claims.ok()) return claims.take_error();
   Principal p;
   p.kind = Principal::Kind::kJwt;

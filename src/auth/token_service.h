@@ -59,9 +59,12 @@ class TokenService {
 
   const TokenOptions& options() const { return options_; }
   Result<IssuedToken> Issue(const TokenRequest& req);
-  Result<JwtClaims> Verify(std::string_view token, std::optional<std::string> audience = std::nullopt);
+  // allow_reload=false never touches the database (for I/O threads): an unknown kid just fails
+  // until the background key poll has picked the key up.
+  Result<JwtClaims> Verify(std::string_view token, std::optional<std::string> audience = std::nullopt,
+                           bool allow_reload = true);
   // Verifies and turns the claims into a principal.
-  Result<Principal> Authenticate(std::string_view token);
+  Result<Principal> Authenticate(std::string_view token, bool allow_reload = true);
 
  private:
   SigningKeyService& keys_;

@@ -142,6 +142,14 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt<int64_t>(env, "REALTIME_MAX_HEADER_BYTES", 1024, 1 << 20, c.max_header_bytes));
   RT_TRY(ReadInt(env, "REALTIME_READ_TIMEOUT_MS", 100, 3600000, c.read_timeout_ms));
   RT_TRY(ReadInt(env, "REALTIME_SHUTDOWN_TIMEOUT_MS", 0, 60000, c.shutdown_timeout_ms));
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_MAX_PAYLOAD_BYTES", 64, 16 << 20, c.max_event_payload_bytes));
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_WS_MAX_MESSAGE_BYTES", 1024, 64 << 20, c.ws_max_message_bytes));
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_WS_MAX_QUEUE_BYTES", 4096, int64_t{1} << 30, c.ws_max_queue_bytes));
+  RT_TRY(ReadInt(env, "REALTIME_WS_PING_INTERVAL_MS", 100, 3600000, c.ws_ping_interval_ms));
+  RT_TRY(ReadInt(env, "REALTIME_WS_PING_TIMEOUT_MS", 100, 3600000, c.ws_ping_timeout_ms));
+  RT_TRY(ReadInt(env, "REALTIME_WS_AUTH_TIMEOUT_MS", 100, 600000, c.ws_auth_timeout_ms));
+  RT_TRY(ReadInt(env, "REALTIME_WS_RATE_PER_SECOND", 0, 10000000, c.ws_rate_per_second));
+  RT_TRY(ReadInt(env, "REALTIME_WS_RATE_BURST", 1, 10000000, c.ws_rate_burst));
   return c;
 }
 

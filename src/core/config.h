@@ -49,6 +49,16 @@ struct Config {
   int read_timeout_ms = 30000;                 // REALTIME_READ_TIMEOUT_MS (request read / keep-alive idle)
   int shutdown_timeout_ms = 8000;              // REALTIME_SHUTDOWN_TIMEOUT_MS
 
+  // Realtime path.
+  int64_t max_event_payload_bytes = 64 << 10;  // REALTIME_MAX_PAYLOAD_BYTES (event payloads)
+  int64_t ws_max_message_bytes = 1 << 20;      // REALTIME_WS_MAX_MESSAGE_BYTES (client messages; 1009 above)
+  int64_t ws_max_queue_bytes = 4 << 20;        // REALTIME_WS_MAX_QUEUE_BYTES (per connection; 4008 above)
+  int ws_ping_interval_ms = 25000;             // REALTIME_WS_PING_INTERVAL_MS
+  int ws_ping_timeout_ms = 20000;              // REALTIME_WS_PING_TIMEOUT_MS
+  int ws_auth_timeout_ms = 10000;              // REALTIME_WS_AUTH_TIMEOUT_MS
+  int ws_rate_per_second = 1000;               // REALTIME_WS_RATE_PER_SECOND (client messages; 0 = no limit)
+  int ws_rate_burst = 2000;                    // REALTIME_WS_RATE_BURST
+
   bool development() const { return node_env == "development"; }
   bool production() const { return node_env == "production"; }
   bool uses_postgres() const { return !database_url.empty(); }

@@ -1,7 +1,8 @@
 // HttpServer: the Beast-based HTTP/1.1 listener and sessions. Owns the I/O threads.
 //
-// Each connection lives on its own strand. Requests on one connection are handled one at a time
-// (pipelined requests wait their turn), each with a fresh parser bounded by max_body_bytes (413)
+// There is one single-threaded io_context per I/O thread (a shard); each connection lives on
+// one of them for its whole life, so per-connection state needs no locks or strands. Requests
+// on one connection are handled one at a time (pipelined requests wait their turn), each with a fresh parser bounded by max_body_bytes (413)
 // and max_header_bytes (431), and read_timeout for the request and for keep-alive idleness.
 // A malformed request gets a 400 JSON error and the connection is closed.
 //
@@ -10,8 +11,8 @@
 // exactly once.
 //
 // Shutdown: Shutdown() stops accepting, closes idle connections, lets in-flight requests finish
-// (their responses carry Connection: close), asks every registered long-lived session (WebSockets,
-// later) to close with code 1012, and returns when all are gone or the deadline passes.
+// (their responses carry Connection: close), closes every WebSocket with 1012 "server restart",
+// and returns when all are gone or the deadline passes.
 //
 // Thread safety: Start/Shutdown/Join from the owning thread; everything else is internal.
 #pragma once
@@ -22,12 +23,22 @@
 #include <string>
 
 #include "core/result.h"
+#include "core/shard_executor.h"
 #include "net/http_message.h"
+#include "net/ws_connection.h"
 
 namespace rt::net {
 
 using Responder = std::function<void(HttpResponse&&)>;
 using RequestHandler = std::function<void(HttpRequest&&, Responder)>;
+
+// Decides a WebSocket upgrade on `path`: a handler accepts it; a response (e.g. 401) refuses it.
+// Called on the I/O thread; must not block.
+struct WsAcceptResult {
+  std::shared_ptr<WsHandler> handler;
+  HttpResponse refusal;  // used when handler is null
+};
+using WsAcceptor = std::function<WsAcceptResult(const HttpRequest&, size_t shard)>;
 
 struct HttpServerOptions {
   std::string host = "0.0.0.0";
@@ -36,17 +47,27 @@ struct HttpServerOptions {
   int64_t max_body_bytes = 1 << 20;
   int64_t max_header_bytes = 16 << 10;
   std::chrono::milliseconds read_timeout{30000};
+  WsOptions ws;
 };
 
-class HttpServer {
+class HttpServer final : public ShardExecutor {
  public:
   HttpServer(HttpServerOptions options, RequestHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Registers a WebSocket endpoint (before Start). Upgrade requests to `path` go to the acceptor;
+  // other requests to it still go to the RequestHandler.
+  void AddWebSocketRoute(std::string path, WsAcceptor acceptor);
+
   // Binds and starts the I/O threads. kUnavailable if the address cannot be bound.
   Status Start();
+
+  // ShardExecutor: one shard per I/O thread; connections are spread round-robin.
+  size_t shard_count() const override;
+  void PostToShard(size_t shard, std::function<void()> task) override;
+  const WsCounters& ws_counters() const;
   // The bound port (useful with port 0).
   int port() const;
   // Graceful stop, bounded by timeout; safe to call more than once.

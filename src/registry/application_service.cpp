@@ -1,5 +1,6 @@
 #include "registry/application_service.h"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 
 #include "core/ids.h"
@@ -110,7 +111,8 @@ Result<store::Application> ApplicationService::Update(const std::string& id, con
     }
     RT_TRY(ValidateApplicationConfig(app.config));
   }
-  app.updated_at = std::max(NowMs(), app.created_at);
+  // Strictly increasing, so that fingerprints (count + latest updated_at) see every update.
+  app.updated_at = std::max({NowMs(), app.created_at, app.updated_at + 1});
   RT_TRY(repo_.Update(app));
   return app;
 }

@@ -74,4 +74,11 @@ Status ApplicationRepository::Delete(const std::string& id) {
   return Ok();
 }
 
+Result<std::string> ApplicationRepository::Fingerprint() {
+  auto r = db_.Exec("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM applications");
+  if (!r.ok()) return r.take_error();
+  const auto& row = r->rows[0];
+  return AsString(row[0]) + ":" + AsString(row[1]);
+}
+
 }  // namespace rt::store

@@ -36,6 +36,9 @@ class ApplicationRepository {
   // Replaces name, description, config and updated_at of an existing application.
   Status Update(const Application& app);
   Status Delete(const std::string& id);
+  // A cheap fingerprint of the table (count + latest updated_at), so that in-memory views of
+  // application config (registry/topic_catalog.h) can notice changes made by other instances.
+  Result<std::string> Fingerprint();
 
  private:
   Db& db_;

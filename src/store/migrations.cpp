@@ -35,6 +35,25 @@ CREATE TABLE signing_keys (
 )sql",
           "DROP TABLE IF EXISTS signing_keys;",
       },
+      {
+          // Topic registry (spec/22-api-topics.md), scoped by (application, environment).
+          // Deleting an application deletes its topics.
+          "0003_topics",
+          R"sql(
+CREATE TABLE topics (
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  active_schema_version INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (application_id, environment, name)
+);
+)sql",
+          "DROP TABLE IF EXISTS topics;",
+      },
   };
   return kMigrations;
 }

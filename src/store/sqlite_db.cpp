@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 namespace rt::store {
 namespace {
 
@@ -112,7 +115,15 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
     return e;
   }
   sqlite3_busy_timeout(db, 5000);
-  auto st = ExecScriptOn(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  // Switching to WAL needs a moment of exclusive access; when another process (a second
+  // `realtime` on the same data dir) is opening the file at the same time, SQLite reports
+  // "locked" without consulting the busy handler, so retry for up to 5 s.
+  Status st;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    st = ExecScriptOn(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    if (st.ok() || st.error().message.find("locked") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   if (!st.ok()) {
     sqlite3_close(db);
     return Error{ErrorCode::kUnavailable, "cannot configure SQLite database " + path + ": " + st.error().message,

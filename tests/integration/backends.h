@@ -47,6 +47,19 @@ inline std::unique_ptr<store::Db> OpenBackend(Backend b) {
   return std::make_unique<store::PgDb>(store::PgOptions{url, 1, 4});
 }
 
+// Broker backends: memory always; Redis when REALTIME_TEST_REDIS_URL is set (`make test` sets
+// it). With REALTIME_REQUIRE_REDIS=1 a missing URL fails instead of skipping.
+enum class BrokerBackend { kMemory, kRedis };
+
+inline std::string BrokerBackendName(const ::testing::TestParamInfo<BrokerBackend>& info) {
+  return info.param == BrokerBackend::kMemory ? "Memory" : "Redis";
+}
+
+inline const char* RedisUrl() {
+  const char* url = std::getenv("REALTIME_TEST_REDIS_URL");
+  return url && *url ? url : nullptr;
+}
+
 // Call at the start of each test: skips PostgreSQL when not configured (fails if required).
 #define RT_REQUIRE_BACKEND(b)                                                       \
   do {                                                                              \
@@ -54,6 +67,15 @@ inline std::unique_ptr<store::Db> OpenBackend(Backend b) {
       if (std::getenv("REALTIME_REQUIRE_PG")) FAIL() << "REALTIME_TEST_PG_URL unset"; \
       GTEST_SKIP() << "REALTIME_TEST_PG_URL not set";                               \
     }                                                                               \
+  } while (0)
+
+// The same for broker backends: skips Redis when not configured (fails if required).
+#define RT_REQUIRE_BROKER_BACKEND(b)                                                      \
+  do {                                                                                    \
+    if ((b) == ::rt::testing::BrokerBackend::kRedis && !::rt::testing::RedisUrl()) {      \
+      if (std::getenv("REALTIME_REQUIRE_REDIS")) FAIL() << "REALTIME_TEST_REDIS_URL unset"; \
+      GTEST_SKIP() << "REALTIME_TEST_REDIS_URL not set";                                  \
+    }                                                                                     \
   } while (0)
 
 }  // namespace rt::testing

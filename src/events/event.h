@@ -1,0 +1,71 @@
+// RealtimeEvent: the one envelope every subscriber receives, whatever produced the event
+// (spec/01-architecture.md "Event Envelope"):
+//   { id: "evt_…", topic, source: "database"|"sync"|"socket", type, payload: {…},
+//     metadata: { timestamp (ms), table?, operation?, revision? } }
+// Normalize() turns a producer's RawEventInput into an envelope: assigns the id and timestamp,
+// defaults the type, checks the payload is an object within the size limit.
+//
+// Thread safety: plain values and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/result.h"
+
+namespace rt::events {
+
+enum class Source { kDatabase, kSync, kSocket };
+
+const char* SourceName(Source s);
+std::optional<Source> ParseSource(std::string_view s);
+
+struct EventMetadata {
+  int64_t timestamp = 0;  // ms since epoch
+  std::optional<std::string> table;      // database events
+  std::optional<std::string> operation;  // insert | update | delete
+  std::optional<int64_t> revision;       // sync events
+};
+
+struct RealtimeEvent {
+  std::string id;
+  std::string topic;
+  Source source = Source::kSocket;
+  std::string type;
+  boost::json::object payload;
+  EventMetadata metadata;
+};
+
+// What a producer hands to the router.
+struct RawEventInput {
+  std::string topic;
+  Source source = Source::kSocket;
+  std::string type;  // default: "<source>.publish" ("socket.publish" for published messages)
+  boost::json::object payload;
+  std::optional<std::string> table;
+  std::optional<std::string> operation;
+  std::optional<int64_t> revision;
+  std::optional<std::string> id;  // keep an existing id (replay); otherwise a new evt_ id
+};
+
+struct NormalizeOptions {
+  size_t max_payload_bytes = 64 * 1024;
+};
+
+// Validates and completes the envelope. ValidationError for an empty topic or type too long;
+// PayloadTooLarge when the serialized payload exceeds the limit.
+Result<RealtimeEvent> Normalize(RawEventInput input, const NormalizeOptions& options, int64_t now_ms);
+
+// Serialized envelope, with the fields in the spec's order.
+std::string SerializeEvent(const RealtimeEvent& e);
+// Same, with payload replaced (used for returnMode variants).
+std::string SerializeEventWithPayload(const RealtimeEvent& e, const boost::json::object& payload);
+
+// Parses an envelope received from another instance; ValidationError if it is not one.
+Result<RealtimeEvent> ParseEvent(std::string_view json);
+
+}  // namespace rt::events

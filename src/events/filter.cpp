@@ -1,0 +1,99 @@
+#include "events/filter.h"
+
+#include <cmath>
+
+namespace rt::events {
+namespace {
+
+constexpr size_t kMaxTerms = 32;
+constexpr size_t kMaxIn = 1000;
+
+bool IsScalar(const boost::json::value& v) { return !v.is_object() && !v.is_array(); }
+
+bool IsNumber(const boost::json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); }
+
+}  // namespace
+
+bool ScalarEquals(const boost::json::value& a, const boost::json::value& b) {
+  if (IsNumber(a) && IsNumber(b)) {
+    if (a.is_int64() && b.is_int64()) return a.get_int64() == b.get_int64();
+    if (a.is_uint64() && b.is_uint64()) return a.get_uint64() == b.get_uint64();
+    if (a.is_double() || b.is_double()) return a.to_number<double>() == b.to_number<double>();
+    // int64 vs uint64
+    const auto& i = a.is_int64() ? a : b;
+    const auto& u = a.is_uint64() ? a : b;
+    return i.get_int64() >= 0 && static_cast<uint64_t>(i.get_int64()) == u.get_uint64();
+  }
+  if (a.kind() != b.kind()) return false;
+  if (a.is_string()) return a.get_string() == b.get_string();
+  if (a.is_bool()) return a.get_bool() == b.get_bool();
+  if (a.is_null()) return true;
+  return false;
+}
+
+Result<Filter> Filter::Compile(const boost::json::value& spec) {
+  Filter f;
+  if (spec.is_null()) return f;
+  if (!spec.is_object()) return Error::Validation("filter must be an object of field: value pairs");
+  const auto& obj = spec.get_object();
+  if (obj.size() > kMaxTerms) return Error::Validation("filter may have at most 32 keys");
+  for (const auto& kv : obj) {
+    Term t;
+    std::string_view key = kv.key();
+    if (key.empty()) return Error::Validation("filter keys must be non-empty");
+    size_t start = 0;
+    while (true) {
+      size_t dot = key.find('.', start);
+      std::string_view seg = key.substr(start, dot == std::string_view::npos ? dot : dot - start);
+      if (seg.empty()) return Error::Validation("filter key '" + std::string(key) + "' has an empty path segment");
+      t.path.emplace_back(seg);
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    const auto& v = kv.value();
+    if (IsScalar(v)) {
+      t.any.push_back(v);
+    } else if (v.is_object() && v.get_object().size() == 1 && v.get_object().contains("in")) {
+      const auto& in = v.get_object().at("in");
+      if (!in.is_array()) return Error::Validation("filter '" + std::string(key) + "': 'in' must be an array");
+      if (in.get_array().size() > kMaxIn) return Error::Validation("filter 'in' lists may have at most 1000 values");
+      for (const auto& alt : in.get_array()) {
+        if (!IsScalar(alt))
+          return Error::Validation("filter '" + std::string(key) + "': 'in' values must be strings, numbers, "
+                                   "booleans or null");
+        t.any.push_back(alt);
+      }
+    } else {
+      return Error::Validation("filter '" + std::string(key) +
+                               "': expected a string, number, boolean, null or { \"in\": [...] }");
+    }
+    f.terms_.push_back(std::move(t));
+  }
+  return f;
+}
+
+bool Filter::Matches(const boost::json::object& payload) const {
+  for (const Term& t : terms_) {
+    const boost::json::object* obj = &payload;
+    const boost::json::value* field = nullptr;
+    for (size_t i = 0; i < t.path.size(); ++i) {
+      field = obj->if_contains(t.path[i]);
+      if (!field) return false;
+      if (i + 1 < t.path.size()) {
+        obj = field->if_object();
+        if (!obj) return false;
+      }
+    }
+    bool any = false;
+    for (const auto& alt : t.any) {
+      if (ScalarEquals(*field, alt)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+}  // namespace rt::events

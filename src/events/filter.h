@@ -1,0 +1,47 @@
+// Subscription filters (spec/32-sdk-subscribing.md), compiled once at subscribe time.
+//
+//   { "campusId": 12, "status": { "in": ["pending", "active"] }, "user.role": "admin" }
+//
+// Every key must match (AND). A key is a field of the payload, or a dotted path into nested
+// objects ("user.role" → payload.user.role). A scalar value (string, number, boolean, null) is
+// equality; `{ "in": [scalars] }` matches any of them. Numbers compare by value (12 == 12.0);
+// a missing field or a value of another type never matches. Anything else (nested objects other
+// than `in`, arrays as values, more than 32 keys or 1000 `in` values) is rejected at compile time.
+//
+// Thread safety: a compiled Filter is immutable; Matches may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/result.h"
+
+namespace rt::events {
+
+class Filter {
+ public:
+  // An empty filter matches everything.
+  Filter() = default;
+
+  // Compiles a filter value (must be an object or null). ValidationError explains what is wrong.
+  static Result<Filter> Compile(const boost::json::value& spec);
+
+  bool empty() const { return terms_.empty(); }
+  bool Matches(const boost::json::object& payload) const;
+
+ private:
+  struct Term {
+    std::vector<std::string> path;        // dotted path split into segments
+    std::vector<boost::json::value> any;  // equality: one value; `in`: the alternatives
+  };
+  std::vector<Term> terms_;
+};
+
+// Scalar equality with numeric comparison across integer and floating types.
+bool ScalarEquals(const boost::json::value& a, const boost::json::value& b);
+
+}  // namespace rt::events

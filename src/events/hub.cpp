@@ -1,0 +1,142 @@
+#include "events/hub.h"
+
+#include <algorithm>
+
+#include "core/ids.h"
+
+namespace rt::events {
+
+struct SubscriptionHub::Shard {
+  struct Entry {
+    Subscriber* sub;
+    std::string id;
+    Filter filter;
+    ReturnMode mode;
+  };
+  struct TopicSubs {
+    std::vector<Entry> entries;
+    bool may_repeat = false;  // some subscriber has more than one entry here
+  };
+
+  std::mutex inbox_mu;
+  std::vector<std::shared_ptr<const RoutedEvent>> inbox;  // guarded by inbox_mu
+  bool scheduled = false;                                 // guarded by inbox_mu
+
+  // Shard-thread state.
+  std::unordered_map<std::string, TopicSubs> topics;
+  std::unordered_map<std::string, std::string> topic_of;                // subscription id -> topic key
+  std::unordered_map<Subscriber*, std::vector<std::string>> ids_of;     // subscriber -> subscription ids
+  std::vector<std::shared_ptr<const RoutedEvent>> batch;
+  std::vector<Subscriber*> dirty;
+  uint64_t drain_seq = 0;
+  uint64_t event_seq = 0;
+};
+
+SubscriptionHub::SubscriptionHub(ShardExecutor& executor) : executor_(executor) {
+  for (size_t i = 0; i < executor.shard_count(); ++i) shards_.push_back(std::make_unique<Shard>());
+}
+
+SubscriptionHub::~SubscriptionHub() = default;
+
+void SubscriptionHub::Publish(std::shared_ptr<const RoutedEvent> event) {
+  stats_.published.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    Shard& s = *shards_[i];
+    bool schedule = false;
+    {
+      std::lock_guard lock(s.inbox_mu);
+      s.inbox.push_back(event);
+      if (!s.scheduled) schedule = s.scheduled = true;
+    }
+    if (schedule) executor_.PostToShard(i, [this, i] { Drain(i); });
+  }
+}
+
+void SubscriptionHub::Drain(size_t shard) {
+  Shard& s = *shards_[shard];
+  {
+    std::lock_guard lock(s.inbox_mu);
+    s.batch.swap(s.inbox);
+    s.scheduled = false;
+  }
+  uint64_t drain = ++s.drain_seq;
+  uint64_t delivered = 0, filtered = 0;
+  for (const auto& ev : s.batch) {
+    auto it = s.topics.find(ev->key());
+    if (it == s.topics.end()) continue;
+    uint64_t seq = ++s.event_seq;
+    const RealtimeEvent& e = ev->event();
+    for (Shard::Entry& en : it->second.entries) {
+      Subscriber* sub = en.sub;
+      if (it->second.may_repeat && sub->hub_event_mark == seq) continue;
+      if (!en.filter.empty() && !en.filter.Matches(e.payload)) {
+        ++filtered;
+        continue;
+      }
+      sub->hub_event_mark = seq;
+      sub->Enqueue(ev->Frame(sub->wire(), en.mode));
+      ++delivered;
+      if (sub->hub_drain_mark != drain) {
+        sub->hub_drain_mark = drain;
+        s.dirty.push_back(sub);
+      }
+    }
+  }
+  s.batch.clear();
+  for (Subscriber* sub : s.dirty) sub->Flush();
+  s.dirty.clear();
+  stats_.delivered.fetch_add(delivered, std::memory_order_relaxed);
+  stats_.filtered.fetch_add(filtered, std::memory_order_relaxed);
+}
+
+std::string SubscriptionHub::Subscribe(size_t shard, Subscriber* sub, const Scope& scope, const std::string& topic,
+                                       Filter filter, ReturnMode mode) {
+  Shard& s = *shards_[shard];
+  std::string id = NewId("sub");
+  std::string key = TopicKey(scope, topic);
+  auto& ts = s.topics[key];
+  for (const auto& en : ts.entries) ts.may_repeat = ts.may_repeat || en.sub == sub;
+  ts.entries.push_back({sub, id, std::move(filter), mode});
+  s.topic_of.emplace(id, std::move(key));
+  s.ids_of[sub].push_back(id);
+  stats_.subscriptions.fetch_add(1, std::memory_order_relaxed);
+  return id;
+}
+
+bool SubscriptionHub::Unsubscribe(size_t shard, Subscriber* sub, const std::string& subscription_id) {
+  Shard& s = *shards_[shard];
+  auto owned = s.ids_of.find(sub);
+  if (owned == s.ids_of.end()) return false;
+  auto pos = std::find(owned->second.begin(), owned->second.end(), subscription_id);
+  if (pos == owned->second.end()) return false;
+  owned->second.erase(pos);
+  if (owned->second.empty()) s.ids_of.erase(owned);
+  auto t = s.topic_of.find(subscription_id);
+  auto ts = s.topics.find(t->second);
+  auto& entries = ts->second.entries;
+  auto e = std::find_if(entries.begin(), entries.end(), [&](const Shard::Entry& en) { return en.id == subscription_id; });
+  if (e != entries.end()) {
+    *e = std::move(entries.back());
+    entries.pop_back();
+  }
+  if (entries.empty()) s.topics.erase(ts);
+  s.topic_of.erase(t);
+  stats_.subscriptions.fetch_sub(1, std::memory_order_relaxed);
+  return true;
+}
+
+void SubscriptionHub::RemoveAll(size_t shard, Subscriber* sub) {
+  Shard& s = *shards_[shard];
+  auto owned = s.ids_of.find(sub);
+  if (owned == s.ids_of.end()) return;
+  std::vector<std::string> ids = owned->second;
+  for (const auto& id : ids) Unsubscribe(shard, sub, id);
+}
+
+size_t SubscriptionHub::CountFor(size_t shard, Subscriber* sub) const {
+  const Shard& s = *shards_[shard];
+  auto owned = s.ids_of.find(sub);
+  return owned == s.ids_of.end() ? 0 : owned->second.size();
+}
+
+}  // namespace rt::events

@@ -1,0 +1,94 @@
+#include "events/hub.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace rt::events {
+namespace {
+
+// Runs posted tasks when asked, on the calling thread (a deterministic stand-in for I/O threads).
+class ManualExecutor final : public ShardExecutor {
+ public:
+  explicit ManualExecutor(size_t n) : n_(n) {}
+  size_t shard_count() const override { return n_; }
+  void PostToShard(size_t shard, std::function<void()> task) override { tasks_.emplace_back(shard, std::move(task)); }
+  void RunAll() {
+    auto tasks = std::move(tasks_);
+    tasks_.clear();
+    for (auto& [_, t] : tasks) t();
+  }
+  size_t pending() const { return tasks_.size(); }
+
+ private:
+  size_t n_;
+  std::vector<std::pair<size_t, std::function<void()>>> tasks_;
+};
+
+class FakeConn final : public Subscriber {
+ public:
+  Wire wire() const override { return Wire::kNativeWs; }
+  void Enqueue(const std::shared_ptr<const std::string>& f) override { queued.push_back(f); }
+  void Flush() override { ++flushes; }
+  std::vector<std::shared_ptr<const std::string>> queued;
+  int flushes = 0;
+};
+
+std::shared_ptr<const RoutedEvent> Ev(const Scope& scope, const char* topic, const char* payload) {
+  RawEventInput in;
+  in.topic = topic;
+  in.payload = boost::json::parse(payload).as_object();
+  auto e = Normalize(std::move(in), {}, 1);
+  std::string json = SerializeEvent(*e);
+  return std::make_shared<const RoutedEvent>(scope, std::move(*e), std::move(json));
+}
+
+TEST(Hub, DeliversByScopeTopicAndFilterSharingOneFrame) {
+  ManualExecutor ex(2);
+  SubscriptionHub hub(ex);
+  Scope a{"app_a", "development"}, b{"app_b", "development"}, a_staging{"app_a", "staging"};
+  FakeConn c1, c2, c3, c4;
+  hub.Subscribe(0, &c1, a, "chat:room1", Filter(), ReturnMode::kFull);
+  hub.Subscribe(1, &c2, a, "chat:room1", *Filter::Compile(boost::json::parse(R"({"n":1})")), ReturnMode::kFull);
+  hub.Subscribe(1, &c3, b, "chat:room1", Filter(), ReturnMode::kFull);
+  hub.Subscribe(0, &c4, a_staging, "chat:room1", Filter(), ReturnMode::kFull);
+
+  hub.Publish(Ev(a, "chat:room1", R"({"n":1})"));
+  hub.Publish(Ev(a, "chat:room1", R"({"n":2})"));
+  EXPECT_EQ(ex.pending(), 2u);  // one drain per shard for the whole burst
+  ex.RunAll();
+  EXPECT_EQ(c1.queued.size(), 2u);
+  EXPECT_EQ(c1.flushes, 1);  // coalesced
+  EXPECT_EQ(c2.queued.size(), 1u);
+  EXPECT_EQ(c1.queued[0].get(), c2.queued[0].get());  // the same buffer
+  EXPECT_TRUE(c3.queued.empty());  // other application
+  EXPECT_TRUE(c4.queued.empty());  // other environment
+  EXPECT_EQ(hub.stats().delivered.load(), 3u);
+  EXPECT_EQ(hub.stats().filtered.load(), 1u);
+}
+
+TEST(Hub, OneDeliveryPerConnectionAndCleanRemoval) {
+  ManualExecutor ex(1);
+  SubscriptionHub hub(ex);
+  Scope s{"default", "development"};
+  FakeConn c;
+  std::string id1 = hub.Subscribe(0, &c, s, "t", Filter(), ReturnMode::kFull);
+  hub.Subscribe(0, &c, s, "t", *Filter::Compile(boost::json::parse(R"({"x":1})")), ReturnMode::kFull);
+  hub.Publish(Ev(s, "t", R"({"x":1})"));
+  ex.RunAll();
+  EXPECT_EQ(c.queued.size(), 1u);
+  EXPECT_EQ(hub.CountFor(0, &c), 2u);
+  EXPECT_FALSE(hub.Unsubscribe(0, &c, "sub_unknown"));
+  FakeConn other;
+  EXPECT_FALSE(hub.Unsubscribe(0, &other, id1));  // not its subscription
+  EXPECT_TRUE(hub.Unsubscribe(0, &c, id1));
+  hub.RemoveAll(0, &c);
+  EXPECT_EQ(hub.CountFor(0, &c), 0u);
+  EXPECT_EQ(hub.stats().subscriptions.load(), 0);
+  hub.Publish(Ev(s, "t", R"({"x":1})"));
+  ex.RunAll();
+  EXPECT_EQ(c.queued.size(), 1u);
+}
+
+}  // namespace
+}  // namespace rt::events

@@ -1,0 +1,65 @@
+#include "events/routed_event.h"
+
+#include "core/json.h"
+#include "protocol/ws_frame.h"
+
+namespace rt::events {
+
+std::optional<ReturnMode> ParseReturnMode(std::string_view s) {
+  if (s == "full") return ReturnMode::kFull;
+  if (s == "diff") return ReturnMode::kDiff;
+  if (s == "both") return ReturnMode::kBoth;
+  return std::nullopt;
+}
+
+boost::json::object ApplyReturnMode(const RealtimeEvent& e, ReturnMode mode) {
+  boost::json::object p = e.payload;
+  if (e.source != Source::kSync) return p;
+  if (mode == ReturnMode::kFull) p.erase("diff");
+  if (mode == ReturnMode::kDiff) p.erase("data");
+  return p;
+}
+
+std::string TopicKey(const Scope& scope, std::string_view topic) {
+  std::string k = scope.Key();
+  k += '\x1f';
+  k.append(topic);
+  return k;
+}
+
+RoutedEvent::RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_json)
+    : scope_(std::move(scope)), event_(std::move(event)), envelope_(std::move(envelope_json)) {
+  key_ = TopicKey(scope_, event_.topic);
+}
+
+std::string RoutedEvent::EnvelopeFor(ReturnMode mode) const {
+  if (event_.source != Source::kSync) return envelope_;
+  return SerializeEventWithPayload(event_, ApplyReturnMode(event_, mode));
+}
+
+const std::shared_ptr<const std::string>& RoutedEvent::Frame(Wire wire, ReturnMode mode) const {
+  if (event_.source != Source::kSync) mode = ReturnMode::kBoth;  // one variant serves every mode
+  size_t slot = static_cast<size_t>(wire) * 3 + static_cast<size_t>(mode);
+  std::call_once(once_[slot], [&] {
+    std::string body;
+    std::string env = mode == ReturnMode::kBoth ? std::string() : EnvelopeFor(mode);
+    const std::string& envelope = mode == ReturnMode::kBoth ? envelope_ : env;
+    if (wire == Wire::kNativeWs) {
+      body.reserve(envelope.size() + event_.topic.size() + 40);
+      body += "{\"type\":\"event\",\"topic\":";
+      json::AppendQuoted(body, event_.topic);
+      body += ",\"data\":";
+      body += envelope;
+      body += '}';
+    } else {
+      body.reserve(envelope.size() + 12);
+      body += "42[\"event\",";
+      body += envelope;
+      body += ']';
+    }
+    frames_[slot] = std::make_shared<const std::string>(protocol::ws::EncodeFrame(protocol::ws::Opcode::kText, body));
+  });
+  return frames_[slot];
+}
+
+}  // namespace rt::events

@@ -1,0 +1,63 @@
+// RoutedEvent: an event on its way to subscribers, shared (immutable) by every shard and every
+// recipient. It carries the envelope and the encoded frames: each (wire, returnMode) variant is
+// serialized at most once, on first use, and then the same buffer is queued to every connection.
+//
+// returnMode (spec/32-sdk-subscribing.md) applies to sync events only: `full` (default) drops
+// payload.diff, `diff` drops payload.data, `both` keeps both. Other sources ignore it.
+//
+// Thread safety: all methods may be called from any thread concurrently.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/scope.h"
+#include "events/event.h"
+
+namespace rt::events {
+
+enum class ReturnMode { kFull = 0, kDiff = 1, kBoth = 2 };
+std::optional<ReturnMode> ParseReturnMode(std::string_view s);
+
+// How a subscriber's connection encodes events.
+enum class Wire {
+  kNativeWs = 0,  // /ws: text frame {"type":"event","topic":…,"data":<event>}
+  kSocketIo = 1,  // Socket.IO over WebSocket: text frame 42["event",<event>]
+};
+
+// The payload a subscriber with `mode` receives (sync events only are changed).
+boost::json::object ApplyReturnMode(const RealtimeEvent& e, ReturnMode mode);
+
+class RoutedEvent {
+ public:
+  // envelope_json: SerializeEvent(event) (or the identical bytes received from another instance).
+  RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_json);
+
+  const Scope& scope() const { return scope_; }
+  const RealtimeEvent& event() const { return event_; }
+  const std::string& envelope_json() const { return envelope_; }
+  // scope key + '\x1f' + topic: the hub's index key.
+  const std::string& key() const { return key_; }
+
+  // The complete WebSocket frame for this wire and mode.
+  const std::shared_ptr<const std::string>& Frame(Wire wire, ReturnMode mode) const;
+  // The envelope as `mode` shapes it (JSON text).
+  std::string EnvelopeFor(ReturnMode mode) const;
+
+ private:
+  Scope scope_;
+  RealtimeEvent event_;
+  std::string envelope_;
+  std::string key_;
+  mutable std::array<std::once_flag, 6> once_;
+  mutable std::array<std::shared_ptr<const std::string>, 6> frames_;
+};
+
+// Index key for (scope, topic).
+std::string TopicKey(const Scope& scope, std::string_view topic);
+
+}  // namespace rt::events

@@ -1,0 +1,53 @@
+#include "events/router.h"
+
+#include "core/ids.h"
+#include "core/log.h"
+
+namespace rt::events {
+
+EventRouter::EventRouter(SubscriptionHub& hub, broker::Broker& broker, const registry::TopicPolicy& topics,
+                         NormalizeOptions options)
+    : hub_(hub), broker_(broker), topics_(topics), options_(options) {}
+
+Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input) {
+  if (Status st = topics_.CheckUse(scope, input.topic); !st.ok()) {
+    stats_.rejected.fetch_add(1, std::memory_order_relaxed);
+    return st.take_error();
+  }
+  auto event = Normalize(std::move(input), options_, NowMs());
+  if (!event.ok()) {
+    stats_.rejected.fetch_add(1, std::memory_order_relaxed);
+    return event.take_error();
+  }
+  for (const auto& stage : stages_) {
+    if (Status st = stage(scope, *event); !st.ok()) {
+      stats_.rejected.fetch_add(1, std::memory_order_relaxed);
+      return st.take_error();
+    }
+  }
+  std::string id = event->id;
+  std::string json = SerializeEvent(*event);
+  broker_.Publish({scope, event->topic, json});
+  auto routed = std::make_shared<const RoutedEvent>(scope, std::move(*event), std::move(json));
+  FanOut(routed, false);
+  stats_.published.fetch_add(1, std::memory_order_relaxed);
+  return id;
+}
+
+void EventRouter::OnRemote(broker::BrokerMessage&& m) {
+  auto event = ParseEvent(m.event_json);
+  if (!event.ok() || event->topic != m.topic) {
+    log::Warn("dropped an undecodable event from another instance", {{"topic", m.topic}});
+    return;
+  }
+  stats_.remote.fetch_add(1, std::memory_order_relaxed);
+  auto routed = std::make_shared<const RoutedEvent>(std::move(m.scope), std::move(*event), std::move(m.event_json));
+  FanOut(routed, true);
+}
+
+void EventRouter::FanOut(const std::shared_ptr<const RoutedEvent>& routed, bool remote) {
+  hub_.Publish(routed);
+  for (const auto& observer : observers_) observer(*routed, remote);
+}
+
+}  // namespace rt::events

@@ -1,0 +1,67 @@
+// EventRouter: the one entry point for every event source (REST, /ws, Socket.IO, sync, CDC,
+// outbox, replay). The publish pipeline is a sequence of stages:
+//   normalize -> topic policy -> [stages: schema validation, traces, … added by later features]
+//   -> serialize once -> fan out locally (SubscriptionHub) and to other instances (Broker)
+//   -> [observers: webhooks, metrics]
+// Events from other instances enter through OnRemote and go straight to the local fan-out.
+//
+// Thread safety: Publish may be called from any thread concurrently and does not block on I/O.
+// Stages and observers are added during start-up only; they must be thread-safe.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/broker.h"
+#include "core/scope.h"
+#include "events/event.h"
+#include "events/hub.h"
+#include "registry/topic_policy.h"
+
+namespace rt::events {
+
+// A stage may reject (the error reaches the publisher) or amend the event.
+using PublishStage = std::function<Status(const Scope&, RealtimeEvent&)>;
+// Observers see every event fanned out here, local or remote (after delivery was scheduled).
+using EventObserver = std::function<void(const RoutedEvent&, bool remote)>;
+
+struct RouterStats {
+  std::atomic<uint64_t> published{0};
+  std::atomic<uint64_t> rejected{0};
+  std::atomic<uint64_t> remote{0};
+};
+
+class EventRouter {
+ public:
+  EventRouter(SubscriptionHub& hub, broker::Broker& broker, const registry::TopicPolicy& topics,
+              NormalizeOptions options);
+
+  void AddStage(PublishStage stage) { stages_.push_back(std::move(stage)); }
+  void AddObserver(EventObserver observer) { observers_.push_back(std::move(observer)); }
+
+  // Publishes; returns the event id. ValidationError / NotFoundError (strict topics) /
+  // PayloadTooLarge, or a stage's error; nothing is delivered then.
+  Result<std::string> Publish(const Scope& scope, RawEventInput input);
+
+  // Handler for the broker: an event published on another instance.
+  void OnRemote(broker::BrokerMessage&& message);
+
+  const RouterStats& stats() const { return stats_; }
+  const NormalizeOptions& options() const { return options_; }
+
+ private:
+  void FanOut(const std::shared_ptr<const RoutedEvent>& routed, bool remote);
+
+  SubscriptionHub& hub_;
+  broker::Broker& broker_;
+  const registry::TopicPolicy& topics_;
+  const NormalizeOptions options_;
+  std::vector<PublishStage> stages_;
+  std::vector<EventObserver> observers_;
+  RouterStats stats_;
+};
+
+}  // namespace rt::events

@@ -1,0 +1,25 @@
+#include "gateway/native_gateway.h"
+
+#include "gateway/native_session.h"
+
+namespace rt::gateway {
+
+NativeGateway::NativeGateway(auth::TokenService& tokens, events::SubscriptionHub& hub, events::EventRouter& router,
+                             const registry::TopicPolicy& topics, NativeGatewayOptions options)
+    : tokens_(tokens), hub_(hub), router_(router), topics_(topics), options_(options) {}
+
+net::WsAcceptResult NativeGateway::Accept(const net::HttpRequest& req, size_t shard) {
+  std::string token;
+  if (const std::string* q = req.Query("token")) token = *q;
+  if (token.empty()) {
+    if (const std::string* h = req.Header("authorization"); h && h->size() > 7 &&
+                                                            (h->starts_with("Bearer ") || h->starts_with("bearer ")))
+      token = h->substr(7);
+  }
+  std::optional<std::string> env;
+  if (const std::string* q = req.Query("environment"); q && !q->empty()) env = *q;
+  else if (const std::string* h = req.Header("x-environment"); h && !h->empty()) env = *h;
+  return {std::make_shared<NativeSession>(*this, shard, std::move(token), std::move(env)), {}};
+}
+
+}  // namespace rt::gateway

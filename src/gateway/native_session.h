@@ -1,0 +1,61 @@
+// NativeSession: the state machine of one /ws connection (see native_gateway.h).
+// Shard-thread only. Owned by its WsConnection (as the handler).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "core/scope.h"
+#include "events/hub.h"
+#include "net/ws_connection.h"
+#include "protocol/native_protocol.h"
+
+namespace rt::gateway {
+
+class NativeGateway;
+
+class NativeSession final : public net::WsHandler, public events::Subscriber {
+ public:
+  // token: from the query or header (empty: expect an auth message). env_hint: requested env.
+  NativeSession(NativeGateway& gateway, size_t shard, std::string token, std::optional<std::string> env_hint);
+  ~NativeSession() override;
+
+  // WsHandler
+  void OnOpen(net::WsConnection& conn) override;
+  void OnMessage(net::WsConnection& conn, protocol::ws::Message&& message) override;
+  void OnClose(net::WsConnection& conn, uint16_t code, const std::string& reason) override;
+
+  // events::Subscriber
+  events::Wire wire() const override { return events::Wire::kNativeWs; }
+  void Enqueue(const std::shared_ptr<const std::string>& frame) override { conn_->Enqueue(frame); }
+  void Flush() override { conn_->Flush(); }
+
+ private:
+  bool Authenticate(const std::string& token, const std::optional<std::string>& request_id);
+  void HandleSubscribe(protocol::native::ClientMessage& m);
+  void HandleUnsubscribe(const protocol::native::ClientMessage& m);
+  void HandlePublish(protocol::native::ClientMessage& m);
+  // Checks permission + topic patterns + topic policy; sends the error and returns false if refused.
+  bool MayUseTopic(const std::string& topic, const char* permission, const std::optional<std::string>& rid);
+  bool TakeToken();  // rate limit
+  void Strike();     // count a bad or over-budget message; closes on flooding
+  void SendError(std::string_view code, std::string_view message, const std::optional<std::string>& rid);
+
+  NativeGateway& gateway_;
+  const size_t shard_;
+  net::WsConnection* conn_ = nullptr;
+  std::string initial_token_;
+  std::optional<std::string> env_hint_;
+  bool authenticated_ = false;
+  bool closed_ = false;
+  auth::Principal principal_;
+  Scope scope_;
+  double tokens_;
+  std::chrono::steady_clock::time_point last_refill_;
+  std::vector<std::chrono::steady_clock::time_point> strikes_;  // recent strikes (usually empty)
+};
+
+}  // namespace rt::gateway

@@ -1,0 +1,62 @@
+// TopicService: the topic registry of spec/22-api-topics.md, scoped by (application,
+// environment). The same name in another application or environment is another topic.
+//
+// Input is the JSON object sent by the REST API; bad input is a ValidationError and writes
+// nothing. Rules:
+//   name         required on create; lowercase letters, digits and dots in non-empty
+//                dot-separated segments, 1-200 characters (IsValidRegisteredTopicName);
+//                immutable: a PATCH naming another topic is refused (delete and re-create);
+//   description  required, a non-blank string (at most 1000 characters);
+//   owner        required, a non-blank string (at most 200 characters): the owning team/service;
+//   activeSchemaVersion  optional, an integer 0..2147483647 (0 = no schema enforced; default 0).
+//                Not yet checked against registered schema versions (the schema registry
+//                comes later).
+// PATCH changes description, owner and activeSchemaVersion; fields it omits keep their value.
+// Unknown fields, and the read-only ones of the JSON shape (applicationId, environment,
+// createdAt, updatedAt), are ignored so that a GET result can be sent back as is; a known field
+// of the wrong type is refused.
+//
+// Every successful write refreshes the TopicCatalog (publish/subscribe see it at once on this
+// instance); if that refresh fails the write still stands and the catalog's periodic
+// RefreshIfChanged catches up (a warning is logged).
+//
+// Failure: ValidationError, ConflictError (name taken in the scope), NotFoundError ("Topic not
+// found: <name>"), ServiceUnavailableError (database down).
+// Thread safety: all methods may be called from any thread; they block on the database.
+// Lifetime: the repository and catalog must outlive the service.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+#include "core/scope.h"
+#include "registry/topic_catalog.h"
+#include "store/topic_repository.h"
+
+namespace rt::registry {
+
+// The JSON shape returned by the REST API: {name, description, owner, activeSchemaVersion,
+// applicationId, environment, createdAt, updatedAt} (times in ms since the epoch).
+boost::json::object TopicToJson(const store::Topic& topic);
+
+class TopicService {
+ public:
+  TopicService(store::TopicRepository& repo, TopicCatalog& catalog) : repo_(repo), catalog_(catalog) {}
+
+  Result<std::vector<store::Topic>> List(const Scope& scope);
+  Result<store::Topic> Get(const Scope& scope, const std::string& name);
+  // input: {name, description, owner, activeSchemaVersion?}
+  Result<store::Topic> Create(const Scope& scope, const boost::json::object& input);
+  // patch: {description?, owner?, activeSchemaVersion?}
+  Result<store::Topic> Update(const Scope& scope, const std::string& name, const boost::json::object& patch);
+  Status Delete(const Scope& scope, const std::string& name);
+
+ private:
+  void RefreshCatalog();
+
+  store::TopicRepository& repo_;
+  TopicCatalog& catalog_;
+};
+
+}  // namespace rt::registry
