@@ -18,6 +18,8 @@ class InlineExecutor final : public ShardExecutor {
 class CountingSubscriber final : public Subscriber {
  public:
   Wire wire() const override { return Wire::kNativeWs; }
+  const std::string& socket_id() const override { return id; }
+  std::string id;
   void Enqueue(const std::shared_ptr<const std::string>& f) override {
     last = f;
     ++frames;

@@ -51,11 +51,22 @@ void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
     res.headers.emplace_back("Allow", m.allow);
     return finish(std::move(res));
   }
-  if (!req.body.empty() && !HasJsonContentType(req)) {
+  const net::Route* route = m.route;
+  // JSON API routes take JSON bodies; asynchronous (transport) routes read their own formats.
+  if (!route->async && !req.body.empty() && !HasJsonContentType(req)) {
     return finish(ErrorResponse({ErrorCode::kUnsupportedMediaType, "Content-Type must be application/json", nullptr}));
   }
   req.params = std::move(m.params);
-  const net::Route* route = m.route;
+  if (route->async) {
+    auto done = std::make_shared<decltype(finish)>(std::move(finish));
+    try {
+      route->async(req, [done](net::HttpResponse&& res) { (*done)(std::move(res)); });
+    } catch (const std::exception& e) {
+      log::Error("handler failed", {{"path", req.path}, {"error", e.what()}});
+      (*done)(ErrorResponse(Error::Internal("Internal server error")));
+    }
+    return;
+  }
   if (route->mode == net::ExecMode::kInline) return finish(Run(*route, req));
 
   auto shared = std::make_shared<net::HttpRequest>(std::move(req));

@@ -15,7 +15,10 @@ Platform::Platform(std::unique_ptr<store::Db> database, const Config& config)
       tokens(keys, auth::TokenOptions{"realtime", 3600, 365LL * 86400, config.jwt_leeway_s}),
       topic_repo(*db),
       topic_catalog(topic_repo, app_repo),
-      topics(topic_repo, topic_catalog) {}
+      topics(topic_repo, topic_catalog),
+      service_repo(*db),
+      services(service_repo, app_repo),
+      document_repo(*db) {}
 
 Result<std::unique_ptr<Platform>> Platform::Open(const Config& config) {
   auto db = OpenPlatformDb(config);

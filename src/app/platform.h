@@ -12,11 +12,14 @@
 #include "auth/token_service.h"
 #include "core/config.h"
 #include "registry/application_service.h"
+#include "registry/service_registry.h"
 #include "registry/topic_catalog.h"
 #include "registry/topic_service.h"
 #include "store/application_repository.h"
 #include "store/db.h"
+#include "store/service_repository.h"
 #include "store/signing_key_repository.h"
+#include "store/sync_document_repository.h"
 #include "store/topic_repository.h"
 
 namespace rt::app {
@@ -36,6 +39,9 @@ struct Platform {
   store::TopicRepository topic_repo;
   registry::TopicCatalog topic_catalog;
   registry::TopicService topics;
+  store::ServiceRepository service_repo;
+  registry::ServiceRegistry services;
+  store::SyncDocumentRepository document_repo;  // the sync documents' durable store (app/sync_module.h)
 };
 
 }  // namespace rt::app

@@ -1,6 +1,6 @@
 // RealtimeCore: the realtime path wired for `serve` — broker (memory, or Redis with REDIS_URL),
 // subscription hub (sharded over the HTTP server's I/O threads), event router and the /ws
-// gateway. Built after the HttpServer (its shards) and before Start; Stop() the broker after the
+// gateway and the Socket.IO endpoint. Built after the HttpServer (its shards) and before Start; Stop() the broker after the
 // server has shut down.
 #pragma once
 
@@ -9,16 +9,23 @@
 
 #include "app/platform.h"
 #include "broker/broker.h"
+#include "broker/presence.h"
 #include "core/config.h"
 #include "events/hub.h"
 #include "events/router.h"
+#include "gateway/channel_service.h"
+#include "gateway/eio_server.h"
 #include "gateway/native_gateway.h"
+#include "gateway/sio_conformance.h"
+#include "gateway/sio_product.h"
 #include "net/http_server.h"
 
 namespace rt::app {
 
 struct RealtimeCore {
   RealtimeCore(const Config& config, Platform& platform, net::HttpServer& server);
+  // Mounts the Socket.IO endpoint (and, in conformance mode, /engine.io/) on the router.
+  void Mount(net::Router& router);
   // Starts the broker (connecting to Redis in the background when configured).
   Status Start();
   void Stop();
@@ -27,7 +34,14 @@ struct RealtimeCore {
   std::unique_ptr<broker::Broker> broker;
   events::SubscriptionHub hub;
   events::EventRouter router;
+  std::unique_ptr<broker::PresenceStore> presence;
+  gateway::ChannelService channels;
+  gateway::GatewayDeps deps;
   gateway::NativeGateway native;
+  gateway::ProductSioApp sio_product;
+  gateway::ConformanceSioApp sio_conformance;
+  std::unique_ptr<gateway::EioServer> socketio;
+  std::unique_ptr<gateway::EioServer> engineio_echo;  // conformance mode only
 };
 
 }  // namespace rt::app

@@ -6,10 +6,14 @@
 #include "api/dispatcher.h"
 #include "api/routes.h"
 #include "api/events_api.h"
+#include "api/socket_api.h"
+#include "api/services_api.h"
+#include "api/sync_api.h"
 #include "api/topics_api.h"
 #include "app/db_init.h"
 #include "app/platform.h"
 #include "app/realtime_core.h"
+#include "app/sync_module.h"
 #include "broker/redis_probe.h"
 #include "core/log.h"
 #include "core/thread_pool.h"
@@ -89,9 +93,21 @@ int RunServe(const Config& config) {
   api::RegisterKeyRoutes(router, p.keys, gate);
   api::RegisterTopicRoutes(router, p.topics, p.apps, gate);
   api::RegisterEventRoutes(router, core.router, p.apps, gate);
+  SyncModule sync(config, p, core.router);
+  api::RegisterServiceRoutes(router, p.services, p.apps, gate);
+  api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
+  api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
+  core.Mount(router);
+  if (config.socketio_conformance) log::Warn("Socket.IO conformance mode: protocol test behaviours enabled");
 
   if (Status st = core.Start(); !st.ok()) {
     log::Error("cannot start the broker", {{"error", st.error().message}});
+    db_init.Stop();
+    return 1;
+  }
+  if (Status st = sync.Start(); !st.ok()) {
+    log::Error("cannot start the sync documents", {{"error", st.error().message}});
+    core.Stop();
     db_init.Stop();
     return 1;
   }
@@ -107,6 +123,7 @@ int RunServe(const Config& config) {
   log::Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
   blocking.Shutdown();
+  sync.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));  // the final flush
   core.Stop();
   db_init.Stop();
   log::Info("shutdown complete");

@@ -28,6 +28,7 @@ struct BrokerMessage {
   Scope scope;
   std::string topic;
   std::string event_json;  // the serialized RealtimeEvent envelope
+  std::string exclude;     // a socket id that must not receive it (channel sender), or empty
 };
 
 using BrokerHandler = std::function<void(BrokerMessage&&)>;
@@ -58,7 +59,8 @@ class Broker {
   virtual std::string Name() const = 0;
 };
 
-// Encoding of a BrokerMessage on the wire (Redis payload): "v1\n<origin>\n<app>\n<env>\n<topic>\n<event json>".
+// Encoding of a BrokerMessage on the wire (Redis payload): "v1\n<origin>\n<app>\n<env>\n<topic>\n<event json>",
+// or with an exclusion "v2\n<origin>\n<app>\n<env>\n<topic>\n<exclude>\n<event json>".
 std::string EncodeBrokerMessage(const std::string& origin, const BrokerMessage& m);
 // Returns false for input that is not a v1 message. *origin receives the sender's instance id.
 bool DecodeBrokerMessage(std::string_view wire, std::string* origin, BrokerMessage* m);

@@ -127,6 +127,15 @@ Result<Config> LoadConfig(const EnvMap& env) {
   }
   RT_TRY(ReadInt(env, "REALTIME_JWT_LEEWAY_SECONDS", 0, 300, c.jwt_leeway_s));
   RT_TRY(ReadInt(env, "SYNC_DOC_TTL_SECONDS", 1, 86400 * 365, c.sync_doc_ttl_seconds));
+  if (auto* v = Find(env, "SYNC_WRITE_MODE")) {
+    if (*v != "write-back" && *v != "write-through")
+      return Invalid("SYNC_WRITE_MODE", "must be write-back or write-through", *v);
+    c.sync_write_through = *v == "write-through";
+  }
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_SYNC_MAX_DOC_BYTES", 64, 16 << 20, c.sync_max_doc_bytes));
+  RT_TRY(ReadInt(env, "REALTIME_SYNC_MAX_DEPTH", 1, 64, c.sync_max_depth));
+  RT_TRY(ReadInt(env, "REALTIME_SYNC_FLUSH_DELAY_MS", 0, 3600000, c.sync_flush_delay_ms));
+  RT_TRY(ReadInt(env, "REALTIME_SYNC_SWEEP_INTERVAL_MS", 100, 3600000, c.sync_sweep_interval_ms));
   RT_TRY(ReadUrl(env, "CDC_DATABASE_URL", {"postgres", "postgresql"}, c.cdc_database_url));
   RT_TRY(ReadInt(env, "CDC_POLL_INTERVAL_MS", 10, 3600000, c.cdc_poll_interval_ms));
   if (auto* v = Find(env, "CDC_SLOT_NAME")) {
@@ -150,6 +159,20 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_WS_AUTH_TIMEOUT_MS", 100, 600000, c.ws_auth_timeout_ms));
   RT_TRY(ReadInt(env, "REALTIME_WS_RATE_PER_SECOND", 0, 10000000, c.ws_rate_per_second));
   RT_TRY(ReadInt(env, "REALTIME_WS_RATE_BURST", 1, 10000000, c.ws_rate_burst));
+  if (auto* v = Find(env, "REALTIME_SOCKETIO_CONFORMANCE")) {
+    if (*v != "0" && *v != "1" && *v != "true" && *v != "false")
+      return Invalid("REALTIME_SOCKETIO_CONFORMANCE", "must be 0, 1, true or false", *v);
+    c.socketio_conformance = *v == "1" || *v == "true";
+    if (c.socketio_conformance && c.production())
+      return Error::Validation("REALTIME_SOCKETIO_CONFORMANCE cannot be enabled with NODE_ENV=production");
+    if (c.socketio_conformance) c.socketio_ping_interval_ms = 300, c.socketio_ping_timeout_ms = 200;
+  }
+  RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_PING_INTERVAL_MS", 50, 3600000, c.socketio_ping_interval_ms));
+  RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_PING_TIMEOUT_MS", 50, 3600000, c.socketio_ping_timeout_ms));
+  RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_MAX_PAYLOAD", 1024, 100000000, c.socketio_max_payload));
+  RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_UPGRADE_TIMEOUT_MS", 100, 3600000, c.socketio_upgrade_timeout_ms));
+  RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_CONNECT_TIMEOUT_MS", 100, 3600000, c.socketio_connect_timeout_ms));
+  if (auto* v = Find(env, "CORS_ORIGINS")) c.cors_origins = *v == "*" ? "" : *v;
   return c;
 }
 

@@ -38,6 +38,11 @@ struct Config {
   int jwt_leeway_s = 5;    // REALTIME_JWT_LEEWAY_SECONDS: clock skew allowed on exp/nbf
 
   int sync_doc_ttl_seconds = 600;  // SYNC_DOC_TTL_SECONDS
+  bool sync_write_through = false;          // SYNC_WRITE_MODE: write-back (default) | write-through
+  int64_t sync_max_doc_bytes = 256 << 10;   // REALTIME_SYNC_MAX_DOC_BYTES (serialized data; 413 above)
+  int sync_max_depth = 32;                  // REALTIME_SYNC_MAX_DEPTH (nesting of data; 400 above)
+  int sync_flush_delay_ms = 0;              // REALTIME_SYNC_FLUSH_DELAY_MS (write-back: wait before the async flush)
+  int sync_sweep_interval_ms = 5000;        // REALTIME_SYNC_SWEEP_INTERVAL_MS (dirty sweep + expiry purge)
 
   std::string cdc_database_url;                   // CDC_DATABASE_URL
   int cdc_poll_interval_ms = 1000;                // CDC_POLL_INTERVAL_MS
@@ -58,6 +63,15 @@ struct Config {
   int ws_auth_timeout_ms = 10000;              // REALTIME_WS_AUTH_TIMEOUT_MS
   int ws_rate_per_second = 1000;               // REALTIME_WS_RATE_PER_SECOND (client messages; 0 = no limit)
   int ws_rate_burst = 2000;                    // REALTIME_WS_RATE_BURST
+
+  // Socket.IO / Engine.IO.
+  bool socketio_conformance = false;    // REALTIME_SOCKETIO_CONFORMANCE (refused in production)
+  int socketio_ping_interval_ms = 25000;  // REALTIME_SOCKETIO_PING_INTERVAL_MS (conformance: 300)
+  int socketio_ping_timeout_ms = 20000;   // REALTIME_SOCKETIO_PING_TIMEOUT_MS (conformance: 200)
+  int socketio_max_payload = 1000000;     // REALTIME_SOCKETIO_MAX_PAYLOAD
+  int socketio_upgrade_timeout_ms = 10000;  // REALTIME_SOCKETIO_UPGRADE_TIMEOUT_MS
+  int socketio_connect_timeout_ms = 45000;  // REALTIME_SOCKETIO_CONNECT_TIMEOUT_MS
+  std::string cors_origins;               // CORS_ORIGINS: comma-separated; empty = any origin
 
   bool development() const { return node_env == "development"; }
   bool production() const { return node_env == "production"; }

@@ -36,6 +36,23 @@ TEST(Config, EachInvalidValueNamesItsVariable) {
   }
 }
 
+TEST(Config, SyncDocumentSettings) {
+  auto d = LoadConfig({});
+  EXPECT_FALSE(d->sync_write_through);
+  EXPECT_EQ(d->sync_max_doc_bytes, 256 << 10);
+  EXPECT_EQ(d->sync_max_depth, 32);
+  EXPECT_EQ(d->sync_sweep_interval_ms, 5000);
+  EXPECT_TRUE(LoadConfig({{"SYNC_WRITE_MODE", "write-through"}})->sync_write_through);
+  EXPECT_FALSE(LoadConfig({{"SYNC_WRITE_MODE", "write-back"}})->sync_write_through);
+  for (auto [var, value] : {std::pair{"SYNC_WRITE_MODE", "sometimes"}, std::pair{"REALTIME_SYNC_MAX_DEPTH", "0"},
+                            std::pair{"REALTIME_SYNC_MAX_DOC_BYTES", "1"},
+                            std::pair{"REALTIME_SYNC_SWEEP_INTERVAL_MS", "10"}}) {
+    auto c = LoadConfig({{var, value}});
+    ASSERT_FALSE(c.ok()) << var << "=" << value;
+    EXPECT_NE(c.error().message.find(var), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(Config, PostgresVariablesBuildAUrlAndDatabaseUrlWins) {
   auto c = LoadConfig({{"POSTGRES_USER", "rt"}, {"POSTGRES_PASSWORD", "p@ss word"}, {"POSTGRES_DB", "realtime"},
                        {"POSTGRES_HOST", "db"}, {"POSTGRES_PORT", "6543"}});

@@ -37,6 +37,19 @@ std::string NewId(std::string_view prefix) {
   return out;
 }
 
+std::string NewSocketId() {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  unsigned char buf[15];
+  if (RAND_bytes(buf, sizeof buf) != 1) throw std::runtime_error("RAND_bytes failed");
+  std::string out;
+  out.reserve(20);
+  for (size_t i = 0; i < sizeof buf; i += 3) {
+    uint32_t v = (uint32_t{buf[i]} << 16) | (uint32_t{buf[i + 1]} << 8) | buf[i + 2];
+    for (int k = 3; k >= 0; --k) out += kAlphabet[(v >> (6 * k)) & 63];
+  }
+  return out;
+}
+
 std::string RandomHex(size_t n_bytes) {
   std::vector<unsigned char> buf(n_bytes);
   if (RAND_bytes(buf.data(), static_cast<int>(n_bytes)) != 1) throw std::runtime_error("RAND_bytes failed");

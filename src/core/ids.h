@@ -13,6 +13,9 @@ namespace rt {
 // prefix + "_" + 16 hex characters from a per-thread generator seeded from the OS.
 std::string NewId(std::string_view prefix);
 
+// 20 URL-safe random characters (120 bits), the shape of Socket.IO/Engine.IO ids.
+std::string NewSocketId();
+
 // n random bytes from OpenSSL's CSPRNG, hex-encoded (2n characters).
 std::string RandomHex(size_t n_bytes);
 

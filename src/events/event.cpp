@@ -39,6 +39,7 @@ Result<RealtimeEvent> Normalize(RawEventInput in, const NormalizeOptions& option
   e.metadata.table = std::move(in.table);
   e.metadata.operation = std::move(in.operation);
   e.metadata.revision = in.revision;
+  e.metadata.from = std::move(in.from);
   return e;
 }
 
@@ -69,11 +70,19 @@ std::string SerializeEventWithPayload(const RealtimeEvent& e, const boost::json:
     out += ",\"revision\":";
     out += std::to_string(*e.metadata.revision);
   }
+  if (e.metadata.from) {
+    out += ",\"from\":";
+    json::AppendQuoted(out, *e.metadata.from);
+  }
   out += "}}";
   return out;
 }
 
 std::string SerializeEvent(const RealtimeEvent& e) { return SerializeEventWithPayload(e, e.payload); }
+
+bool IsReservedTopic(std::string_view topic) {
+  return topic.starts_with("presence:") || topic.starts_with("direct:");
+}
 
 Result<RealtimeEvent> ParseEvent(std::string_view text) {
   auto obj = json::ParseObject(text);
@@ -97,6 +106,7 @@ Result<RealtimeEvent> ParseEvent(std::string_view text) {
   if (auto* t = json::GetString(*meta, "table")) e.metadata.table = std::string(*t);
   if (auto* o = json::GetString(*meta, "operation")) e.metadata.operation = std::string(*o);
   if (auto* r = meta->if_contains("revision"); r && r->is_int64()) e.metadata.revision = r->get_int64();
+  if (auto* f = json::GetString(*meta, "from")) e.metadata.from = std::string(*f);
   return e;
 }
 

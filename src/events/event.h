@@ -29,6 +29,7 @@ struct EventMetadata {
   std::optional<std::string> table;      // database events
   std::optional<std::string> operation;  // insert | update | delete
   std::optional<int64_t> revision;       // sync events
+  std::optional<std::string> from;       // direct messages: the sender's socket id
 };
 
 struct RealtimeEvent {
@@ -50,6 +51,9 @@ struct RawEventInput {
   std::optional<std::string> operation;
   std::optional<int64_t> revision;
   std::optional<std::string> id;  // keep an existing id (replay); otherwise a new evt_ id
+  std::string exclude_socket;     // a connection (socket id) that must not receive it: the sender
+  bool internal = false;          // platform-generated (may use the reserved presence:/direct: topics)
+  std::optional<std::string> from;  // metadata.from: the sending socket (direct messages)
 };
 
 struct NormalizeOptions {
@@ -64,6 +68,10 @@ Result<RealtimeEvent> Normalize(RawEventInput input, const NormalizeOptions& opt
 std::string SerializeEvent(const RealtimeEvent& e);
 // Same, with payload replaced (used for returnMode variants).
 std::string SerializeEventWithPayload(const RealtimeEvent& e, const boost::json::object& payload);
+
+// Topics the platform reserves for its own events: `presence:<channel>` (presence.join/leave)
+// and `direct:<socketId>` (direct messages). Clients cannot publish or subscribe to them.
+bool IsReservedTopic(std::string_view topic);
 
 // Parses an envelope received from another instance; ValidationError if it is not one.
 Result<RealtimeEvent> ParseEvent(std::string_view json);

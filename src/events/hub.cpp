@@ -66,9 +66,11 @@ void SubscriptionHub::Drain(size_t shard) {
     if (it == s.topics.end()) continue;
     uint64_t seq = ++s.event_seq;
     const RealtimeEvent& e = ev->event();
+    const std::string& exclude = ev->exclude_socket();
     for (Shard::Entry& en : it->second.entries) {
       Subscriber* sub = en.sub;
       if (it->second.may_repeat && sub->hub_event_mark == seq) continue;
+      if (!exclude.empty() && sub->socket_id() == exclude) continue;
       if (!en.filter.empty() && !en.filter.Matches(e.payload)) {
         ++filtered;
         continue;

@@ -32,6 +32,8 @@ class Subscriber {
  public:
   virtual ~Subscriber() = default;
   virtual Wire wire() const = 0;
+  // The connection's socket id (for excluding a channel message's sender); may be empty.
+  virtual const std::string& socket_id() const = 0;
   // Queue a frame without writing yet.
   virtual void Enqueue(const std::shared_ptr<const std::string>& frame) = 0;
   // Start writing what was queued.

@@ -28,6 +28,8 @@ class ManualExecutor final : public ShardExecutor {
 class FakeConn final : public Subscriber {
  public:
   Wire wire() const override { return Wire::kNativeWs; }
+  const std::string& socket_id() const override { return id; }
+  std::string id;
   void Enqueue(const std::shared_ptr<const std::string>& f) override { queued.push_back(f); }
   void Flush() override { ++flushes; }
   std::vector<std::shared_ptr<const std::string>> queued;

@@ -27,9 +27,13 @@ std::string TopicKey(const Scope& scope, std::string_view topic) {
   return k;
 }
 
-RoutedEvent::RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_json)
-    : scope_(std::move(scope)), event_(std::move(event)), envelope_(std::move(envelope_json)) {
+RoutedEvent::RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_json, std::string exclude_socket)
+    : scope_(std::move(scope)),
+      event_(std::move(event)),
+      envelope_(std::move(envelope_json)),
+      exclude_(std::move(exclude_socket)) {
   key_ = TopicKey(scope_, event_.topic);
+  presence_ = event_.topic.starts_with("presence:") && event_.type.starts_with("presence.");
 }
 
 std::string RoutedEvent::EnvelopeFor(ReturnMode mode) const {
@@ -46,14 +50,18 @@ const std::shared_ptr<const std::string>& RoutedEvent::Frame(Wire wire, ReturnMo
     const std::string& envelope = mode == ReturnMode::kBoth ? envelope_ : env;
     if (wire == Wire::kNativeWs) {
       body.reserve(envelope.size() + event_.topic.size() + 40);
-      body += "{\"type\":\"event\",\"topic\":";
+      body += "{\"type\":\"";
+      body += emit_name();
+      body += "\",\"topic\":";
       json::AppendQuoted(body, event_.topic);
       body += ",\"data\":";
       body += envelope;
       body += '}';
     } else {
       body.reserve(envelope.size() + 12);
-      body += "42[\"event\",";
+      body += "42[\"";
+      body += emit_name();
+      body += "\",";
       body += envelope;
       body += ']';
     }

@@ -35,13 +35,17 @@ boost::json::object ApplyReturnMode(const RealtimeEvent& e, ReturnMode mode);
 class RoutedEvent {
  public:
   // envelope_json: SerializeEvent(event) (or the identical bytes received from another instance).
-  RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_json);
+  // exclude_socket: a connection that must not receive it (the channel sender), or empty.
+  RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_json, std::string exclude_socket = {});
 
   const Scope& scope() const { return scope_; }
   const RealtimeEvent& event() const { return event_; }
   const std::string& envelope_json() const { return envelope_; }
   // scope key + '\x1f' + topic: the hub's index key.
   const std::string& key() const { return key_; }
+  const std::string& exclude_socket() const { return exclude_; }
+  // "presence" for presence events (emitted under that name), else "event".
+  const char* emit_name() const { return presence_ ? "presence" : "event"; }
 
   // The complete WebSocket frame for this wire and mode.
   const std::shared_ptr<const std::string>& Frame(Wire wire, ReturnMode mode) const;
@@ -53,6 +57,8 @@ class RoutedEvent {
   RealtimeEvent event_;
   std::string envelope_;
   std::string key_;
+  std::string exclude_;
+  bool presence_ = false;
   mutable std::array<std::once_flag, 6> once_;
   mutable std::array<std::shared_ptr<const std::string>, 6> frames_;
 };

@@ -10,10 +10,15 @@ EventRouter::EventRouter(SubscriptionHub& hub, broker::Broker& broker, const reg
     : hub_(hub), broker_(broker), topics_(topics), options_(options) {}
 
 Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input) {
+  if (!input.internal && IsReservedTopic(input.topic)) {
+    stats_.rejected.fetch_add(1, std::memory_order_relaxed);
+    return Error::Validation("Topic '" + input.topic + "' is reserved for the platform (presence:, direct:)");
+  }
   if (Status st = topics_.CheckUse(scope, input.topic); !st.ok()) {
     stats_.rejected.fetch_add(1, std::memory_order_relaxed);
     return st.take_error();
   }
+  std::string exclude = std::move(input.exclude_socket);
   auto event = Normalize(std::move(input), options_, NowMs());
   if (!event.ok()) {
     stats_.rejected.fetch_add(1, std::memory_order_relaxed);
@@ -27,8 +32,8 @@ Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input
   }
   std::string id = event->id;
   std::string json = SerializeEvent(*event);
-  broker_.Publish({scope, event->topic, json});
-  auto routed = std::make_shared<const RoutedEvent>(scope, std::move(*event), std::move(json));
+  broker_.Publish({scope, event->topic, json, exclude});
+  auto routed = std::make_shared<const RoutedEvent>(scope, std::move(*event), std::move(json), std::move(exclude));
   FanOut(routed, false);
   stats_.published.fetch_add(1, std::memory_order_relaxed);
   return id;
@@ -41,7 +46,8 @@ void EventRouter::OnRemote(broker::BrokerMessage&& m) {
     return;
   }
   stats_.remote.fetch_add(1, std::memory_order_relaxed);
-  auto routed = std::make_shared<const RoutedEvent>(std::move(m.scope), std::move(*event), std::move(m.event_json));
+  auto routed = std::make_shared<const RoutedEvent>(std::move(m.scope), std::move(*event), std::move(m.event_json),
+                                                    std::move(m.exclude));
   FanOut(routed, true);
 }
 

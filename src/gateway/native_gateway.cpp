@@ -4,10 +4,6 @@
 
 namespace rt::gateway {
 
-NativeGateway::NativeGateway(auth::TokenService& tokens, events::SubscriptionHub& hub, events::EventRouter& router,
-                             const registry::TopicPolicy& topics, NativeGatewayOptions options)
-    : tokens_(tokens), hub_(hub), router_(router), topics_(topics), options_(options) {}
-
 net::WsAcceptResult NativeGateway::Accept(const net::HttpRequest& req, size_t shard) {
   std::string token;
   if (const std::string* q = req.Query("token")) token = *q;

@@ -21,17 +21,13 @@
 #include <chrono>
 #include <memory>
 
-#include "auth/token_service.h"
-#include "events/hub.h"
-#include "events/router.h"
+#include "gateway/client_ops.h"
 #include "net/http_server.h"
-#include "registry/topic_policy.h"
 
 namespace rt::gateway {
 
 struct NativeGatewayOptions {
   std::chrono::milliseconds auth_timeout{10000};
-  size_t max_subscriptions = 1000;  // per connection
   double rate_per_second = 1000;    // client messages per second (0 = unlimited)
   double burst = 2000;
   int max_strikes = 50;             // invalid or rate-limited messages…
@@ -47,8 +43,7 @@ struct GatewayCounters {
 
 class NativeGateway {
  public:
-  NativeGateway(auth::TokenService& tokens, events::SubscriptionHub& hub, events::EventRouter& router,
-                const registry::TopicPolicy& topics, NativeGatewayOptions options);
+  NativeGateway(GatewayDeps& deps, NativeGatewayOptions options) : deps_(deps), options_(options) {}
 
   // The acceptor for HttpServer::AddWebSocketRoute("/ws", …).
   net::WsAcceptResult Accept(const net::HttpRequest& request, size_t shard);
@@ -57,10 +52,7 @@ class NativeGateway {
 
  private:
   friend class NativeSession;
-  auth::TokenService& tokens_;
-  events::SubscriptionHub& hub_;
-  events::EventRouter& router_;
-  const registry::TopicPolicy& topics_;
+  GatewayDeps& deps_;
   const NativeGatewayOptions options_;
   GatewayCounters counters_;
 };

@@ -2,8 +2,7 @@
 
 #include <utility>
 
-#include "auth/permissions.h"
-#include "events/filter.h"
+#include "core/ids.h"
 #include "gateway/native_gateway.h"
 
 namespace rt::gateway {
@@ -17,6 +16,7 @@ NativeSession::NativeSession(NativeGateway& gateway, size_t shard, std::string t
       shard_(shard),
       initial_token_(std::move(token)),
       env_hint_(std::move(env_hint)),
+      ops_(gateway.deps_, shard, this, NewSocketId()),
       tokens_(gateway.options_.burst),
       last_refill_(std::chrono::steady_clock::now()) {
   gateway_.counters_.sessions.fetch_add(1);
@@ -31,7 +31,7 @@ void NativeSession::OnOpen(net::WsConnection& conn) {
     return;
   }
   conn.RunAfter(gateway_.options_.auth_timeout, [this] {
-    if (authenticated_ || closed_) return;
+    if (ops_.bound() || closed_) return;
     gateway_.counters_.auth_failures.fetch_add(1);
     SendError(native::code::kUnauthorized, "Authentication timeout: send {\"type\":\"auth\",\"token\":...}",
               std::nullopt);
@@ -40,26 +40,14 @@ void NativeSession::OnOpen(net::WsConnection& conn) {
 }
 
 bool NativeSession::Authenticate(const std::string& token, const std::optional<std::string>& rid) {
-  auto principal = gateway_.tokens_.Authenticate(token, /*allow_reload=*/false);
-  std::string why;
-  if (!principal.ok()) {
-    why = principal.error().message;
-  } else if (principal->application_id.empty()) {
-    why = "Token has no audience (application id)";
-  } else if (env_hint_ && env_hint_ != "development" && env_hint_ != "staging" && env_hint_ != "production") {
-    why = "Invalid environment '" + *env_hint_ + "'";
-  } else if (env_hint_ && principal->environment && *principal->environment != *env_hint_) {
-    why = "Token is limited to environment " + *principal->environment;
-  }
-  if (!why.empty()) {
+  auto auth = AuthenticateConnection(gateway_.deps_.tokens, token, env_hint_);
+  if (auth.error) {
     gateway_.counters_.auth_failures.fetch_add(1);
-    SendError(native::code::kUnauthorized, why, rid);
+    SendError(native::code::kUnauthorized, auth.error->message, rid);
     conn_->Close(close_code::kUnauthorized, "unauthorized");
     return false;
   }
-  principal_ = std::move(*principal);
-  scope_ = {principal_.application_id, principal_.environment.value_or(env_hint_.value_or("development"))};
-  authenticated_ = true;
+  ops_.Bind(std::move(auth.value->first), std::move(auth.value->second));
   return true;
 }
 
@@ -80,94 +68,70 @@ void NativeSession::OnMessage(net::WsConnection&, protocol::ws::Message&& messag
   }
   native::ClientMessage& m = *parsed.message;
   if (m.type == native::Type::kPing) return conn_->SendText(native::Pong(m.request_id));
+  if (m.type == native::Type::kWhoami && ops_.bound())
+    return conn_->SendText(native::Whoami(ops_.socket_id(), ops_.scope().application_id, ops_.scope().environment,
+                                          ops_.principal().subject, m.request_id));
   if (m.type == native::Type::kAuth) {
-    if (authenticated_) return SendError(native::code::kInvalidMessage, "Already authenticated", m.request_id);
+    if (ops_.bound()) return SendError(native::code::kInvalidMessage, "Already authenticated", m.request_id);
     if (Authenticate(m.token, m.request_id))
-      conn_->SendText(native::Authenticated(scope_.application_id, scope_.environment, principal_.subject,
-                                            m.request_id));
+      conn_->SendText(native::Authenticated(ops_.scope().application_id, ops_.scope().environment,
+                                            ops_.principal().subject, m.request_id));
     return;
   }
-  if (!authenticated_) {
+  if (!ops_.bound()) {
     SendError(native::code::kUnauthorized, "Authenticate first: send {\"type\":\"auth\",\"token\":...}", m.request_id);
     return Strike();
   }
+  Dispatch(m);
+}
+
+void NativeSession::Dispatch(native::ClientMessage& m) {
+  bool failed = false;
   switch (m.type) {
-    case native::Type::kSubscribe: return HandleSubscribe(m);
-    case native::Type::kUnsubscribe: return HandleUnsubscribe(m);
-    case native::Type::kPublish: return HandlePublish(m);
+    case native::Type::kSubscribe: {
+      auto r = ops_.Subscribe(m.topic, m.filter, m.return_mode);
+      if (r.value) return conn_->SendText(native::Subscribed(*r.value, m.topic, m.request_id));
+      failed = true;
+      SendError(r.error->code, r.error->message, m.request_id);
+      break;
+    }
+    case native::Type::kUnsubscribe: {
+      auto r = ops_.Unsubscribe(m.subscription_id);
+      if (r.value) return conn_->SendText(native::Unsubscribed(m.subscription_id, m.request_id));
+      return SendError(r.error->code, r.error->message, m.request_id);  // not a strike
+    }
+    case native::Type::kPublish: {
+      auto r = ops_.Publish(m.topic, std::move(m.payload), std::move(m.event_type));
+      if (r.value) return conn_->SendText(native::Published(*r.value, m.request_id));
+      failed = true;
+      SendError(r.error->code, r.error->message, m.request_id);
+      break;
+    }
+    case native::Type::kJoin: {
+      std::string channel = m.channel;
+      ops_.Join(channel, [this, channel, rid = m.request_id](OpResult<std::vector<broker::PresenceMember>> r) {
+        if (r.error) return SendError(r.error->code, r.error->message, rid);
+        conn_->SendText(native::Joined(channel, MembersJson(*r.value), rid));
+      });
+      return;
+    }
+    case native::Type::kLeave: {
+      auto r = ops_.Leave(m.channel);
+      if (r.value) return conn_->SendText(native::Left(m.channel, m.request_id));
+      return SendError(r.error->code, r.error->message, m.request_id);
+    }
+    case native::Type::kChannelPublish:
+    case native::Type::kDirect: {
+      auto r = m.type == native::Type::kDirect ? ops_.Direct(m.target, m.event_type, m.data)
+                                               : ops_.ChannelPublish(m.channel, m.event_type, m.data);
+      if (r.value) return conn_->SendText(native::Sent(*r.value, m.request_id));
+      failed = true;
+      SendError(r.error->code, r.error->message, m.request_id);
+      break;
+    }
     default: return;
   }
-}
-
-bool NativeSession::MayUseTopic(const std::string& topic, const char* permission,
-                                const std::optional<std::string>& rid) {
-  if (Status st = gateway_.topics_.CheckUse(scope_, topic); !st.ok()) {
-    bool unknown = st.error().code == ErrorCode::kNotFound;
-    SendError(unknown ? native::code::kTopicNotRegistered : native::code::kInvalidTopic, st.error().message, rid);
-    return false;
-  }
-  if (!principal_.Has(permission)) {
-    SendError(native::code::kForbidden, std::string("Token lacks the '") + permission + "' permission", rid);
-    return false;
-  }
-  if (!principal_.MayUseTopic(topic)) {
-    SendError(native::code::kForbidden, "Token's topics do not allow '" + topic + "'", rid);
-    return false;
-  }
-  return true;
-}
-
-void NativeSession::HandleSubscribe(native::ClientMessage& m) {
-  if (!MayUseTopic(m.topic, "subscribe", m.request_id)) return Strike();
-  auto mode = events::ReturnMode::kFull;
-  if (m.return_mode) {
-    auto parsed = events::ParseReturnMode(*m.return_mode);
-    if (!parsed) {
-      SendError(native::code::kInvalidMessage, "returnMode must be full, diff or both", m.request_id);
-      return Strike();
-    }
-    mode = *parsed;
-  }
-  auto filter = events::Filter::Compile(m.filter);
-  if (!filter.ok()) {
-    SendError(native::code::kInvalidFilter, filter.error().message, m.request_id);
-    return Strike();
-  }
-  if (gateway_.hub_.CountFor(shard_, this) >= gateway_.options_.max_subscriptions) {
-    return SendError(native::code::kLimitExceeded,
-                     "Too many subscriptions on this connection (max " +
-                         std::to_string(gateway_.options_.max_subscriptions) + ")",
-                     m.request_id);
-  }
-  std::string id = gateway_.hub_.Subscribe(shard_, this, scope_, m.topic, std::move(*filter), mode);
-  conn_->SendText(native::Subscribed(id, m.topic, m.request_id));
-}
-
-void NativeSession::HandleUnsubscribe(const native::ClientMessage& m) {
-  if (!gateway_.hub_.Unsubscribe(shard_, this, m.subscription_id))
-    return SendError(native::code::kNotFound, "No subscription " + m.subscription_id + " on this connection",
-                     m.request_id);
-  conn_->SendText(native::Unsubscribed(m.subscription_id, m.request_id));
-}
-
-void NativeSession::HandlePublish(native::ClientMessage& m) {
-  if (!MayUseTopic(m.topic, "publish", m.request_id)) return Strike();
-  events::RawEventInput in;
-  in.topic = m.topic;
-  in.source = events::Source::kSocket;
-  in.type = std::move(m.event_type);
-  in.payload = std::move(m.payload);
-  auto id = gateway_.router_.Publish(scope_, std::move(in));
-  if (!id.ok()) {
-    const Error& e = id.error();
-    const char* c = e.code == ErrorCode::kPayloadTooLarge ? native::code::kPayloadTooLarge
-                    : e.code == ErrorCode::kNotFound      ? native::code::kTopicNotRegistered
-                    : e.code == ErrorCode::kValidation    ? native::code::kInvalidMessage
-                                                          : native::code::kInternal;
-    SendError(c, e.message, m.request_id);
-    return Strike();
-  }
-  conn_->SendText(native::Published(*id, m.request_id));
+  if (failed) Strike();
 }
 
 bool NativeSession::TakeToken() {
@@ -201,7 +165,7 @@ void NativeSession::SendError(std::string_view code, std::string_view message, c
 
 void NativeSession::OnClose(net::WsConnection&, uint16_t, const std::string&) {
   closed_ = true;
-  gateway_.hub_.RemoveAll(shard_, this);
+  ops_.Release();
 }
 
 }  // namespace rt::gateway

@@ -7,9 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
-#include "core/scope.h"
 #include "events/hub.h"
+#include "gateway/client_ops.h"
 #include "net/ws_connection.h"
 #include "protocol/native_protocol.h"
 
@@ -30,16 +29,13 @@ class NativeSession final : public net::WsHandler, public events::Subscriber {
 
   // events::Subscriber
   events::Wire wire() const override { return events::Wire::kNativeWs; }
+  const std::string& socket_id() const override { return ops_.socket_id(); }
   void Enqueue(const std::shared_ptr<const std::string>& frame) override { conn_->Enqueue(frame); }
   void Flush() override { conn_->Flush(); }
 
  private:
   bool Authenticate(const std::string& token, const std::optional<std::string>& request_id);
-  void HandleSubscribe(protocol::native::ClientMessage& m);
-  void HandleUnsubscribe(const protocol::native::ClientMessage& m);
-  void HandlePublish(protocol::native::ClientMessage& m);
-  // Checks permission + topic patterns + topic policy; sends the error and returns false if refused.
-  bool MayUseTopic(const std::string& topic, const char* permission, const std::optional<std::string>& rid);
+  void Dispatch(protocol::native::ClientMessage& m);
   bool TakeToken();  // rate limit
   void Strike();     // count a bad or over-budget message; closes on flooding
   void SendError(std::string_view code, std::string_view message, const std::optional<std::string>& rid);
@@ -49,10 +45,8 @@ class NativeSession final : public net::WsHandler, public events::Subscriber {
   net::WsConnection* conn_ = nullptr;
   std::string initial_token_;
   std::optional<std::string> env_hint_;
-  bool authenticated_ = false;
   bool closed_ = false;
-  auth::Principal principal_;
-  Scope scope_;
+  ClientOps ops_;
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
   std::vector<std::chrono::steady_clock::time_point> strikes_;  // recent strikes (usually empty)

@@ -12,6 +12,27 @@ const std::string* Lookup(const HeaderList& list, std::string_view name) {
 
 }  // namespace
 
+void AbortSignal::OnAbort(std::function<void()> fn) {
+  bool fire_now;
+  {
+    std::lock_guard lock(mu_);
+    fire_now = fired_;
+    if (!fired_) fn_ = std::move(fn);
+  }
+  if (fire_now && fn) fn();
+}
+
+void AbortSignal::Fire() {
+  std::function<void()> fn;
+  {
+    std::lock_guard lock(mu_);
+    if (fired_) return;
+    fired_ = true;
+    fn = std::move(fn_);
+  }
+  if (fn) fn();
+}
+
 const std::string* HttpRequest::Header(std::string_view lower_name) const { return Lookup(headers, lower_name); }
 
 const std::string* HttpRequest::Query(std::string_view name) const { return Lookup(query, name); }

@@ -4,6 +4,10 @@
 // Thread safety: plain values; a request belongs to the one handler invocation that got it.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +16,19 @@
 namespace rt::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Tells an asynchronous handler that the client went away before the response was written.
+// Fire() runs the handler at most once; OnAbort() may be called from any thread.
+class AbortSignal {
+ public:
+  void OnAbort(std::function<void()> fn);
+  void Fire();
+
+ private:
+  std::mutex mu_;
+  std::function<void()> fn_;  // guarded by mu_
+  bool fired_ = false;        // guarded by mu_
+};
 
 struct HttpRequest {
   std::string method;  // upper case, e.g. "GET"
@@ -22,6 +39,8 @@ struct HttpRequest {
   std::string body;
   std::string remote_ip;
   HeaderList params;  // path parameters, filled by the router
+  std::shared_ptr<AbortSignal> abort;  // set by the server; fires if the client disconnects first
+  size_t shard = 0;                     // the I/O thread (shard) handling this request
 
   // First value of a header (name must be lower case), or nullptr.
   const std::string* Header(std::string_view lower_name) const;

@@ -103,6 +103,8 @@ void HttpServer::PostToShard(size_t shard, std::function<void()> task) {
 
 const WsCounters& HttpServer::ws_counters() const { return impl_->ws_counters; }
 
+asio::io_context& HttpServer::shard_context(size_t shard) { return *impl_->contexts[shard % impl_->contexts.size()]; }
+
 void HttpServer::Shutdown(std::chrono::milliseconds timeout) {
   Impl& s = *impl_;
   if (s.stopped) return;

@@ -20,12 +20,17 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
 #include "core/shard_executor.h"
 #include "net/http_message.h"
 #include "net/ws_connection.h"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace rt::net {
 
@@ -36,7 +41,8 @@ using RequestHandler = std::function<void(HttpRequest&&, Responder)>;
 // Called on the I/O thread; must not block.
 struct WsAcceptResult {
   std::shared_ptr<WsHandler> handler;
-  HttpResponse refusal;  // used when handler is null
+  HttpResponse refusal;        // used when handler is null
+  std::optional<size_t> shard;  // run the connection on this shard instead of the current one
 };
 using WsAcceptor = std::function<WsAcceptResult(const HttpRequest&, size_t shard)>;
 
@@ -68,6 +74,8 @@ class HttpServer final : public ShardExecutor {
   size_t shard_count() const override;
   void PostToShard(size_t shard, std::function<void()> task) override;
   const WsCounters& ws_counters() const;
+  // The io_context of a shard, for timers of objects living on that shard (gateways only).
+  boost::asio::io_context& shard_context(size_t shard);
   // The bound port (useful with port 0).
   int port() const;
   // Graceful stop, bounded by timeout; safe to call more than once.

@@ -101,6 +101,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
       req.headers.emplace_back(std::move(name), std::string(f.value()));
     }
     req.body = std::move(msg.body());
+    req.shard = shard_;
     beast::error_code ep_ec;
     auto ep = stream_.socket().remote_endpoint(ep_ec);
     if (!ep_ec) req.remote_ip = ep.address().to_string();
@@ -109,9 +110,27 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     if (HeaderHasToken(req.Header("upgrade"), "websocket")) {
       if (const WsAcceptor* acceptor = server_.FindWsRoute(req.path)) return Upgrade(std::move(req), *acceptor);
     }
+    req.abort = std::make_shared<AbortSignal>();
+    abort_ = req.abort;
+    WatchForHangup();
     server_.handler(std::move(req), [self = shared_from_this()](HttpResponse&& res) {
       asio::post(self->stream_.get_executor(),
                  [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+    });
+  }
+
+  // While a handler works on a request (a long poll may wait for minutes), notice the client
+  // hanging up: readable with nothing to read means EOF. Pipelined bytes are left unread.
+  void WatchForHangup() {
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->abort_) return;
+      char probe;
+      beast::error_code peek_ec;
+      size_t n = self->stream_.socket().receive(asio::buffer(&probe, 1), tcp::socket::message_peek, peek_ec);
+      if (n == 0 || peek_ec) {
+        auto signal = std::move(self->abort_);
+        signal->Fire();
+      }
     });
   }
 
@@ -136,15 +155,28 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
         protocol::ws::AcceptKey(*key) + "\r\n\r\n";
     auto leftover = beast::buffers_to_string(buffer_.data());
-    auto conn = std::make_shared<WsConnectionImpl>(
-        stream_.release_socket(), shard_, server_.next_conn_id.fetch_add(1), req.remote_ip,
-        std::move(accepted.handler), server_.opts.ws, server_.ws_counters,
-        [server = &server_](Closable* c) { server->Unregister(c); });
-    server_.Register(conn);
-    // The 101 is the first frame of the connection's write queue, so it precedes any message.
-    conn->Enqueue(std::make_shared<const std::string>(std::move(response)));
-    conn->Flush();
-    conn->Start(std::move(leftover));
+    size_t target = accepted.shard.value_or(shard_) % server_.contexts.size();
+    tcp::socket socket = stream_.release_socket();
+    if (target != shard_) {
+      // Move the descriptor to the target shard's io_context (no operation is pending on it).
+      beast::error_code ec;
+      auto protocol = socket.local_endpoint(ec).protocol();
+      int fd = socket.release(ec);
+      if (ec) return;
+      socket = tcp::socket(*server_.contexts[target], protocol, fd);
+    }
+    asio::post(socket.get_executor(), [server = &server_, target, socket = std::make_shared<tcp::socket>(std::move(socket)),
+                                       handler = std::move(accepted.handler), ip = req.remote_ip,
+                                       response = std::move(response), leftover = std::move(leftover)]() mutable {
+      auto conn = std::make_shared<WsConnectionImpl>(
+          std::move(*socket), target, server->next_conn_id.fetch_add(1), ip, std::move(handler), server->opts.ws,
+          server->ws_counters, [server](Closable* c) { server->Unregister(c); });
+      server->Register(conn);
+      // The 101 is the first frame of the connection's write queue, so it precedes any message.
+      conn->Enqueue(std::make_shared<const std::string>(std::move(response)));
+      conn->Flush();
+      conn->Start(std::move(leftover));
+    });
   }
 
   void WriteError(int status, ErrorCode code, std::string message) {
@@ -154,6 +186,11 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   }
 
   void Write(HttpResponse&& r) {
+    if (abort_) {
+      abort_.reset();
+      beast::error_code ec;
+      stream_.socket().cancel(ec);  // stop watching for a hangup
+    }
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
     res->set(http::field::server, "realtime");
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
@@ -204,6 +241,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   bool busy_ = false;  // a request is being handled or answered
   bool keep_alive_ = true;
   bool head_ = false;
+  std::shared_ptr<AbortSignal> abort_;  // while a request is being handled
   std::vector<char> drain_;  // only used while lingering before close
   size_t drained_ = 0;
 };

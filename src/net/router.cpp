@@ -56,6 +56,11 @@ void Router::Add(std::string_view method, std::string_view pattern, Handler hand
   routes_.push_back(std::move(r));
 }
 
+void Router::AddAsync(std::string_view method, std::string_view pattern, AsyncHandler handler) {
+  Add(method, pattern, nullptr, ExecMode::kInline);
+  routes_.back().async = std::move(handler);
+}
+
 RouteMatch Router::Find(std::string_view method, std::string_view path) const {
   auto parts = SplitPath(path);
   RouteMatch out;

@@ -15,6 +15,8 @@
 namespace rt::net {
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;
+// A handler that answers later (long-polling): it must call respond exactly once, from any thread.
+using AsyncHandler = std::function<void(HttpRequest&, std::function<void(HttpResponse&&)> respond)>;
 
 // Where a handler runs: inline on the I/O thread (must not block: health, pure CPU work), or on
 // the blocking pool (anything that may touch the database).
@@ -26,6 +28,7 @@ struct Route {
   std::vector<std::string> segments;
   Handler handler;
   ExecMode mode = ExecMode::kBlocking;
+  AsyncHandler async;  // set instead of handler for AddAsync routes (runs inline, must not block)
 };
 
 struct RouteMatch {
@@ -38,6 +41,8 @@ struct RouteMatch {
 class Router {
  public:
   void Add(std::string_view method, std::string_view pattern, Handler handler, ExecMode mode = ExecMode::kBlocking);
+  // Registers an asynchronous handler (called on the I/O thread).
+  void AddAsync(std::string_view method, std::string_view pattern, AsyncHandler handler);
   // HEAD falls back to the GET route of the same path.
   RouteMatch Find(std::string_view method, std::string_view path) const;
   size_t size() const { return routes_.size(); }

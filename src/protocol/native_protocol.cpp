@@ -53,6 +53,25 @@ ParseResult ParseClientMessage(std::string_view text) {
 
   if (*type == "ping") {
     m.type = Type::kPing;
+  } else if (*type == "whoami") {
+    m.type = Type::kWhoami;
+  } else if (*type == "join" || *type == "leave") {
+    auto* c = RequiredString(o, "channel");
+    if (!c) return {std::nullopt, Bad(code::kInvalidMessage, std::string(*type) + " needs a string 'channel'", m.request_id)};
+    m.type = *type == "join" ? Type::kJoin : Type::kLeave;
+    m.channel = std::string(*c);
+  } else if (*type == "channel.publish" || *type == "direct") {
+    bool direct = *type == "direct";
+    auto* target = RequiredString(o, direct ? "socketId" : "channel");
+    auto* ev = RequiredString(o, "event");
+    if (!target || !ev)
+      return {std::nullopt, Bad(code::kInvalidMessage,
+                                std::string(*type) + (direct ? " needs 'socketId' and 'event'" : " needs 'channel' and 'event'"),
+                                m.request_id)};
+    m.type = direct ? Type::kDirect : Type::kChannelPublish;
+    (direct ? m.target : m.channel) = std::string(*target);
+    m.event_type = std::string(*ev);
+    if (auto* d = o.if_contains("data")) m.data = *d;
   } else if (*type == "auth") {
     auto* t = RequiredString(o, "token");
     if (!t) return {std::nullopt, Bad(code::kInvalidMessage, "auth needs a 'token'", m.request_id)};
@@ -110,6 +129,24 @@ std::string Pong(const std::optional<std::string>& rid) { return Simple("pong", 
 std::string Authenticated(const std::string& app, const std::string& env, const std::string& subject,
                           const std::optional<std::string>& rid) {
   return Simple("authenticated", {{"applicationId", app}, {"environment", env}, {"subject", subject}}, rid);
+}
+std::string Joined(const std::string& channel, const std::string& members_json, const std::optional<std::string>& rid) {
+  std::string out = "{\"type\":\"joined\",\"channel\":";
+  json::AppendQuoted(out, channel);
+  out += ",\"members\":";
+  out += members_json;
+  AppendRequestId(out, rid);
+  out += '}';
+  return out;
+}
+std::string Left(const std::string& channel, const std::optional<std::string>& rid) {
+  return Simple("left", {{"channel", channel}}, rid);
+}
+std::string Sent(const std::string& id, const std::optional<std::string>& rid) { return Simple("sent", {{"id", id}}, rid); }
+std::string Whoami(const std::string& socket_id, const std::string& app, const std::string& env,
+                   const std::string& subject, const std::optional<std::string>& rid) {
+  return Simple("whoami", {{"socketId", socket_id}, {"applicationId", app}, {"environment", env}, {"subject", subject}},
+                rid);
 }
 std::string ErrorMessage(std::string_view c, std::string_view message, const std::optional<std::string>& rid) {
   return Simple("error", {{"code", c}, {"message", message}}, rid);

@@ -5,12 +5,17 @@
 //   {"type":"subscribe","topic":"…","filter":{…}?,"returnMode":"full"|"diff"|"both"?}
 //   {"type":"unsubscribe","subscriptionId":"sub_…"}
 //   {"type":"publish","topic":"…","payload":{…},"eventType":"…"?,"metadata":{…}?}
-//   {"type":"ping"}
+//   {"type":"ping"}   {"type":"whoami"}
+//   {"type":"join","channel":"…"}   {"type":"leave","channel":"…"}
+//   {"type":"channel.publish","channel":"…","event":"…","data":<any>}
+//   {"type":"direct","socketId":"…","event":"…","data":<any>}
 // Server -> client:
 //   {"type":"authenticated","applicationId","environment","subject"}
 //   {"type":"subscribed","subscriptionId","topic"}   {"type":"unsubscribed","subscriptionId"}
 //   {"type":"published","id"}   {"type":"pong"}
-//   {"type":"event","topic","data":<RealtimeEvent>}
+//   {"type":"event","topic","data":<RealtimeEvent>}   {"type":"presence","topic","data":<RealtimeEvent>}
+//   {"type":"joined","channel","members":[…]}   {"type":"left","channel"}   {"type":"sent","id"}
+//   {"type":"whoami","socketId","applicationId","environment","subject"}
 //   {"type":"error","code":"…","message":"…"}
 // docs/protocol.md is the reference for clients.
 //
@@ -44,7 +49,7 @@ inline constexpr const char* kRateLimited = "RATE_LIMITED";
 inline constexpr const char* kInternal = "INTERNAL_ERROR";
 }  // namespace code
 
-enum class Type { kAuth, kSubscribe, kUnsubscribe, kPublish, kPing };
+enum class Type { kAuth, kSubscribe, kUnsubscribe, kPublish, kPing, kWhoami, kJoin, kLeave, kChannelPublish, kDirect };
 
 struct ClientMessage {
   Type type = Type::kPing;
@@ -55,7 +60,10 @@ struct ClientMessage {
   std::optional<std::string> return_mode;  // subscribe
   std::string subscription_id;       // unsubscribe
   boost::json::object payload;       // publish
-  std::string event_type;            // publish (optional)
+  std::string event_type;            // publish (optional); channel.publish, direct (required)
+  std::string channel;               // join, leave, channel.publish
+  std::string target;                // direct: the socket id
+  boost::json::value data;           // channel.publish, direct
 };
 
 struct ProtocolError {
@@ -78,6 +86,11 @@ std::string Published(const std::string& event_id, const std::optional<std::stri
 std::string Pong(const std::optional<std::string>& request_id);
 std::string Authenticated(const std::string& application_id, const std::string& environment,
                           const std::string& subject, const std::optional<std::string>& request_id);
+std::string Joined(const std::string& channel, const std::string& members_json, const std::optional<std::string>& rid);
+std::string Left(const std::string& channel, const std::optional<std::string>& rid);
+std::string Sent(const std::string& event_id, const std::optional<std::string>& rid);
+std::string Whoami(const std::string& socket_id, const std::string& application_id, const std::string& environment,
+                   const std::string& subject, const std::optional<std::string>& rid);
 std::string ErrorMessage(std::string_view code, std::string_view message, const std::optional<std::string>& request_id);
 
 }  // namespace rt::protocol::native

@@ -52,6 +52,13 @@ std::string EncodeClose(uint16_t code, std::string_view reason) {
   return EncodeFrame(Opcode::kClose, body);
 }
 
+std::string_view FramePayload(const std::string& frame) {
+  if (frame.size() < 2) return {};
+  uint8_t len = static_cast<uint8_t>(frame[1]) & 0x7f;
+  size_t header = len < 126 ? 2 : len == 126 ? 4 : 10;
+  return std::string_view(frame).substr(std::min(header, frame.size()));
+}
+
 std::string AcceptKey(std::string_view client_key) {
   std::string input(client_key);
   input += kGuid;

@@ -41,6 +41,9 @@ void AppendFrame(std::string& out, Opcode op, std::string_view payload);
 std::string EncodeFrame(Opcode op, std::string_view payload);
 std::string EncodeClose(uint16_t code, std::string_view reason);
 
+// The payload of a complete frame produced by AppendFrame/EncodeFrame.
+std::string_view FramePayload(const std::string& frame);
+
 // Sec-WebSocket-Accept for a client's Sec-WebSocket-Key.
 std::string AcceptKey(std::string_view client_key);
 

@@ -54,6 +54,63 @@ CREATE TABLE topics (
 )sql",
           "DROP TABLE IF EXISTS topics;",
       },
+      {
+          // Sync documents (spec/21-api-sync.md) scoped by (application, environment), and the
+          // service namespaces of spec/19-api-services.md (per application). Document ids sort
+          // byte-wise on both engines (COLLATE "C" on PostgreSQL) so that list cursors agree.
+          "0004_sync",
+          R"sql(
+CREATE TABLE services (
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX services_name_idx ON services (application_id, name);
+CREATE TABLE sync_documents (
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  service TEXT NOT NULL,
+  id TEXT NOT NULL,
+  revision BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (application_id, environment, service, id)
+);
+CREATE INDEX sync_documents_expires_idx ON sync_documents (expires_at);
+)sql",
+          "DROP TABLE IF EXISTS sync_documents; DROP TABLE IF EXISTS services;",
+          R"sql(
+CREATE TABLE services (
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX services_name_idx ON services (application_id, name);
+CREATE TABLE sync_documents (
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  service TEXT COLLATE "C" NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  revision BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  expires_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (application_id, environment, service, id)
+);
+CREATE INDEX sync_documents_expires_idx ON sync_documents (expires_at);
+)sql",
+      },
   };
   return kMigrations;
 }

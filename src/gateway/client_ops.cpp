@@ -1,0 +1,196 @@
+#include "gateway/client_ops.h"
+
+#include <boost/json/array.hpp>
+
+#include "core/ids.h"
+#include "core/json.h"
+#include "events/filter.h"
+#include "protocol/native_protocol.h"
+
+namespace rt::gateway {
+
+namespace code = protocol::native::code;
+
+OpResult<std::pair<auth::Principal, Scope>> AuthenticateConnection(auth::TokenService& tokens,
+                                                                  const std::string& token,
+                                                                  const std::optional<std::string>& env_hint) {
+  using R = OpResult<std::pair<auth::Principal, Scope>>;
+  if (token.empty()) return R::Fail(code::kUnauthorized, "A token is required");
+  auto principal = tokens.Authenticate(token, /*allow_reload=*/false);
+  if (!principal.ok()) return R::Fail(code::kUnauthorized, principal.error().message);
+  if (principal->application_id.empty()) return R::Fail(code::kUnauthorized, "Token has no audience (application id)");
+  if (env_hint && *env_hint != "development" && *env_hint != "staging" && *env_hint != "production")
+    return R::Fail(code::kUnauthorized, "Invalid environment '" + *env_hint + "'");
+  if (env_hint && principal->environment && *principal->environment != *env_hint)
+    return R::Fail(code::kUnauthorized, "Token is limited to environment " + *principal->environment);
+  Scope scope{principal->application_id, principal->environment.value_or(env_hint.value_or("development"))};
+  return R::Ok({std::move(*principal), std::move(scope)});
+}
+
+ClientOps::~ClientOps() {
+  *alive_ = false;
+  Release();
+}
+
+std::string MembersJson(const std::vector<broker::PresenceMember>& members) {
+  boost::json::array arr;
+  for (const auto& m : members)
+    arr.push_back(boost::json::object{{"socketId", m.socket_id}, {"subject", m.subject}, {"joinedAt", m.joined_at}});
+  return json::Serialize(arr);
+}
+
+void ClientOps::Bind(auth::Principal principal, Scope scope) {
+  principal_ = std::move(principal);
+  scope_ = std::move(scope);
+  bound_ = true;
+  deps_.channels.Connected(scope_);
+  deps_.hub.Subscribe(shard_, self_, scope_, "direct:" + socket_id_, events::Filter(), events::ReturnMode::kFull);
+}
+
+namespace {
+
+boost::json::object WrapData(const boost::json::value& data) {
+  if (data.is_object()) return data.get_object();
+  return boost::json::object{{"data", data}};
+}
+
+}  // namespace
+
+void ClientOps::Join(const std::string& channel, JoinDone done) {
+  using R = OpResult<std::vector<broker::PresenceMember>>;
+  if (auto err = CheckTopic(channel, "subscribe")) return done({std::nullopt, std::move(err)});
+  if (channels_.count(channel)) return done(R::Fail(code::kInvalidMessage, "Already a member of " + channel));
+  if (channels_.size() >= deps_.max_channels)
+    return done(R::Fail(code::kLimitExceeded, "Too many channels on this connection (max " +
+                                                  std::to_string(deps_.max_channels) + ")"));
+  std::string member = deps_.hub.Subscribe(shard_, self_, scope_, channel, events::Filter(), events::ReturnMode::kFull);
+  std::string presence =
+      deps_.hub.Subscribe(shard_, self_, scope_, "presence:" + channel, events::Filter(), events::ReturnMode::kFull);
+  broker::PresenceMember me{socket_id_, principal_.subject, NowMs()};
+  channels_[channel] = {member, presence, me.joined_at};
+  deps_.channels.Join(scope_, channel, me, shard_,
+                      [alive = alive_, done = std::move(done)](Result<std::vector<broker::PresenceMember>> members) {
+                        if (!*alive) return;
+                        if (!members.ok()) return done(R::Fail(code::kInternal, members.error().message));
+                        done(R::Ok(std::move(*members)));
+                      });
+}
+
+OpResult<bool> ClientOps::Leave(const std::string& channel) {
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return OpResult<bool>::Fail(code::kNotFound, "Not a member of " + channel);
+  deps_.hub.Unsubscribe(shard_, self_, it->second.member_sub);
+  deps_.hub.Unsubscribe(shard_, self_, it->second.presence_sub);
+  deps_.channels.Leave(scope_, channel, {socket_id_, principal_.subject, it->second.joined_at});
+  channels_.erase(it);
+  return OpResult<bool>::Ok(true);
+}
+
+OpResult<std::string> ClientOps::ChannelPublish(const std::string& channel, const std::string& event,
+                                                const boost::json::value& data) {
+  using R = OpResult<std::string>;
+  if (auto err = CheckTopic(channel, "publish")) return {std::nullopt, std::move(err)};
+  if (event.empty() || event.size() > 200) return R::Fail(code::kInvalidMessage, "event must be 1-200 characters");
+  events::RawEventInput in;
+  in.topic = channel;
+  in.source = events::Source::kSocket;
+  in.type = event;
+  in.payload = WrapData(data);
+  in.exclude_socket = socket_id_;
+  auto id = deps_.router.Publish(scope_, std::move(in));
+  if (!id.ok()) return R::Fail(id.error().code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
+                                                                               : code::kInvalidMessage,
+                               id.error().message);
+  return R::Ok(*id);
+}
+
+OpResult<std::string> ClientOps::Direct(const std::string& target, const std::string& event,
+                                        const boost::json::value& data) {
+  using R = OpResult<std::string>;
+  if (!principal_.Has("publish")) return R::Fail(code::kForbidden, "Token lacks the 'publish' permission");
+  if (target.empty() || target.size() > 64) return R::Fail(code::kInvalidMessage, "socketId is required");
+  if (event.empty() || event.size() > 200) return R::Fail(code::kInvalidMessage, "event must be 1-200 characters");
+  events::RawEventInput in;
+  in.topic = "direct:" + target;
+  in.source = events::Source::kSocket;
+  in.type = event;
+  in.payload = WrapData(data);
+  in.internal = true;
+  in.from = socket_id_;
+  auto id = deps_.router.Publish(scope_, std::move(in));
+  if (!id.ok()) return R::Fail(id.error().code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
+                                                                               : code::kInvalidMessage,
+                               id.error().message);
+  return R::Ok(*id);
+}
+
+std::optional<OpError> ClientOps::CheckTopic(const std::string& topic, const char* permission) const {
+  if (events::IsReservedTopic(topic))
+    return OpError{code::kInvalidTopic, "Topic '" + topic + "' is reserved for the platform (presence:, direct:)"};
+  if (Status st = deps_.topics.CheckUse(scope_, topic); !st.ok()) {
+    bool unknown = st.error().code == ErrorCode::kNotFound;
+    return OpError{unknown ? code::kTopicNotRegistered : code::kInvalidTopic, st.error().message};
+  }
+  if (!principal_.Has(permission))
+    return OpError{code::kForbidden, std::string("Token lacks the '") + permission + "' permission"};
+  if (!principal_.MayUseTopic(topic)) return OpError{code::kForbidden, "Token's topics do not allow '" + topic + "'"};
+  return std::nullopt;
+}
+
+OpResult<std::string> ClientOps::Subscribe(const std::string& topic, const boost::json::value& filter,
+                                           const std::optional<std::string>& return_mode) {
+  using R = OpResult<std::string>;
+  if (auto err = CheckTopic(topic, "subscribe")) return {std::nullopt, std::move(err)};
+  auto mode = events::ReturnMode::kFull;
+  if (return_mode) {
+    auto parsed = events::ParseReturnMode(*return_mode);
+    if (!parsed) return R::Fail(code::kInvalidMessage, "returnMode must be full, diff or both");
+    mode = *parsed;
+  }
+  auto compiled = events::Filter::Compile(filter);
+  if (!compiled.ok()) return R::Fail(code::kInvalidFilter, compiled.error().message);
+  if (deps_.hub.CountFor(shard_, self_) >= deps_.max_subscriptions)
+    return R::Fail(code::kLimitExceeded, "Too many subscriptions on this connection (max " +
+                                             std::to_string(deps_.max_subscriptions) + ")");
+  return R::Ok(deps_.hub.Subscribe(shard_, self_, scope_, topic, std::move(*compiled), mode));
+}
+
+OpResult<bool> ClientOps::Unsubscribe(const std::string& subscription_id) {
+  if (!deps_.hub.Unsubscribe(shard_, self_, subscription_id))
+    return OpResult<bool>::Fail(code::kNotFound, "No subscription " + subscription_id + " on this connection");
+  return OpResult<bool>::Ok(true);
+}
+
+OpResult<std::string> ClientOps::Publish(const std::string& topic, boost::json::object payload, std::string type) {
+  using R = OpResult<std::string>;
+  if (auto err = CheckTopic(topic, "publish")) return {std::nullopt, std::move(err)};
+  events::RawEventInput in;
+  in.topic = topic;
+  in.source = events::Source::kSocket;
+  in.type = std::move(type);
+  in.payload = std::move(payload);
+  auto id = deps_.router.Publish(scope_, std::move(in));
+  if (!id.ok()) {
+    const Error& e = id.error();
+    const char* c = e.code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
+                    : e.code == ErrorCode::kNotFound      ? code::kTopicNotRegistered
+                    : e.code == ErrorCode::kValidation    ? code::kInvalidMessage
+                                                          : code::kInternal;
+    return R::Fail(c, e.message);
+  }
+  return R::Ok(*id);
+}
+
+void ClientOps::Release() {
+  if (released_) return;
+  released_ = true;
+  if (bound_) {
+    for (const auto& [channel, m] : channels_)
+      deps_.channels.Leave(scope_, channel, {socket_id_, principal_.subject, m.joined_at});
+    channels_.clear();
+    deps_.channels.Disconnected(scope_);
+  }
+  deps_.hub.RemoveAll(shard_, self_);
+}
+
+}  // namespace rt::gateway

@@ -1,0 +1,112 @@
+// ClientOps: what an authenticated connection may do on the platform, shared by both gateways
+// (/ws and Socket.IO) so that they have exactly the same semantics: subscribe (permission,
+// topic patterns, topic policy, filter compilation, returnMode, per-connection limit),
+// unsubscribe, publish. Errors carry the protocol error codes of docs/protocol.md.
+//
+// One ClientOps per connection, used on its shard thread only. Release() before the
+// subscriber is destroyed.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "auth/principal.h"
+#include "auth/token_service.h"
+#include "core/scope.h"
+#include "events/hub.h"
+#include "events/router.h"
+#include "gateway/channel_service.h"
+#include "registry/topic_policy.h"
+
+namespace rt::gateway {
+
+// The shared services a gateway needs. All must outlive the connections.
+struct GatewayDeps {
+  auth::TokenService& tokens;
+  events::SubscriptionHub& hub;
+  events::EventRouter& router;
+  const registry::TopicPolicy& topics;
+  ChannelService& channels;
+  size_t max_subscriptions = 1000;
+  size_t max_channels = 100;  // per connection
+};
+
+struct OpError {
+  const char* code;  // protocol::native::code::*
+  std::string message;
+};
+
+template <typename T>
+struct OpResult {
+  std::optional<T> value;
+  std::optional<OpError> error;
+  static OpResult Ok(T v) { return {std::move(v), std::nullopt}; }
+  static OpResult Fail(const char* code, std::string message) { return {std::nullopt, OpError{code, std::move(message)}}; }
+};
+
+class ClientOps {
+ public:
+  ClientOps(GatewayDeps& deps, size_t shard, events::Subscriber* self, std::string socket_id)
+      : deps_(deps), shard_(shard), self_(self), socket_id_(std::move(socket_id)) {}
+  ~ClientOps();
+
+  // Authenticated: counts the connection and subscribes it to its direct-message topic.
+  void Bind(auth::Principal principal, Scope scope);
+  const std::string& socket_id() const { return socket_id_; }
+  bool bound() const { return bound_; }
+  const auth::Principal& principal() const { return principal_; }
+  const Scope& scope() const { return scope_; }
+
+  OpResult<std::string> Subscribe(const std::string& topic, const boost::json::value& filter,
+                                  const std::optional<std::string>& return_mode);
+  OpResult<bool> Unsubscribe(const std::string& subscription_id);
+  OpResult<std::string> Publish(const std::string& topic, boost::json::object payload, std::string type);
+  // Channels: join answers with the members through done (on this shard, later).
+  using JoinDone = std::function<void(OpResult<std::vector<broker::PresenceMember>>)>;
+  void Join(const std::string& channel, JoinDone done);
+  OpResult<bool> Leave(const std::string& channel);
+  // To every member (and subscriber) of the channel except this connection.
+  OpResult<std::string> ChannelPublish(const std::string& channel, const std::string& event,
+                                       const boost::json::value& data);
+  // To one connection of the same application and environment, by socket id.
+  OpResult<std::string> Direct(const std::string& socket_id, const std::string& event, const boost::json::value& data);
+
+  // Checks topic policy, permission and the token's topic patterns.
+  std::optional<OpError> CheckTopic(const std::string& topic, const char* permission) const;
+  // Leaves every channel and drops every subscription (on disconnect).
+  void Release();
+
+ private:
+  GatewayDeps& deps_;
+  const size_t shard_;
+  events::Subscriber* self_;
+  const std::string socket_id_;
+  bool bound_ = false;
+  bool released_ = false;
+  struct Membership {
+    std::string member_sub, presence_sub;
+    int64_t joined_at = 0;
+  };
+  std::map<std::string, Membership> channels_;  // channel -> membership
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);          // for callbacks that outlive us
+  auth::Principal principal_;
+  Scope scope_;
+};
+
+// [{"socketId","subject","joinedAt"}, …]
+std::string MembersJson(const std::vector<broker::PresenceMember>& members);
+
+// Verifies a connection's token (no database access: I/O thread) and derives its scope;
+// env_hint is a requested environment (query/header), checked against the token's env claim.
+OpResult<std::pair<auth::Principal, Scope>> AuthenticateConnection(auth::TokenService& tokens,
+                                                                  const std::string& token,
+                                                                  const std::optional<std::string>& env_hint);
+
+}  // namespace rt::gateway

@@ -1,0 +1,150 @@
+#include "gateway/eio_server.h"
+
+#include <boost/asio/post.hpp>
+
+#include "core/ids.h"
+
+namespace rt::gateway {
+namespace {
+
+net::HttpResponse BadRequest(int code, const char* message) {
+  net::HttpResponse r;
+  r.status = 400;
+  r.body = std::string("{\"code\":") + std::to_string(code) + ",\"message\":\"" + message + "\"}";
+  return r;
+}
+
+// Forwards WebSocket events to the session (on the session's shard).
+class EioWsHandler final : public net::WsHandler {
+ public:
+  EioWsHandler(std::shared_ptr<EioSession> session, bool upgrade) : session_(std::move(session)), upgrade_(upgrade) {}
+  void OnOpen(net::WsConnection& conn) override {
+    if (upgrade_) session_->OnWsOpen(conn);
+    else session_->StartWebSocket(conn);
+  }
+  void OnMessage(net::WsConnection& conn, protocol::ws::Message&& m) override {
+    session_->OnWsMessage(conn, std::move(m));
+  }
+  void OnClose(net::WsConnection& conn, uint16_t, const std::string&) override { session_->OnWsClose(conn); }
+
+ private:
+  std::shared_ptr<EioSession> session_;
+  bool upgrade_;
+};
+
+}  // namespace
+
+net::HeaderList CorsPolicy::HeadersFor(const std::string* origin) const {
+  net::HeaderList h;
+  if (!origin || origin->empty()) {
+    if (origins.empty()) h.emplace_back("Access-Control-Allow-Origin", "*");
+    return h;
+  }
+  bool allowed = origins.empty();
+  for (const auto& o : origins) allowed = allowed || o == "*" || o == *origin;
+  if (!allowed) return h;
+  h.emplace_back("Access-Control-Allow-Origin", *origin);
+  h.emplace_back("Access-Control-Allow-Credentials", "true");
+  h.emplace_back("Vary", "Origin");
+  return h;
+}
+
+EioServer::EioServer(net::HttpServer& server, EioOptions options, CorsPolicy cors, HandlerFactory make_handler)
+    : server_(server), options_(options), cors_(std::move(cors)), make_handler_(std::move(make_handler)) {}
+
+void EioServer::Mount(net::Router& router, const std::string& path) {
+  auto handler = [this](net::HttpRequest& req, std::function<void(net::HttpResponse&&)> respond) {
+    HandleHttp(req, std::move(respond));
+  };
+  for (const char* method : {"GET", "POST", "PUT", "OPTIONS"}) router.AddAsync(method, path, handler);
+  server_.AddWebSocketRoute(path, [this](const net::HttpRequest& req, size_t shard) {
+    return AcceptWebSocket(req, shard);
+  });
+}
+
+size_t EioServer::session_count() const {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
+}
+
+std::shared_ptr<EioSession> EioServer::NewSession(size_t shard) {
+  auto session = std::make_shared<EioSession>(NewSocketId(), shard, server_.shard_context(shard), options_,
+                                              [this](const std::string& sid) {
+                                                std::lock_guard lock(mu_);
+                                                sessions_.erase(sid);
+                                              });
+  std::lock_guard lock(mu_);
+  sessions_[session->sid()] = session;
+  return session;
+}
+
+std::shared_ptr<EioSession> EioServer::Find(const std::string& sid) const {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(sid);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+void EioServer::HandleHttp(net::HttpRequest& req, std::function<void(net::HttpResponse&&)> respond) {
+  net::HeaderList cors = cors_.HeadersFor(req.Header("origin"));
+  auto reply = [respond = std::move(respond), cors](net::HttpResponse&& r) mutable {
+    for (auto& h : cors) r.headers.push_back(h);
+    respond(std::move(r));
+  };
+  if (req.method == "OPTIONS") {
+    net::HttpResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    r.headers = {{"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
+                 {"Access-Control-Allow-Headers", "Content-Type, Authorization"},
+                 {"Access-Control-Max-Age", "86400"}};
+    return reply(std::move(r));
+  }
+  const std::string* eio = req.Query("EIO");
+  const std::string* transport = req.Query("transport");
+  if (!eio || *eio != "4") return reply(BadRequest(5, "Unsupported protocol version"));
+  if (!transport || *transport != "polling") return reply(BadRequest(0, "Transport unknown"));
+  const std::string* sid = req.Query("sid");
+  if (!sid) {
+    if (req.method != "GET") return reply(BadRequest(2, "Bad handshake method"));
+    auto session = NewSession(req.shard);
+    session->SetHandler(make_handler_(req));
+    net::HttpResponse r;
+    r.content_type = "text/plain; charset=UTF-8";
+    r.body = session->StartPolling();
+    return reply(std::move(r));
+  }
+  auto session = Find(*sid);
+  if (!session) return reply(BadRequest(1, "Session ID unknown"));
+  if (req.method != "GET" && req.method != "POST") return reply(BadRequest(2, "Bad request method"));
+  bool get = req.method == "GET";
+  std::string body = get ? std::string() : std::move(req.body);
+  server_.PostToShard(session->shard(), [session, get, body = std::move(body), abort = req.abort,
+                                         reply = std::move(reply)]() mutable {
+    if (get) session->OnPollGet(std::move(reply), abort);
+    else session->OnPollPost(body, std::move(reply));
+  });
+}
+
+net::WsAcceptResult EioServer::AcceptWebSocket(const net::HttpRequest& req, size_t shard) {
+  const std::string* eio = req.Query("EIO");
+  const std::string* transport = req.Query("transport");
+  if (!eio || *eio != "4" || !transport || *transport != "websocket") {
+    net::WsAcceptResult refused;
+    refused.refusal = BadRequest(3, "Bad request");
+    return refused;
+  }
+  if (const std::string* sid = req.Query("sid")) {
+    auto session = Find(*sid);  // whether it may still upgrade is checked on its shard (OnWsOpen)
+    if (!session) {
+      net::WsAcceptResult refused;
+      refused.refusal = BadRequest(3, "Bad request");
+      return refused;
+    }
+    return {std::make_shared<EioWsHandler>(session, true), {}, session->shard()};
+  }
+  auto session = NewSession(shard);
+  session->SetHandler(make_handler_(req));
+  return {std::make_shared<EioWsHandler>(session, false), {}, shard};
+}
+
+}  // namespace rt::gateway

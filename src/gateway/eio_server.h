@@ -1,0 +1,57 @@
+// EioServer: an Engine.IO v4 endpoint (e.g. `/socket.io/`): the session registry, the HTTP
+// long-polling handler, the WebSocket acceptor and CORS for browser polling.
+//
+// Query parameters: EIO=4 and transport=polling|websocket are required (HTTP 400, or a refused
+// upgrade, otherwise); sid selects an existing session (unknown sid: 400). A new session is
+// created on the shard that received the handshake; later requests are posted to that shard.
+// `make_handler` builds the layer above for each new session (Socket.IO, or the echo).
+//
+// Thread safety: HandleHttp and AcceptWebSocket run on I/O threads; the registry is locked.
+// Lifetime: must outlive the HttpServer's connections.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "gateway/eio_session.h"
+#include "net/http_server.h"
+#include "net/router.h"
+
+namespace rt::gateway {
+
+struct CorsPolicy {
+  std::vector<std::string> origins;  // empty = any origin ("*")
+  // Headers for a request from `origin` (none when the origin is not allowed).
+  net::HeaderList HeadersFor(const std::string* origin) const;
+};
+
+class EioServer {
+ public:
+  using HandlerFactory = std::function<std::unique_ptr<EioHandler>(const net::HttpRequest& handshake)>;
+
+  EioServer(net::HttpServer& server, EioOptions options, CorsPolicy cors, HandlerFactory make_handler);
+
+  // Registers GET/POST/OPTIONS `path` on the router and the WebSocket upgrade on the server.
+  void Mount(net::Router& router, const std::string& path);
+
+  size_t session_count() const;
+
+ private:
+  void HandleHttp(net::HttpRequest& req, std::function<void(net::HttpResponse&&)> respond);
+  net::WsAcceptResult AcceptWebSocket(const net::HttpRequest& req, size_t shard);
+  std::shared_ptr<EioSession> NewSession(size_t shard);
+  std::shared_ptr<EioSession> Find(const std::string& sid) const;
+
+  net::HttpServer& server_;
+  const EioOptions options_;
+  const CorsPolicy cors_;
+  HandlerFactory make_handler_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<EioSession>> sessions_;  // guarded by mu_
+};
+
+}  // namespace rt::gateway

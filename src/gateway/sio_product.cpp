@@ -1,0 +1,164 @@
+#include "gateway/sio_product.h"
+
+#include "core/ids.h"
+#include "core/json.h"
+
+namespace rt::gateway {
+namespace {
+
+std::string ErrorAck(const OpError& e) {
+  std::string out = "[{\"error\":{\"code\":";
+  json::AppendQuoted(out, e.code);
+  out += ",\"message\":";
+  json::AppendQuoted(out, e.message);
+  out += "}}]";
+  return out;
+}
+
+std::string ObjectAck(const boost::json::object& o) { return "[" + json::Serialize(o) + "]"; }
+
+class ProductSocket final : public SioSocket, public events::Subscriber {
+ public:
+  ProductSocket(SioConnection& conn, GatewayDeps& deps, SioCounters& counters, std::string socket_id)
+      : conn_(conn), ops_(deps, conn.session().shard(), this, socket_id), counters_(counters), id_(std::move(socket_id)) {
+    counters_.sockets.fetch_add(1);
+  }
+  ~ProductSocket() override { counters_.sockets.fetch_sub(1); }
+
+  ClientOps& ops() { return ops_; }
+
+  // events::Subscriber
+  events::Wire wire() const override { return events::Wire::kSocketIo; }
+  const std::string& socket_id() const override { return id_; }
+  void Enqueue(const std::shared_ptr<const std::string>& frame) override { conn_.EmitFrame(frame); }
+  void Flush() override { conn_.Flush(); }
+
+  void OnEvent(const std::string& name, boost::json::array& args, std::optional<uint64_t> ack_id,
+               std::vector<std::string>&) override {
+    if (name == "join") return HandleJoin(args, ack_id);
+    std::string reply = Handle(name, args);
+    if (ack_id && !reply.empty()) conn_.Ack("/", *ack_id, reply);
+    conn_.Flush();
+  }
+
+  void OnDisconnect(const std::string&) override { ops_.Release(); }
+
+ private:
+  static std::string StringArg(const boost::json::object& body, std::string_view key) {
+    auto* v = body.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  }
+
+  void HandleJoin(boost::json::array& args, std::optional<uint64_t> ack_id) {
+    boost::json::object* body = !args.empty() ? args[0].if_object() : nullptr;
+    std::string channel = body ? StringArg(*body, "channel") : std::string();
+    if (channel.empty()) {
+      if (ack_id) conn_.Ack("/", *ack_id, ErrorAck({"INVALID_MESSAGE", "join needs a string 'channel'"}));
+      return conn_.Flush();
+    }
+    ops_.Join(channel, [this, channel, ack_id](OpResult<std::vector<broker::PresenceMember>> r) {
+      if (!ack_id) return;
+      if (r.error) conn_.Ack("/", *ack_id, ErrorAck(*r.error));
+      else conn_.Ack("/", *ack_id, "[{\"ok\":true,\"channel\":" + json::Serialize(boost::json::value(channel)) +
+                                       ",\"members\":" + MembersJson(*r.value) + "}]");
+      conn_.Flush();
+    });
+  }
+
+  std::string HandleChannels(const std::string& name, boost::json::object& body) {
+    if (name == "leave") {
+      std::string channel = StringArg(body, "channel");
+      if (channel.empty()) return ErrorAck({"INVALID_MESSAGE", "leave needs a string 'channel'"});
+      auto r = ops_.Leave(channel);
+      if (r.error) return ErrorAck(*r.error);
+      return ObjectAck({{"ok", true}, {"channel", channel}});
+    }
+    bool direct = name == "direct";
+    std::string target = StringArg(body, direct ? "socketId" : "channel");
+    std::string event = StringArg(body, "event");
+    if (target.empty() || event.empty())
+      return ErrorAck({"INVALID_MESSAGE", direct ? "direct needs 'socketId' and 'event'" : "channel:publish needs "
+                                                                                          "'channel' and 'event'"});
+    boost::json::value data = body.contains("data") ? body.at("data") : boost::json::value();
+    auto r = direct ? ops_.Direct(target, event, data) : ops_.ChannelPublish(target, event, data);
+    if (r.error) return ErrorAck(*r.error);
+    return direct ? ObjectAck({{"ok", true}, {"id", *r.value}}) : ObjectAck({{"id", *r.value}});
+  }
+
+  std::string Handle(const std::string& name, boost::json::array& args) {
+    boost::json::object* body = !args.empty() ? args[0].if_object() : nullptr;
+    bool channel_op = name == "leave" || name == "channel:publish" || name == "direct";
+    if (name != "subscribe" && name != "unsubscribe" && name != "publish" && !channel_op)
+      return ErrorAck({"UNKNOWN_EVENT", "Unknown event '" + name + "'"});
+    if (!body) return ErrorAck({"INVALID_MESSAGE", "The first argument must be an object"});
+    if (channel_op) return HandleChannels(name, *body);
+    if (name == "subscribe") {
+      auto* topic = body->if_contains("topic");
+      if (!topic || !topic->is_string() || topic->get_string().empty())
+        return ErrorAck({"INVALID_MESSAGE", "subscribe needs a string 'topic'"});
+      std::optional<std::string> mode;
+      if (auto* rm = body->if_contains("returnMode"); rm && !rm->is_null()) {
+        if (!rm->is_string()) return ErrorAck({"INVALID_MESSAGE", "returnMode must be full, diff or both"});
+        mode = std::string(rm->get_string());
+      }
+      boost::json::value filter = body->contains("filter") ? body->at("filter") : boost::json::value();
+      std::string t(topic->get_string());
+      auto r = ops_.Subscribe(t, filter, mode);
+      if (r.error) return ErrorAck(*r.error);
+      return ObjectAck({{"subscriptionId", *r.value}, {"topic", t}});
+    }
+    if (name == "unsubscribe") {
+      auto* id = body->if_contains("subscriptionId");
+      if (!id || !id->is_string()) return ErrorAck({"INVALID_MESSAGE", "unsubscribe needs a 'subscriptionId'"});
+      auto r = ops_.Unsubscribe(std::string(id->get_string()));
+      if (r.error) return ErrorAck(*r.error);
+      return ObjectAck({{"ok", true}});
+    }
+    auto* topic = body->if_contains("topic");
+    if (!topic || !topic->is_string() || topic->get_string().empty())
+      return ErrorAck({"INVALID_MESSAGE", "publish needs a string 'topic'"});
+    auto* payload = body->if_contains("payload");
+    if (!payload || !payload->is_object())
+      return ErrorAck({"INVALID_PAYLOAD", "publish needs 'payload' to be a JSON object"});
+    std::string type;
+    if (auto* t = body->if_contains("type"); t && !t->is_null()) {
+      if (!t->is_string() || t->get_string().empty()) return ErrorAck({"INVALID_MESSAGE", "type must be a string"});
+      type = std::string(t->get_string());
+    }
+    auto r = ops_.Publish(std::string(topic->get_string()), std::move(payload->get_object()), std::move(type));
+    if (r.error) return ErrorAck(*r.error);
+    return ObjectAck({{"id", *r.value}});
+  }
+
+  SioConnection& conn_;
+  ClientOps ops_;
+  SioCounters& counters_;
+  const std::string id_;
+};
+
+}  // namespace
+
+SioApp::Connected ProductSioApp::Connect(SioConnection& conn, const std::string& nsp,
+                                         const boost::json::object& auth) {
+  if (nsp != "/") return {nullptr, "", R"({"message":"Invalid namespace"})"};
+  std::string token;
+  if (auto* t = auth.if_contains("token"); t && t->is_string()) token = std::string(t->get_string());
+  if (token.empty() && conn.handshake().query_token) token = *conn.handshake().query_token;
+  if (token.empty() && conn.handshake().bearer_token) token = *conn.handshake().bearer_token;
+  std::optional<std::string> env = conn.handshake().environment;
+  if (auto* e = auth.if_contains("environment"); e && e->is_string()) env = std::string(e->get_string());
+  auto authed = AuthenticateConnection(deps_.tokens, token, env);
+  if (authed.error) {
+    counters_.auth_failures.fetch_add(1);
+    std::string err = "{\"message\":";
+    json::AppendQuoted(err, "Authentication failed: " + authed.error->message);
+    err += ",\"data\":{\"code\":\"AUTH_FAILED\"}}";
+    return {nullptr, "", err};
+  }
+  std::string id = NewSocketId();
+  auto socket = std::make_unique<ProductSocket>(conn, deps_, counters_, id);
+  socket->ops().Bind(std::move(authed.value->first), std::move(authed.value->second));
+  return {std::move(socket), id, ""};
+}
+
+}  // namespace rt::gateway
