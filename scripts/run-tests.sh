@@ -2,8 +2,10 @@
 # Runs the test suites against a throwaway PostgreSQL + Redis (scripts/test-services.sh),
 # stopping them afterwards whatever happens. Fails if any suite fails.
 #
-# Usage: scripts/run-tests.sh all|unit|integration|e2e|asan
-#   all = unit + integration + e2e on build/, then the ASan+UBSan build of unit + integration.
+# Usage: scripts/run-tests.sh all|unit|integration|e2e|sdk|asan
+#   all = unit + integration + e2e + sdk on build/, then the ASan+UBSan build of unit + integration.
+#   sdk = the TypeScript SDK in sdk/: npm ci, build, type-check, unit tests, integration tests of
+#         the packed package against build/bin/realtime, README examples type-checked (no services).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +14,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 ASAN_DIR=${ASAN_DIR:-build-asan}
 
 needs_services=1
-[[ "$what" == unit ]] && needs_services=0
+[[ "$what" == unit || "$what" == sdk ]] && needs_services=0
 if (( needs_services )); then
   scripts/test-services.sh start
   trap 'scripts/test-services.sh stop >/dev/null 2>&1 || true' EXIT
@@ -27,6 +29,19 @@ run_e2e() {
   if [[ -f tests/e2e/package-lock.json ]]; then npm ci --prefix tests/e2e --no-audit --no-fund --silent; fi
   REALTIME_BIN="$PWD/$BUILD_DIR/bin/realtime" node --test --test-concurrency=1 tests/e2e/
 }
+run_sdk() {
+  echo "== sdk"
+  npm ci --prefix sdk --no-audit --no-fund --silent
+  (
+    export REALTIME_BIN="$PWD/$BUILD_DIR/bin/realtime"
+    cd sdk
+    npm run --silent build
+    npm run --silent typecheck
+    npm run --silent test:unit
+    npm run --silent test:integration
+    npm run --silent test:readme
+  )
+}
 run_asan() {
   cmake -S . -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREALTIME_SANITIZE=ON -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
   cmake --build "$ASAN_DIR" -j "$(nproc)"
@@ -39,13 +54,15 @@ case "$what" in
   unit) run_unit "$BUILD_DIR" ;;
   integration) run_integration "$BUILD_DIR" ;;
   e2e) run_e2e ;;
+  sdk) run_sdk ;;
   asan) run_asan ;;
   all)
     run_unit "$BUILD_DIR"
     run_integration "$BUILD_DIR"
     run_e2e
+    run_sdk
     run_asan
     ;;
-  *) echo "usage: $0 all|unit|integration|e2e|asan" >&2; exit 2 ;;
+  *) echo "usage: $0 all|unit|integration|e2e|sdk|asan" >&2; exit 2 ;;
 esac
 echo "== all requested suites passed ($what)"

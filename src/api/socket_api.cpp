@@ -43,6 +43,20 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
     return JsonResponse(200, json::Serialize(out));
   });
 
+  // Document presence: who is viewing a sync document = the members of its presence channel
+  // `syncdoc:presence:{service}:{id}` (clients join that channel on either gateway).
+  router.Add("GET", "/api/sync/:service/documents/:id/presence", [&channels, &apps, &gate](net::HttpRequest& req) {
+    auto ctx = ReadScope(req, apps, gate);
+    if (!ctx.ok()) return ErrorResponse(ctx.error());
+    std::string channel = "syncdoc:presence:" + req.Param("service") + ":" + req.Param("id");
+    auto members = channels.store().Members({ctx->application_id, ctx->environment}, channel);
+    if (!members.ok()) return ErrorResponse(members.error());
+    boost::json::array out;
+    for (const auto& m : *members)
+      out.push_back(boost::json::object{{"socketId", m.socket_id}, {"subject", m.subject}, {"joinedAt", m.joined_at}});
+    return JsonResponse(200, json::Serialize(boost::json::object{{"channel", channel}, {"viewers", out}}));
+  });
+
   router.Add("GET", "/api/socket/connections", [&channels, &apps, &gate](net::HttpRequest& req) {
     auto ctx = ReadScope(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());

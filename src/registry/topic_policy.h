@@ -4,7 +4,8 @@
 // Rules: a topic is 1-200 characters of [A-Za-z0-9._:-@/] (channel-style names such as
 // `chat:room1` included); unregistered topics are allowed unless the application's config sets
 // `strictTopics: true`, in which case only topics registered in the topic registry for that
-// (application, environment) are allowed.
+// (application, environment) are allowed. The platform's own topics (`sync.*`, `presence:*`,
+// `direct:*`) are exempt from strictTopics.
 //
 // Thread safety: CheckUse may be called from any thread concurrently.
 #pragma once
