@@ -33,8 +33,15 @@ net::HttpResponse Run(const net::Route& route, net::HttpRequest& req) {
 
 void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
   auto start = std::chrono::steady_clock::now();
-  auto finish = [respond = std::move(respond), start, method = req.method, path = req.path,
-                 ip = req.remote_ip](net::HttpResponse&& res) {
+  const std::string* origin = req.Header("origin");
+  net::HeaderList cors = origin ? cors_.HeadersFor(origin) : net::HeaderList{};
+  auto finish = [respond = std::move(respond), start, method = req.method, path = req.path, ip = req.remote_ip,
+                 cors = std::move(cors)](net::HttpResponse&& res) {
+    for (const auto& h : cors) {
+      bool present = false;
+      for (const auto& existing : res.headers) present = present || existing.first == h.first;
+      if (!present) res.headers.push_back(h);
+    }
     if (log::Enabled(LogLevel::kDebug)) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       log::Debug("request", {{"method", method}, {"path", path}, {"status", res.status}, {"ms", ms}, {"ip", ip}});
@@ -43,6 +50,10 @@ void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
   };
 
   net::RouteMatch m = router_.Find(req.method, req.path);
+  if (req.method == "OPTIONS" && origin && m.kind != net::RouteMatch::kFound &&
+      req.Header("access-control-request-method")) {
+    return finish(cors_.Preflight(req));
+  }
   if (m.kind == net::RouteMatch::kNotFound) {
     return finish(ErrorResponse(Error::NotFound("Route not found: " + req.method + " " + req.path)));
   }

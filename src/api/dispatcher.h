@@ -1,5 +1,6 @@
 // Dispatcher: the request pipeline between the HTTP server and the route handlers.
-//   route lookup (404 / 405 with Allow) -> body content-type check (415) -> run the handler
+//   CORS (OPTIONS preflight answered here; allowed origins get Access-Control-* headers on every
+//   response) -> route lookup (404 / 405 with Allow) -> body content-type check (415) -> run the handler
 //   inline or on the blocking pool -> an uncaught exception becomes a 500 -> access log (debug).
 // Handlers return Result-based responses through api/errors.h; they never see sockets.
 //
@@ -8,6 +9,7 @@
 #pragma once
 
 #include "core/thread_pool.h"
+#include "net/cors.h"
 #include "net/http_server.h"
 #include "net/router.h"
 
@@ -15,13 +17,15 @@ namespace rt::api {
 
 class Dispatcher {
  public:
-  Dispatcher(net::Router& router, ThreadPool& blocking) : router_(router), blocking_(blocking) {}
+  Dispatcher(net::Router& router, ThreadPool& blocking, net::CorsPolicy cors = {})
+      : router_(router), blocking_(blocking), cors_(std::move(cors)) {}
 
   void Handle(net::HttpRequest&& req, net::Responder respond);
 
  private:
   net::Router& router_;
   ThreadPool& blocking_;
+  const net::CorsPolicy cors_;
 };
 
 }  // namespace rt::api

@@ -60,7 +60,7 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
   router.Add("GET", "/api/socket/connections", [&channels, &apps, &gate](net::HttpRequest& req) {
     auto ctx = ReadScope(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
-    auto count = channels.store().Connections({ctx->application_id, ctx->environment});
+    auto count = channels.Connections({ctx->application_id, ctx->environment});
     if (!count.ok()) return ErrorResponse(count.error());
     return JsonResponse(200, json::Serialize(boost::json::object{{"count", *count}}));
   });

@@ -24,21 +24,6 @@ std::unique_ptr<broker::PresenceStore> MakePresence(const Config& config, const 
   return std::make_unique<broker::RedisPresence>(std::move(*pool), instance_id);
 }
 
-std::vector<std::string> SplitOrigins(const std::string& list) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < list.size()) {
-    size_t j = list.find(',', i);
-    if (j == std::string::npos) j = list.size();
-    std::string o = list.substr(i, j - i);
-    while (!o.empty() && o.front() == ' ') o.erase(o.begin());
-    while (!o.empty() && o.back() == ' ') o.pop_back();
-    if (!o.empty()) out.push_back(o);
-    i = j + 1;
-  }
-  return out;
-}
-
 gateway::SioHandshake Handshake(const net::HttpRequest& req) {
   gateway::SioHandshake h;
   if (const std::string* t = req.Query("token")) h.query_token = *t;
@@ -76,7 +61,7 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   });
   gateway::EioOptions eio{config.socketio_ping_interval_ms, config.socketio_ping_timeout_ms, config.socketio_max_payload,
                           config.socketio_upgrade_timeout_ms};
-  gateway::CorsPolicy cors{SplitOrigins(config.cors_origins)};
+  net::CorsPolicy cors = net::CorsPolicy::Parse(config.cors_origins);
   gateway::SioApp& app = config.socketio_conformance ? static_cast<gateway::SioApp&>(sio_conformance)
                                                      : static_cast<gateway::SioApp&>(sio_product);
   auto connect_timeout = std::chrono::milliseconds(config.socketio_connect_timeout_ms);

@@ -80,7 +80,7 @@ int RunServe(const Config& config) {
 
   ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking");
   net::Router router;
-  api::Dispatcher dispatcher(router, blocking);
+  api::Dispatcher dispatcher(router, blocking, net::CorsPolicy::Parse(config.cors_origins));
   net::HttpServer server(HttpOptions(config), [&dispatcher](net::HttpRequest&& req, net::Responder respond) {
     dispatcher.Handle(std::move(req), std::move(respond));
   });

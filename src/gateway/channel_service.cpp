@@ -73,6 +73,16 @@ void ChannelService::Disconnected(const Scope& scope) {
   dirty_ = true;
 }
 
+Result<int64_t> ChannelService::Connections(const Scope& scope) {
+  std::map<std::string, int64_t> snapshot;
+  {
+    std::lock_guard lock(mu_);
+    snapshot = connections_;
+  }
+  RT_TRY(store_.ReportConnections(snapshot));
+  return store_.Connections(scope);
+}
+
 void ChannelService::ReportLoop() {
   std::unique_lock lock(mu_);
   auto next_heartbeat = std::chrono::steady_clock::now();

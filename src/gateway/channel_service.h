@@ -46,6 +46,8 @@ class ChannelService {
 
   void Connected(const Scope& scope);
   void Disconnected(const Scope& scope);
+  // Connections of the scope on every instance, with this instance's count as of now. Blocks.
+  Result<int64_t> Connections(const Scope& scope);
 
   broker::PresenceStore& store() { return store_; }
 

@@ -34,21 +34,6 @@ class EioWsHandler final : public net::WsHandler {
 
 }  // namespace
 
-net::HeaderList CorsPolicy::HeadersFor(const std::string* origin) const {
-  net::HeaderList h;
-  if (!origin || origin->empty()) {
-    if (origins.empty()) h.emplace_back("Access-Control-Allow-Origin", "*");
-    return h;
-  }
-  bool allowed = origins.empty();
-  for (const auto& o : origins) allowed = allowed || o == "*" || o == *origin;
-  if (!allowed) return h;
-  h.emplace_back("Access-Control-Allow-Origin", *origin);
-  h.emplace_back("Access-Control-Allow-Credentials", "true");
-  h.emplace_back("Vary", "Origin");
-  return h;
-}
-
 EioServer::EioServer(net::HttpServer& server, EioOptions options, CorsPolicy cors, HandlerFactory make_handler)
     : server_(server), options_(options), cors_(std::move(cors)), make_handler_(std::move(make_handler)) {}
 
@@ -91,12 +76,8 @@ void EioServer::HandleHttp(net::HttpRequest& req, std::function<void(net::HttpRe
     respond(std::move(r));
   };
   if (req.method == "OPTIONS") {
-    net::HttpResponse r;
-    r.status = 204;
-    r.content_type.clear();
-    r.headers = {{"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
-                 {"Access-Control-Allow-Headers", "Content-Type, Authorization"},
-                 {"Access-Control-Max-Age", "86400"}};
+    net::HttpResponse r = cors_.Preflight(req);
+    r.headers.erase(r.headers.begin(), r.headers.begin() + static_cast<long>(cors.size()));  // reply adds them
     return reply(std::move(r));
   }
   const std::string* eio = req.Query("EIO");

@@ -18,16 +18,13 @@
 #include <vector>
 
 #include "gateway/eio_session.h"
+#include "net/cors.h"
 #include "net/http_server.h"
 #include "net/router.h"
 
 namespace rt::gateway {
 
-struct CorsPolicy {
-  std::vector<std::string> origins;  // empty = any origin ("*")
-  // Headers for a request from `origin` (none when the origin is not allowed).
-  net::HeaderList HeadersFor(const std::string* origin) const;
-};
+using net::CorsPolicy;
 
 class EioServer {
  public:

@@ -83,6 +83,10 @@ void EioSession::OnPollGet(PollResponder respond, const std::shared_ptr<net::Abo
 
 void EioSession::OnPollPost(const std::string& body, PollResponder respond) {
   if (state_ != State::kPolling) return respond(PollResponse(400, R"({"code":3,"message":"Bad request"})"));
+  if (body.size() > static_cast<size_t>(options_.max_payload)) {
+    respond(PollResponse(413, R"({"code":3,"message":"Payload too large"})"));
+    return CloseInternal("payload too large", "1");
+  }
   auto packets = eio::ParsePayload(body);
   if (!packets) {
     respond(PollResponse(400, R"({"code":3,"message":"Bad request"})"));
@@ -128,6 +132,10 @@ void EioSession::OnWsMessage(net::WsConnection& conn, ws::Message&& m) {
     return conn.Close(ws::close_code::kProtocolError, "invalid upgrade");
   }
   if (&conn != ws_) return;
+  if (m.data.size() > static_cast<size_t>(options_.max_payload)) {
+    conn.Close(ws::close_code::kTooBig, "message larger than maxPayload");
+    return CloseInternal("payload too large", nullptr);
+  }
   if (m.kind == ws::Message::kBinary) return Incoming({eio::PacketType::kMessage, std::move(m.data), true});
   auto p = eio::ParseTextPacket(m.data);
   if (!p) return CloseInternal("parse error", nullptr);

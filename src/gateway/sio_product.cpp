@@ -34,7 +34,12 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
   void Flush() override { conn_.Flush(); }
 
   void OnEvent(const std::string& name, boost::json::array& args, std::optional<uint64_t> ack_id,
-               std::vector<std::string>&) override {
+               std::vector<std::string>& attachments) override {
+    if (!attachments.empty()) {
+      // Events carry JSON: a binary argument has no place in a RealtimeEvent.
+      if (ack_id) conn_.Ack("/", *ack_id, ErrorAck({"INVALID_PAYLOAD", "Binary arguments are not supported"}));
+      return conn_.Flush();
+    }
     if (name == "join") return HandleJoin(args, ack_id);
     std::string reply = Handle(name, args);
     if (ack_id && !reply.empty()) conn_.Ack("/", *ack_id, reply);
