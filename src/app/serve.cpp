@@ -12,6 +12,7 @@
 #include "api/topics_api.h"
 #include "app/db_init.h"
 #include "app/platform.h"
+#include "app/metrics_text.h"
 #include "app/realtime_core.h"
 #include "app/sync_module.h"
 #include "broker/redis_probe.h"
@@ -97,6 +98,15 @@ int RunServe(const Config& config) {
   api::RegisterServiceRoutes(router, p.services, p.apps, gate);
   api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
   api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
+  router.Add(
+      "GET", "/api/metrics/prometheus",
+      [&core, &server](net::HttpRequest&) {
+        net::HttpResponse r;
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = RenderMetrics(core, server);
+        return r;
+      },
+      net::ExecMode::kInline);
   core.Mount(router);
   if (config.socketio_conformance) log::Warn("Socket.IO conformance mode: protocol test behaviours enabled");
 

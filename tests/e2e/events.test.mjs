@@ -291,6 +291,10 @@ describe('slow consumer', () => {
       assert.match(close.payload.subarray(2).toString(), /slow consumer/i);
       assert.ok(events < N, `the slow reader got all ${N} events: it was not cut off`);
       socket.destroy();
+      // ... and it is counted.
+      const metrics = await api(own.url, 'GET', '/api/metrics/prometheus');
+      assert.equal(metrics.status, 200);
+      assert.match(metrics.text, /^realtime_websocket_slow_consumer_disconnects_total 1$/m, metrics.text);
     } finally {
       await own.stop();
     }

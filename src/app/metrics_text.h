@@ -1,0 +1,16 @@
+// The Prometheus text exposition (format 0.0.4) of the realtime path's counters, served at
+// GET /api/metrics/prometheus (spec/17, spec/26). Names follow spec/26 where it names them.
+// prometheus-cpp is not packaged for Debian 12, so the few lines of the text format are written
+// here directly (see the closing note of the performance issue / DESIGN.md §2).
+#pragma once
+
+#include <string>
+
+#include "app/realtime_core.h"
+#include "net/http_server.h"
+
+namespace rt::app {
+
+std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server);
+
+}  // namespace rt::app
