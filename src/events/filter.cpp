@@ -1,6 +1,9 @@
 #include "events/filter.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "core/json.h"
 
 namespace rt::events {
 namespace {
@@ -68,6 +71,20 @@ Result<Filter> Filter::Compile(const boost::json::value& spec) {
                                "': expected a string, number, boolean, null or { \"in\": [...] }");
     }
     f.terms_.push_back(std::move(t));
+  }
+  // Canonical order (by key), then a compact text of every term.
+  std::sort(f.terms_.begin(), f.terms_.end(), [](const Term& a, const Term& b) { return a.path < b.path; });
+  for (const Term& t : f.terms_) {
+    for (const auto& seg : t.path) {
+      f.signature_ += seg;
+      f.signature_ += '\x1f';
+    }
+    f.signature_ += '=';
+    for (const auto& v : t.any) {
+      json::AppendValue(f.signature_, v);
+      f.signature_ += '\x1e';
+    }
+    f.signature_ += '\x1d';
   }
   return f;
 }

@@ -32,6 +32,9 @@ class Filter {
 
   bool empty() const { return terms_.empty(); }
   bool Matches(const boost::json::object& payload) const;
+  // A canonical text of the filter: equal filters (same keys and values, any key order) have
+  // equal signatures, so the hub evaluates each distinct filter once per event.
+  const std::string& signature() const { return signature_; }
 
  private:
   struct Term {
@@ -39,6 +42,7 @@ class Filter {
     std::vector<boost::json::value> any;  // equality: one value; `in`: the alternatives
   };
   std::vector<Term> terms_;
+  std::string signature_;
 };
 
 // Scalar equality with numeric comparison across integer and floating types.

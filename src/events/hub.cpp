@@ -10,11 +10,16 @@ struct SubscriptionHub::Shard {
   struct Entry {
     Subscriber* sub;
     std::string id;
-    Filter filter;
     ReturnMode mode;
   };
-  struct TopicSubs {
+  // Subscriptions with the same filter share one evaluation per event.
+  struct Group {
+    Filter filter;
     std::vector<Entry> entries;
+  };
+  struct TopicSubs {
+    std::vector<Group> groups;
+    size_t count = 0;
     bool may_repeat = false;  // some subscriber has more than one entry here
   };
 
@@ -67,20 +72,23 @@ void SubscriptionHub::Drain(size_t shard) {
     uint64_t seq = ++s.event_seq;
     const RealtimeEvent& e = ev->event();
     const std::string& exclude = ev->exclude_socket();
-    for (Shard::Entry& en : it->second.entries) {
-      Subscriber* sub = en.sub;
-      if (it->second.may_repeat && sub->hub_event_mark == seq) continue;
-      if (!exclude.empty() && sub->socket_id() == exclude) continue;
-      if (!en.filter.empty() && !en.filter.Matches(e.payload)) {
-        ++filtered;
+    Shard::TopicSubs& ts = it->second;
+    for (Shard::Group& g : ts.groups) {
+      if (!g.filter.empty() && !g.filter.Matches(e.payload)) {
+        filtered += g.entries.size();
         continue;
       }
-      sub->hub_event_mark = seq;
-      sub->Enqueue(ev->Frame(sub->wire(), en.mode));
-      ++delivered;
-      if (sub->hub_drain_mark != drain) {
-        sub->hub_drain_mark = drain;
-        s.dirty.push_back(sub);
+      for (Shard::Entry& en : g.entries) {
+        Subscriber* sub = en.sub;
+        if (ts.may_repeat && sub->hub_event_mark == seq) continue;
+        if (!exclude.empty() && sub->socket_id() == exclude) continue;
+        sub->hub_event_mark = seq;
+        sub->Enqueue(ev->Frame(sub->wire(), en.mode));
+        ++delivered;
+        if (sub->hub_drain_mark != drain) {
+          sub->hub_drain_mark = drain;
+          s.dirty.push_back(sub);
+        }
       }
     }
   }
@@ -97,8 +105,17 @@ std::string SubscriptionHub::Subscribe(size_t shard, Subscriber* sub, const Scop
   std::string id = NewId("sub");
   std::string key = TopicKey(scope, topic);
   auto& ts = s.topics[key];
-  for (const auto& en : ts.entries) ts.may_repeat = ts.may_repeat || en.sub == sub;
-  ts.entries.push_back({sub, id, std::move(filter), mode});
+  Shard::Group* group = nullptr;
+  for (auto& g : ts.groups) {
+    for (const auto& en : g.entries) ts.may_repeat = ts.may_repeat || en.sub == sub;
+    if (!group && g.filter.signature() == filter.signature()) group = &g;
+  }
+  if (!group) {
+    ts.groups.push_back({std::move(filter), {}});
+    group = &ts.groups.back();
+  }
+  group->entries.push_back({sub, id, mode});
+  ++ts.count;
   s.topic_of.emplace(id, std::move(key));
   s.ids_of[sub].push_back(id);
   stats_.subscriptions.fetch_add(1, std::memory_order_relaxed);
@@ -115,13 +132,21 @@ bool SubscriptionHub::Unsubscribe(size_t shard, Subscriber* sub, const std::stri
   if (owned->second.empty()) s.ids_of.erase(owned);
   auto t = s.topic_of.find(subscription_id);
   auto ts = s.topics.find(t->second);
-  auto& entries = ts->second.entries;
-  auto e = std::find_if(entries.begin(), entries.end(), [&](const Shard::Entry& en) { return en.id == subscription_id; });
-  if (e != entries.end()) {
+  auto& groups = ts->second.groups;
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    auto& entries = groups[gi].entries;
+    auto e = std::find_if(entries.begin(), entries.end(), [&](const Shard::Entry& en) { return en.id == subscription_id; });
+    if (e == entries.end()) continue;
     *e = std::move(entries.back());
     entries.pop_back();
+    --ts->second.count;
+    if (entries.empty()) {
+      groups[gi] = std::move(groups.back());
+      groups.pop_back();
+    }
+    break;
   }
-  if (entries.empty()) s.topics.erase(ts);
+  if (ts->second.count == 0) s.topics.erase(ts);
   s.topic_of.erase(t);
   stats_.subscriptions.fetch_sub(1, std::memory_order_relaxed);
   return true;

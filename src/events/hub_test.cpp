@@ -94,3 +94,36 @@ TEST(Hub, OneDeliveryPerConnectionAndCleanRemoval) {
 
 }  // namespace
 }  // namespace rt::events
+
+namespace rt::events {
+namespace {
+
+TEST(Hub, EqualFiltersShareAnEvaluationAndUnsubscribeCleanly) {
+  ManualExecutor ex(1);
+  SubscriptionHub hub(ex);
+  Scope s{"default", "development"};
+  FakeConn a, b, c;
+  auto f = [](const char* spec) { return *Filter::Compile(boost::json::parse(spec)); };
+  EXPECT_EQ(f(R"({"x":1,"y":"z"})").signature(), f(R"({"y":"z","x":1})").signature());
+  EXPECT_NE(f(R"({"x":1})").signature(), f(R"({"x":2})").signature());
+  std::string ida = hub.Subscribe(0, &a, s, "t", f(R"({"x":1,"y":"z"})"), ReturnMode::kFull);
+  hub.Subscribe(0, &b, s, "t", f(R"({"y":"z","x":1})"), ReturnMode::kFull);
+  hub.Subscribe(0, &c, s, "t", f(R"({"x":2})"), ReturnMode::kFull);
+  hub.Publish(Ev(s, "t", R"({"x":1,"y":"z"})"));
+  ex.RunAll();
+  EXPECT_EQ(a.queued.size(), 1u);
+  EXPECT_EQ(b.queued.size(), 1u);
+  EXPECT_TRUE(c.queued.empty());
+  EXPECT_EQ(hub.stats().filtered.load(), 1u);
+  EXPECT_TRUE(hub.Unsubscribe(0, &a, ida));
+  hub.Publish(Ev(s, "t", R"({"x":1,"y":"z"})"));
+  ex.RunAll();
+  EXPECT_EQ(a.queued.size(), 1u);
+  EXPECT_EQ(b.queued.size(), 2u);
+  hub.RemoveAll(0, &b);
+  hub.RemoveAll(0, &c);
+  EXPECT_EQ(hub.stats().subscriptions.load(), 0);
+}
+
+}  // namespace
+}  // namespace rt::events
