@@ -3,10 +3,10 @@
 #   make test  - build and run every test (unit, integration on PostgreSQL, e2e, ASan+UBSan)
 BUILD_DIR  ?= build
 ASAN_DIR   ?= build-asan
-BUILD_TYPE ?= RelWithDebInfo
+BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan bench-micro clean
+.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan bench-micro bench bench-smoke bench-build clean
 
 all: build
 
@@ -42,10 +42,10 @@ test-e2e: build
 	scripts/run-tests.sh e2e
 
 $(ASAN_DIR)/build.ninja:
-	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREALTIME_SANITIZE=ON -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREALTIME_SANITIZE=ON -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1"
 
 asan: $(ASAN_DIR)/build.ninja
-	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target unit_tests integration_tests
 
 test-asan: asan
 	scripts/run-tests.sh asan
@@ -53,6 +53,19 @@ test-asan: asan
 # Micro-benchmarks of filter evaluation and local fan-out (prints figures).
 bench-micro: build
 	$(BUILD_DIR)/bin/micro_bench
+
+# The load generator against our server and the Node.js peers (ws@8, socket.io@4), side by side:
+# prints the table and writes bench/results/<date>.md (docs/performance.md). Takes ~10 minutes;
+# run it on a quiet machine. bench-smoke: every scenario at tiny sizes (< 2 min), asserts only
+# that each one runs and prints figures (for CI).
+bench-build: deps-runtime configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target realtime loadgen
+
+bench: bench-build
+	BUILD_DIR=$(BUILD_DIR) bench/bench.sh
+
+bench-smoke: bench-build
+	BUILD_DIR=$(BUILD_DIR) bench/bench.sh --smoke
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

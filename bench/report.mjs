@@ -1,0 +1,129 @@
+// Renders the results of bench/run.mjs: the side-by-side table (text for the terminal,
+// Markdown for bench/results/<date>.md), the issue's targets with met/missed, and the list of
+// scenarios that produced no figure (the smoke run's only failure condition).
+const PEERS = { 'ours-sio': 'ours (Socket.IO)', ws: 'Node ws@8', sio: 'Node socket.io@4' };
+
+const fmtInt = (x) => (x === undefined || Number.isNaN(x) ? '—' : Math.round(x).toLocaleString('en-US'));
+const fmtMs = (us) => (us === undefined || Number.isNaN(us) ? '—' : (us / 1000).toFixed(us < 10000 ? 2 : 1) + ' ms');
+
+// Each row: how to read a figure out of one target's result, and whether higher is better.
+const ROWS = [
+  { scenario: 'fanout', metric: 'deliveries/s (1 topic, N subs, max rate)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'latency', metric: 'max deliveries/s (1 topic)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'latency', metric: 'p99 publish→deliver at ½ max rate', get: (r) => r.half_p99_us, fmt: fmtMs, higher: false, cpu: 'half_server_cpu_pct' },
+  { scenario: 'latency', metric: 'p99 publish→deliver at 30 pub/s (same load for all)', get: (r) => r.at30_p99_us, fmt: fmtMs, higher: false, cpu: 'at30_server_cpu_pct', same: true },
+  { scenario: 'many-topics', metric: 'deliveries/s (N topics × 1 sub)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'filtered', metric: 'deliveries/s (filters match 10%)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'idle', metric: 'server RSS bytes per idle connection', get: (r) => r.rss_per_conn_bytes, fmt: fmtInt, higher: false, cpu: null },
+  { scenario: 'docs', metric: 'document merges/s (HTTP PATCH …/merge)', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'rest', metric: 'requests/s (wrk GET /api/topics/:name)', get: (r) => r.requests_per_s, fmt: fmtInt, higher: true },
+];
+
+function cell(row, r) {
+  if (!r) return { text: '—' };
+  if (r.skipped) return { text: `skipped: ${r.skipped}`, skipped: true };
+  const v = row.get(r);
+  if (v === undefined || v === null || Number.isNaN(v) || (r.ok === false && !v)) return { text: `failed: ${r.error || r.first_error || 'no figure'}`, failed: true };
+  const cpuKey = row.cpu === undefined ? 'server_cpu_pct' : row.cpu;
+  const cpu = cpuKey && r[cpuKey] !== undefined ? ` (${Math.round(r[cpuKey])}% CPU)` : '';
+  return { text: row.fmt(v) + cpu, value: v, ok: true };
+}
+
+function ratio(row, ours, peer) {
+  if (!ours?.value || !peer?.value) return '—';  // (a zero figure has no meaningful ratio)
+  const x = row.higher ? ours.value / peer.value : peer.value / ours.value;
+  return `${x.toFixed(x < 10 ? 2 : 1)}×`;
+}
+
+function notes(scenario, r, row) {
+  if (!r || r.skipped) return '';
+  const n = [];
+  if (r.subs !== undefined) n.push(`${fmtInt(r.subs)} subs${r.subs_failed ? ` (${r.subs_failed} failed)` : ''}`);
+  if (r.loadgen_cpu_pct !== undefined) n.push(`loadgen ${Math.round(r.loadgen_cpu_pct)}% CPU`);
+  if (r.other_cpu_pct !== undefined) n.push(`other processes ${Math.round(r.other_cpu_pct)}% CPU`);
+  if (scenario === 'latency' && row.same) {
+    n.length = 0;
+    n.push(`p50 ${fmtMs(r.at30_p50_us)}, p99.9 ${fmtMs(r.at30_p999_us)}, max ${fmtMs(r.at30_max_us)}, other processes ${Math.round(r.at30_other_cpu_pct)}% CPU`);
+  } else if (scenario === 'latency' && row.higher === false && r.half_rate) {
+    n.length = 0;
+    n.push(`½ rate = ${fmtInt(r.half_rate)} pub/s: p50 ${fmtMs(r.half_p50_us)}, p99.9 ${fmtMs(r.half_p999_us)}, max ${fmtMs(r.half_max_us)}, loadgen ${Math.round(r.half_loadgen_cpu_pct)}% CPU, other processes ${Math.round(r.half_other_cpu_pct)}% CPU`);
+    for (const c of r.curve || []) if (c.fraction !== 0.5 && c.fraction > 0) n.push(`at ${Math.round(c.fraction * 100)}% (${fmtInt(c.rate)} pub/s): p50 ${fmtMs(c.p50_us)}, p99 ${fmtMs(c.p99_us)}`);
+  }
+  if (scenario === 'docs' && r.p99_us) n.push(`merge→deliver p99 ${fmtMs(r.p99_us)}, ${fmtInt(r.delivered_per_s)} deliveries/s`);
+  if (scenario === 'rest' && r.p99_us) n.push(`p99 ${fmtMs(r.p99_us)}`);
+  const errs = (r.errors || 0) + (r.closed || 0) + (r.half_errors || 0) + (r.half_closed || 0);
+  if (errs) n.push(`${errs} errors/closes: ${r.first_error || r.half_first_error || ''}`.trim());
+  return n.join('; ');
+}
+
+function targetsSection(results) {
+  const o = (s) => results[s]?.ours;
+  const fan = o('fanout'), lat = o('latency'), idle = o('idle'), filt = o('filtered');
+  const fw = results.fanout?.ws, fs = results.fanout?.sio;
+  const out = [];
+  const line = (met, text) => out.push(`- ${met === undefined ? '?' : met ? 'MET' : 'MISSED'} — ${text}`);
+  if (fan?.delivered_per_s) {
+    line(fan.delivered_per_s >= 1e6, `fan-out to ${fmtInt(fan.subs)} subscribers: ${fmtInt(fan.delivered_per_s)} deliveries/s (target ≥ 1,000,000)`);
+    if (fw?.delivered_per_s) line(fan.delivered_per_s >= 3 * fw.delivered_per_s, `vs Node ws@8: ${(fan.delivered_per_s / fw.delivered_per_s).toFixed(1)}× (target ≥ 3×)`);
+    if (fs?.delivered_per_s) line(fan.delivered_per_s >= 10 * fs.delivered_per_s, `vs Node socket.io@4: ${(fan.delivered_per_s / fs.delivered_per_s).toFixed(1)}× (target ≥ 10×)`);
+  }
+  if (lat?.half_p99_us !== undefined)
+    line(lat.half_p99_us <= 5000, `p99 publish→deliver at ½ max rate (${fmtInt(lat.half_rate)} pub/s × ${fmtInt(lat.subs)} subs): ${fmtMs(lat.half_p99_us)} (target ≤ 5 ms)`);
+  if (idle?.rss_per_conn_bytes !== undefined)
+    line(idle.rss_per_conn_bytes <= 8192 && idle.subs >= 19000, `RSS per idle /ws connection at ${fmtInt(idle.subs)} connections: ${fmtInt(idle.rss_per_conn_bytes)} bytes (target ≤ 8,192 at 19,000)`);
+  if (filt?.delivered_per_s && fan?.delivered_per_s)
+    line(filt.delivered_per_s >= 0.5 * fan.delivered_per_s, `filtered (10% match) delivery throughput: ${(100 * filt.delivered_per_s / fan.delivered_per_s).toFixed(0)}% of unfiltered (target ≥ 50%)`);
+  return out.join('\n');
+}
+
+export function renderReport({ results, machine, smoke, started, finished, targets, crashes = [] }) {
+  const peers = targets.filter((t) => t !== 'ours');
+  const head = ['scenario', 'metric', 'ours (/ws)', ...peers.map((p) => PEERS[p] || p), ...peers.filter((p) => p !== 'ours-sio').map((p) => `ours vs ${PEERS[p] || p}`), 'notes (ours)'];
+  const rows = [];
+  const failures = [...crashes];
+  for (const row of ROWS) {
+    const res = results[row.scenario];
+    if (!res) continue;
+    const ours = cell(row, res.ours);
+    if (ours.failed || (!ours.ok && !(ours.skipped && row.scenario === 'docs'))) failures.push(`${row.scenario}: ours: ${ours.text}`);
+    const cells = peers.map((p) => (res[p] || row.scenario === 'docs' ? cell(row, res[p]) : { text: 'n/a' }));
+    peers.forEach((p, i) => {
+      if (cells[i].failed) failures.push(`${row.scenario}: ${p}: ${cells[i].text}`);
+    });
+    const ratios = peers.map((p, i) => (p === 'ours-sio' ? null : ratio(row, ours, cells[i]))).filter((x) => x !== null);
+    rows.push([row.scenario, row.metric, ours.text, ...cells.map((c) => c.text), ...ratios, notes(row.scenario, res.ours, row)]);
+  }
+  if (results.filtered?.ours?.delivered_per_s && results.fanout?.ours?.delivered_per_s) {
+    const x = results.filtered.ours.delivered_per_s / results.fanout.ours.delivered_per_s;
+    rows.push(['filtered', 'filtered ÷ unfiltered deliveries/s', `${(100 * x).toFixed(0)}%`, ...peers.map((p) => {
+      const f = results.filtered[p]?.delivered_per_s, u = results.fanout[p]?.delivered_per_s;
+      return f && u ? `${((100 * f) / u).toFixed(0)}%` : '—';
+    }), ...peers.filter((p) => p !== 'ours-sio').map(() => ''), 'target ≥ 50%']);
+  }
+  const md = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const machineLine = `${machine.nproc} cores (${machine.model}), ${machine.memGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; server built from ${machine.commit}; load average at start ${machine.load}`;
+  const table = `${md}\n\nMachine: ${machineLine}`;
+  const markdown = `# Benchmark results ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC${smoke ? ' (smoke: tiny sizes, figures not meaningful)' : ''}
+
+Produced by \`make bench${smoke ? '-smoke' : ''}\` (bench/run.mjs); method in docs/performance.md.
+Machine: ${machineLine}. Run took ${Math.round((finished - started) / 1000)} s.
+The load generator runs on the same cores as the server under test: "CPU" in a cell is the
+server process's CPU (100% = one core, from /proc/<pid>/stat) over the measurement window;
+"other processes" in the notes is the rest of the machine's busy time (other users' builds and
+tests, from /proc/stat): a figure measured while it is high is disturbed.
+"ours vs X" is how many times better ours is (X's figure ÷ ours where lower is better).
+
+${md}
+
+${crashes.length ? `**Server crashes during the run:**\n${crashes.map((c) => `- ${c}`).join('\n')}\n\n` : ''}## Targets (issue 8)
+
+${targetsSection(results)}
+
+## Raw results
+
+\`\`\`json
+${JSON.stringify(results, null, 1)}
+\`\`\`
+`;
+  return { table, markdown, failures };
+}

@@ -1,0 +1,254 @@
+#!/usr/bin/env node
+// `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
+// peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
+// (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
+//   node bench/run.mjs [--smoke] [--only fanout,idle] [--targets ours,ws,sio]
+// Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
+// sync API is absent), 1 otherwise. Nothing here asserts speed.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderReport } from './report.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const bin = path.join(process.env.BUILD_DIR ? path.resolve(root, process.env.BUILD_DIR) : path.join(root, 'build'), 'bin');
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+const opt = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const only = opt('--only')?.split(',');
+const onlyTargets = opt('--targets')?.split(',');
+// Ports: ours, the ws peer, the socket.io peer (BENCH_PORT_BASE moves all three).
+const base = Number(process.env.BENCH_PORT_BASE || 3100);
+const P = { ours: base, ws: base + 1, sio: base + 2 };
+
+// Sizes: full run (the issue's targets) and smoke (every scenario, tiny, < 2 min).
+const S = smoke
+  ? { fanout: 200, latency: 100, many: 200, filtered: 200, idle: 500, docsSubs: 20, sameRate: 30, warmup: 700, duration: 1200, wrkSecs: 1 }
+  : { fanout: 5000, latency: 1000, many: 5000, filtered: 5000, idle: 19000, docsSubs: 1000, sameRate: 30, warmup: 3000, duration: 10000, wrkSecs: 10 };
+
+const children = [];
+const crashes = [];  // servers that died during the run (reported and fail the run)
+let stopping = false;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.log('bench:', ...a);
+
+function start(name, cmd, args, env, cwd) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  const logFile = fs.createWriteStream(path.join(os.tmpdir(), `bench-${name}.log`));
+  child.stdout.pipe(logFile);
+  child.stderr.pipe(logFile);
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping && !child.expectedExit) {
+      const why = `${name} (pid ${child.pid}) exited unexpectedly: code ${code}, signal ${signal}; log ${path.join(os.tmpdir(), `bench-${name}.log`)}`;
+      log(why);
+      crashes.push(why);
+    }
+  });
+  return child;
+}
+
+async function waitHealthy(port, ms = 20000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/health`);
+      if (r.ok) return;
+    } catch {}
+    await sleep(100);
+  }
+  throw new Error(`nothing healthy on port ${port}`);
+}
+
+function stopAll() {
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+}
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+
+// Runs the load generator; resolves with its RESULT json (or {error}).
+function loadgen(args) {
+  return new Promise((resolve) => {
+    const p = spawn(path.join(bin, 'loadgen'), ['run', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+      for (const line of String(d).split('\n')) if (line && !line.startsWith('RESULT ')) console.log('  ' + line);
+    });
+    const timer = setTimeout(() => p.kill('SIGKILL'), 300000);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (!line) return resolve({ ok: false, error: `loadgen exited ${code} without a result` });
+      resolve(JSON.parse(line.slice(7)));
+    });
+  });
+}
+
+function cpuTicks(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function parseDuration(s) {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(s);
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 1, ms: 1000, s: 1e6, m: 60e6 }[m[2]];
+}
+
+async function wrk(target, urlPath, token) {
+  const hasWrk = (() => {
+    try {
+      execFileSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!hasWrk) return { ok: false, skipped: 'wrk is not installed (bench/bench.sh installs it)' };
+  const c0 = cpuTicks(target.pid);
+  const t0 = Date.now();
+  const out = execFileSync('wrk', ['-t2', '-c64', `-d${S.wrkSecs}s`, '--latency', '-H', `Authorization: Bearer ${token}`,
+    `http://127.0.0.1:${target.port}${urlPath}`], { encoding: 'utf8' });
+  const secs = (Date.now() - t0) / 1000;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] || 0);
+  const p99 = parseDuration(/\s99%\s+(\S+)/.exec(out)?.[1] || '');
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] || 0);
+  const cpu = ((cpuTicks(target.pid) - c0) / 100 / secs) * 100;
+  console.log(`  wrk: ${rps} requests/s, p99 ${p99} us, non-2xx ${non2xx}, server CPU ${cpu.toFixed(0)}%`);
+  return { ok: rps > 0 && non2xx === 0, requests_per_s: rps, p99_us: p99, non2xx, server_cpu_pct: cpu, error: non2xx ? `${non2xx} non-2xx responses` : undefined };
+}
+
+function machine() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: os.cpus().length,
+    model: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] || 'unknown',
+    memGiB: (os.totalmem() / 2 ** 30).toFixed(0),
+    kernel: os.release(),
+    node: process.version,
+    load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    commit: (() => {
+      try {
+        const head = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+        const dirty = execFileSync('git', ['-C', root, 'status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim();
+        const built = fs.statSync(path.join(bin, 'realtime')).mtime.toISOString().slice(0, 16).replace('T', ' ');
+        return `${head}${dirty ? ' + uncommitted src/ changes' : ''} (binary built ${built} UTC)`;
+      } catch {
+        return 'unknown';
+      }
+    })(),
+  };
+}
+
+async function main() {
+  const started = new Date();
+  const mach = machine();
+  log(`machine: ${mach.nproc} cores, ${mach.model}, load ${mach.load}${smoke ? ' (smoke mode)' : ''}`);
+
+  // Our server: throwaway data dir, no per-connection rate limit (the bench publishes fast).
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'realtime-bench-'));
+  const oursEnv = { REALTIME_DATA_DIR: dataDir, PORT: String(P.ours), LOG_LEVEL: 'warn', REALTIME_WS_RATE_PER_SECOND: '0', NODE_ENV: 'development' };
+  // A private copy of the binary: a rebuild during the run must not change what is measured.
+  const server = path.join(dataDir, 'realtime');
+  fs.copyFileSync(path.join(bin, 'realtime'), server);
+  fs.chmodSync(server, 0o755);
+  let ours = start('ours', server, ['serve'], oursEnv, dataDir);  // cwd: a core dump lands in dataDir
+  const wsPeer = start('ws-peer', process.execPath, [path.join(here, 'peers/ws-peer.mjs')], { PORT: String(P.ws) });
+  const sioPeer = start('sio-peer', process.execPath, [path.join(here, 'peers/sio-peer.mjs')], { PORT: String(P.sio) });
+  await Promise.all([waitHealthy(P.ours), waitHealthy(P.ws), waitHealthy(P.sio)]);
+  const token = execFileSync(server, ['token', '--app', 'default', '--permissions', 'admin', '--ttl', '2h'],
+    { env: { ...process.env, REALTIME_DATA_DIR: dataDir }, encoding: 'utf8' }).trim();
+  const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  await fetch(`http://127.0.0.1:${P.ours}/api/topics`, { method: 'POST', headers: auth,
+    body: JSON.stringify({ name: 'bench.rest', description: 'bench topic', owner: 'bench' }) });
+  const sioProbe = await fetch(`http://127.0.0.1:${P.ours}/socket.io/?EIO=4&transport=polling`).catch(() => ({ status: 0 }));
+  const oursSio = sioProbe.status !== 404 && sioProbe.status !== 0;
+  log(`our Socket.IO endpoint: ${oursSio ? 'present' : 'absent (404): Socket.IO figures come from the Node peer only'}`);
+
+  let targets = [
+    { key: 'ours', port: P.ours, proto: 'ws', pid: ours.pid },
+    ...(oursSio ? [{ key: 'ours-sio', port: P.ours, proto: 'sio', pid: ours.pid }] : []),
+    { key: 'ws', port: P.ws, proto: 'ws', pid: wsPeer.pid },
+    { key: 'sio', port: P.sio, proto: 'sio', pid: sioPeer.pid },
+  ];
+  if (onlyTargets) targets = targets.filter((t) => onlyTargets.includes(t.key));
+  const common = (t) => ['--port', String(t.port), '--proto', t.proto, '--token', token, '--server-pid', String(t.pid),
+    '--warmup-ms', String(S.warmup), '--duration-ms', String(S.duration), '--label', t.key];
+
+  // idle runs first, on fresh processes: memory freed by earlier scenarios would hide its cost.
+  const scenarios = [
+    ['idle', (t) => ['--scenario', 'idle', '--subs', String(S.idle), '--settle-ms', smoke ? '1000' : '3000']],
+    ['fanout', (t) => ['--scenario', 'fanout', '--subs', String(S.fanout)]],
+    ['latency', (t) => ['--scenario', 'latency', '--subs', String(S.latency), '--latency-rates', String(S.sameRate),
+      '--latency-fractions', smoke ? '0.5' : '0.5,0.25,0.1']],
+    ['many-topics', (t) => ['--scenario', 'many-topics', '--subs', String(S.many), '--window', '256']],
+    // Same deliveries in flight as fanout (32 events × all subscribers): 320 events × 10%.
+    ['filtered', (t) => ['--scenario', 'filtered', '--subs', String(S.filtered), '--window', '320']],
+  ];
+  const results = {};
+  for (const [name, args] of scenarios) {
+    if (only && !only.includes(name)) continue;
+    results[name] = {};
+    for (const t of targets) {
+      if (name === 'idle' && t.key === 'ours-sio') {
+        // Same process as ours (/ws): restart it so the /ws run's freed memory does not count.
+        ours.expectedExit = true;
+        ours.kill('SIGTERM');
+        await new Promise((r) => (ours.exitCode !== null ? r() : ours.on('exit', r)));
+        ours = start('ours', server, ['serve'], oursEnv, dataDir);
+        await waitHealthy(P.ours);
+        for (const x of targets) if (x.port === P.ours) x.pid = ours.pid;
+      }
+      log(`${name} on ${t.key} (${t.proto}, port ${t.port}), load ${os.loadavg()[0].toFixed(2)}`);
+      results[name][t.key] = await loadgen([...common(t), ...args(t)]);
+      await sleep(smoke ? 300 : 2000);  // let sockets close and the server settle
+    }
+  }
+  if (!only || only.includes('docs')) {
+    log('docs on ours (sync document merges)');
+    const t = targets.find((x) => x.key === 'ours') || { key: 'ours', port: P.ours, proto: 'ws', pid: ours.pid };
+    results.docs = { ours: await loadgen([...common(t), '--scenario', 'docs', '--subs', String(S.docsSubs),
+      '--topic', 'sync.bench.updated', '--service', 'bench', '--pubs', '4']) };
+  }
+  if (!only || only.includes('rest')) {
+    results.rest = {};
+    for (const t of targets.filter((x) => x.proto === 'ws')) {
+      log(`rest on ${t.key}: wrk GET /api/topics/bench.rest`);
+      results.rest[t.key] = await wrk(t, '/api/topics/bench.rest', token);
+    }
+  }
+
+  const report = renderReport({ results, machine: mach, smoke, started, finished: new Date(), targets: targets.map((t) => t.key), crashes });
+  console.log('\n' + report.table);
+  const day = started.toISOString().slice(0, 10);
+  const file = path.join(here, 'results', smoke ? `smoke-${day}.tmp` : `${day}.md`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, report.markdown);
+  log(`written to ${path.relative(root, file)}`);
+  stopAll();
+  if (crashes.length) log(`kept ${dataDir} (server binary, database, any core dump) for the crash`);
+  else fs.rmSync(dataDir, { recursive: true, force: true });
+  if (report.failures.length) {
+    log(`FAILED: ${report.failures.join('; ')}`);
+    process.exit(1);
+  }
+  log('every scenario ran and printed figures');
+}
+
+main().catch((e) => {
+  console.error('bench:', e.stack || e);
+  process.exit(1);
+});
