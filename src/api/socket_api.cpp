@@ -2,28 +2,15 @@
 
 #include <boost/json/array.hpp>
 
+#include "api/access.h"
 #include "api/body.h"
 #include "api/scope.h"
 
 namespace rt::api {
-namespace {
-
-// Any authenticated principal, or an anonymous caller in development.
-Result<RequestContext> ReadScope(const net::HttpRequest& req, registry::ApplicationService& apps,
-                                 const AuthGate& gate) {
-  auto p = gate.Authenticate(req);
-  if (!p.ok()) return p.take_error();
-  if (!p->authenticated() && !gate.development())
-    return Error::Unauthorized("Authentication required: send Authorization: Bearer <token>");
-  return ResolveScope(req, apps, std::move(*p));
-}
-
-}  // namespace
-
 void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels, events::EventRouter& events,
                           registry::ApplicationService& apps, const AuthGate& gate) {
   router.Add("GET", "/api/socket/channels", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = ReadScope(req, apps, gate);
+    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     auto list = channels.store().Channels({ctx->application_id, ctx->environment});
     if (!list.ok()) return ErrorResponse(list.error());
@@ -33,7 +20,7 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
   });
 
   router.Add("GET", "/api/socket/channels/:channel/members", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = ReadScope(req, apps, gate);
+    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     auto members = channels.store().Members({ctx->application_id, ctx->environment}, req.Param("channel"));
     if (!members.ok()) return ErrorResponse(members.error());
@@ -46,7 +33,7 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
   // Document presence: who is viewing a sync document = the members of its presence channel
   // `syncdoc:presence:{service}:{id}` (clients join that channel on either gateway).
   router.Add("GET", "/api/sync/:service/documents/:id/presence", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = ReadScope(req, apps, gate);
+    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     std::string channel = "syncdoc:presence:" + req.Param("service") + ":" + req.Param("id");
     auto members = channels.store().Members({ctx->application_id, ctx->environment}, channel);
@@ -58,7 +45,7 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
   });
 
   router.Add("GET", "/api/socket/connections", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = ReadScope(req, apps, gate);
+    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     auto count = channels.Connections({ctx->application_id, ctx->environment});
     if (!count.ok()) return ErrorResponse(count.error());
@@ -66,12 +53,7 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
   });
 
   router.Add("POST", "/api/socket/broadcast", [&events, &apps, &gate](net::HttpRequest& req) {
-    auto p = gate.Authenticate(req);
-    if (!p.ok()) return ErrorResponse(p.error());
-    if (p->authenticated() || !gate.development()) {
-      if (Status st = RequirePermission(*p, "service"); !st.ok()) return ErrorResponse(st.error());
-    }
-    auto ctx = ResolveScope(req, apps, std::move(*p));
+    auto ctx = Authorize(req, apps, gate, AccessRule::Permission("service"));
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     return WithBody(req, [&](const boost::json::object& body) {
       auto* channel = json::GetString(body, "channel");

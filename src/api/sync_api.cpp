@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <charconv>
 
+#include "api/access.h"
 #include "api/body.h"
 #include "api/errors.h"
 #include "api/scope.h"
@@ -13,31 +14,6 @@
 
 namespace rt::api {
 namespace {
-
-enum class Access { kRead, kWrite };
-
-Result<Scope> ScopeFor(Access access, const net::HttpRequest& req, registry::ApplicationService& apps,
-                       const AuthGate& gate) {
-  auto principal = gate.Authenticate(req);
-  if (!principal.ok()) return principal.take_error();
-  if (principal->authenticated()) {
-    RT_TRY(RequirePermission(*principal, access == Access::kWrite ? "service" : "client"));
-  } else if (!gate.development()) {
-    return Error::Unauthorized("Authentication required: send Authorization: Bearer <token>");
-  }
-  auto ctx = ResolveScope(req, apps, std::move(*principal));
-  if (!ctx.ok()) return ctx.take_error();
-  return Scope{std::move(ctx->application_id), std::move(ctx->environment)};
-}
-
-template <typename Fn>
-net::Handler Scoped(Access access, registry::ApplicationService& apps, const AuthGate& gate, Fn fn) {
-  return [access, &apps, &gate, fn = std::move(fn)](net::HttpRequest& req) {
-    auto scope = ScopeFor(access, req, apps, gate);
-    if (!scope.ok()) return ErrorResponse(scope.error());
-    return fn(req, *scope);
-  };
-}
 
 sync::DocKey KeyOf(const net::HttpRequest& req, const Scope& scope) {
   return {scope, req.Param("service"), req.Param("id")};
@@ -91,21 +67,21 @@ net::HttpResponse ListResponse(sync::DocumentService& docs, const net::HttpReque
 void RegisterSyncRoutes(net::Router& router, sync::DocumentService& docs, registry::ApplicationService& apps,
                         const AuthGate& gate) {
   const std::string base = "/api/sync/:service/documents";
-  router.Add("GET", base, Scoped(Access::kRead, apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("GET", base, Scoped(AccessRule::Permission("client"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ListResponse(docs, req, s);
              }));
 
-  router.Add("POST", base, Scoped(Access::kWrite, apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("POST", base, Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(
                    req, [](const boost::json::object& b, const std::string*) { return sync::ParseCreate(b, NowMs()); },
                    [&](const sync::WriteRequest& w) { return docs.Create(s, req.Param("service"), w); }, 201);
              }));
 
-  router.Add("GET", base + "/:id", Scoped(Access::kRead, apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("GET", base + "/:id", Scoped(AccessRule::Permission("client"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return DocumentResponse(200, docs.Get(KeyOf(req, s)));
              }));
 
-  router.Add("PUT", base + "/:id", Scoped(Access::kWrite, apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("PUT", base + "/:id", Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(
                    req,
                    [](const boost::json::object& b, const std::string* m) { return sync::ParseReplace(b, m, NowMs()); },
@@ -113,19 +89,19 @@ void RegisterSyncRoutes(net::Router& router, sync::DocumentService& docs, regist
              }));
 
   router.Add("PATCH", base + "/:id/merge",
-             Scoped(Access::kWrite, apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+             Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(req, sync::ParseMerge,
                                   [&](const sync::WriteRequest& w) { return docs.Merge(KeyOf(req, s), w); });
              }));
 
   router.Add("POST", base + "/:id/mutate",
-             Scoped(Access::kWrite, apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+             Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(req, sync::ParseMutate,
                                   [&](const sync::WriteRequest& w) { return docs.Mutate(KeyOf(req, s), w); });
              }));
 
   router.Add("DELETE", base + "/:id",
-             Scoped(Access::kWrite, apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+             Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(req, sync::ParseDelete,
                                   [&](const sync::WriteRequest& w) { return docs.Delete(KeyOf(req, s), w); });
              }));
