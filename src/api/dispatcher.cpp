@@ -49,11 +49,10 @@ void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
     respond(std::move(res));
   };
 
-  net::RouteMatch m = router_.Find(req.method, req.path);
-  if (req.method == "OPTIONS" && origin && m.kind != net::RouteMatch::kFound &&
-      req.Header("access-control-request-method")) {
-    return finish(cors_.Preflight(req));
+  if (req.method == "OPTIONS" && origin && req.Header("access-control-request-method")) {
+    return finish(cors_.Preflight(req));  // CORS preflight, for every route (REST and transports)
   }
+  net::RouteMatch m = router_.Find(req.method, req.path);
   if (m.kind == net::RouteMatch::kNotFound) {
     return finish(ErrorResponse(Error::NotFound("Route not found: " + req.method + " " + req.path)));
   }

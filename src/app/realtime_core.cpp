@@ -61,17 +61,16 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   });
   gateway::EioOptions eio{config.socketio_ping_interval_ms, config.socketio_ping_timeout_ms, config.socketio_max_payload,
                           config.socketio_upgrade_timeout_ms};
-  net::CorsPolicy cors = net::CorsPolicy::Parse(config.cors_origins);
   gateway::SioApp& app = config.socketio_conformance ? static_cast<gateway::SioApp&>(sio_conformance)
                                                      : static_cast<gateway::SioApp&>(sio_product);
   auto connect_timeout = std::chrono::milliseconds(config.socketio_connect_timeout_ms);
   socketio = std::make_unique<gateway::EioServer>(
-      server, eio, cors, [&app, &server, connect_timeout](const net::HttpRequest& req) {
+      server, eio, [&app, &server, connect_timeout](const net::HttpRequest& req) {
         return std::make_unique<gateway::SioConnection>(app, Handshake(req), connect_timeout,
                                                         server.shard_context(req.shard));
       });
   if (config.socketio_conformance) {
-    engineio_echo = std::make_unique<gateway::EioServer>(server, eio, cors, [](const net::HttpRequest&) {
+    engineio_echo = std::make_unique<gateway::EioServer>(server, eio, [](const net::HttpRequest&) {
       return gateway::MakeEchoHandler();
     });
   }

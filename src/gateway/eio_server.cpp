@@ -34,14 +34,14 @@ class EioWsHandler final : public net::WsHandler {
 
 }  // namespace
 
-EioServer::EioServer(net::HttpServer& server, EioOptions options, CorsPolicy cors, HandlerFactory make_handler)
-    : server_(server), options_(options), cors_(std::move(cors)), make_handler_(std::move(make_handler)) {}
+EioServer::EioServer(net::HttpServer& server, EioOptions options, HandlerFactory make_handler)
+    : server_(server), options_(options), make_handler_(std::move(make_handler)) {}
 
 void EioServer::Mount(net::Router& router, const std::string& path) {
   auto handler = [this](net::HttpRequest& req, std::function<void(net::HttpResponse&&)> respond) {
     HandleHttp(req, std::move(respond));
   };
-  for (const char* method : {"GET", "POST", "PUT", "OPTIONS"}) router.AddAsync(method, path, handler);
+  for (const char* method : {"GET", "POST", "PUT"}) router.AddAsync(method, path, handler);
   server_.AddWebSocketRoute(path, [this](const net::HttpRequest& req, size_t shard) {
     return AcceptWebSocket(req, shard);
   });
@@ -70,16 +70,7 @@ std::shared_ptr<EioSession> EioServer::Find(const std::string& sid) const {
 }
 
 void EioServer::HandleHttp(net::HttpRequest& req, std::function<void(net::HttpResponse&&)> respond) {
-  net::HeaderList cors = cors_.HeadersFor(req.Header("origin"));
-  auto reply = [respond = std::move(respond), cors](net::HttpResponse&& r) mutable {
-    for (auto& h : cors) r.headers.push_back(h);
-    respond(std::move(r));
-  };
-  if (req.method == "OPTIONS") {
-    net::HttpResponse r = cors_.Preflight(req);
-    r.headers.erase(r.headers.begin(), r.headers.begin() + static_cast<long>(cors.size()));  // reply adds them
-    return reply(std::move(r));
-  }
+  auto reply = std::move(respond);
   const std::string* eio = req.Query("EIO");
   const std::string* transport = req.Query("transport");
   if (!eio || *eio != "4") return reply(BadRequest(5, "Unsupported protocol version"));

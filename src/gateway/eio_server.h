@@ -1,5 +1,6 @@
 // EioServer: an Engine.IO v4 endpoint (e.g. `/socket.io/`): the session registry, the HTTP
-// long-polling handler, the WebSocket acceptor and CORS for browser polling.
+// long-polling handler and the WebSocket acceptor. (CORS, polling included, is the REST
+// dispatcher's: api/dispatcher.h.)
 //
 // Query parameters: EIO=4 and transport=polling|websocket are required (HTTP 400, or a refused
 // upgrade, otherwise); sid selects an existing session (unknown sid: 400). A new session is
@@ -18,21 +19,18 @@
 #include <vector>
 
 #include "gateway/eio_session.h"
-#include "net/cors.h"
 #include "net/http_server.h"
 #include "net/router.h"
 
 namespace rt::gateway {
 
-using net::CorsPolicy;
-
 class EioServer {
  public:
   using HandlerFactory = std::function<std::unique_ptr<EioHandler>(const net::HttpRequest& handshake)>;
 
-  EioServer(net::HttpServer& server, EioOptions options, CorsPolicy cors, HandlerFactory make_handler);
+  EioServer(net::HttpServer& server, EioOptions options, HandlerFactory make_handler);
 
-  // Registers GET/POST/OPTIONS `path` on the router and the WebSocket upgrade on the server.
+  // Registers GET/POST `path` on the router and the WebSocket upgrade on the server.
   void Mount(net::Router& router, const std::string& path);
 
   size_t session_count() const;
@@ -45,7 +43,6 @@ class EioServer {
 
   net::HttpServer& server_;
   const EioOptions options_;
-  const CorsPolicy cors_;
   HandlerFactory make_handler_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<EioSession>> sessions_;  // guarded by mu_
