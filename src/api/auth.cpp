@@ -4,12 +4,7 @@ namespace rt::api {
 
 Result<auth::Principal> AuthGate::Authenticate(const net::HttpRequest& req) const {
   if (const std::string* h = req.Header("authorization"); h && !h->empty()) {
-    std::string_view v(*h);
-    if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) {
-      std::string_view token = v.substr(7);
-      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-      return tokens_.Authenticate(token);
-    }
+    if (auto token = net::BearerToken(req)) return tokens_.Authenticate(*token);
     return Error::Unauthorized("Session tokens are not supported yet: use Authorization: Bearer <jwt>");
   }
   if (req.Header("x-session-token")) {

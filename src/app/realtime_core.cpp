@@ -27,9 +27,7 @@ std::unique_ptr<broker::PresenceStore> MakePresence(const Config& config, const 
 gateway::SioHandshake Handshake(const net::HttpRequest& req) {
   gateway::SioHandshake h;
   if (const std::string* t = req.Query("token")) h.query_token = *t;
-  if (const std::string* a = req.Header("authorization"); a && a->size() > 7 && (a->starts_with("Bearer ") ||
-                                                                                a->starts_with("bearer ")))
-    h.bearer_token = a->substr(7);
+  h.bearer_token = net::BearerToken(req);
   if (const std::string* e = req.Query("environment")) h.environment = *e;
   else if (const std::string* x = req.Header("x-environment")) h.environment = *x;
   return h;

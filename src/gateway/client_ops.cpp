@@ -97,11 +97,7 @@ OpResult<std::string> ClientOps::ChannelPublish(const std::string& channel, cons
   in.type = event;
   in.payload = WrapData(data);
   in.exclude_socket = socket_id_;
-  auto id = deps_.router.Publish(scope_, std::move(in));
-  if (!id.ok()) return R::Fail(id.error().code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
-                                                                               : code::kInvalidMessage,
-                               id.error().message);
-  return R::Ok(*id);
+  return Route(std::move(in));
 }
 
 OpResult<std::string> ClientOps::Direct(const std::string& target, const std::string& event,
@@ -117,11 +113,7 @@ OpResult<std::string> ClientOps::Direct(const std::string& target, const std::st
   in.payload = WrapData(data);
   in.internal = true;
   in.from = socket_id_;
-  auto id = deps_.router.Publish(scope_, std::move(in));
-  if (!id.ok()) return R::Fail(id.error().code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
-                                                                               : code::kInvalidMessage,
-                               id.error().message);
-  return R::Ok(*id);
+  return Route(std::move(in));
 }
 
 std::optional<OpError> ClientOps::CheckTopic(const std::string& topic, const char* permission) const {
@@ -162,23 +154,24 @@ OpResult<bool> ClientOps::Unsubscribe(const std::string& subscription_id) {
 }
 
 OpResult<std::string> ClientOps::Publish(const std::string& topic, boost::json::object payload, std::string type) {
-  using R = OpResult<std::string>;
   if (auto err = CheckTopic(topic, "publish")) return {std::nullopt, std::move(err)};
   events::RawEventInput in;
   in.topic = topic;
   in.source = events::Source::kSocket;
   in.type = std::move(type);
   in.payload = std::move(payload);
+  return Route(std::move(in));
+}
+
+OpResult<std::string> ClientOps::Route(events::RawEventInput in) {
   auto id = deps_.router.Publish(scope_, std::move(in));
-  if (!id.ok()) {
-    const Error& e = id.error();
-    const char* c = e.code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
-                    : e.code == ErrorCode::kNotFound      ? code::kTopicNotRegistered
-                    : e.code == ErrorCode::kValidation    ? code::kInvalidMessage
-                                                          : code::kInternal;
-    return R::Fail(c, e.message);
-  }
-  return R::Ok(*id);
+  if (id.ok()) return OpResult<std::string>::Ok(*id);
+  const Error& e = id.error();
+  const char* c = e.code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
+                  : e.code == ErrorCode::kNotFound      ? code::kTopicNotRegistered
+                  : e.code == ErrorCode::kValidation    ? code::kInvalidMessage
+                                                        : code::kInternal;
+  return OpResult<std::string>::Fail(c, e.message);
 }
 
 void ClientOps::Release() {

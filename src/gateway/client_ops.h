@@ -78,6 +78,9 @@ class ClientOps {
   // To one connection of the same application and environment, by socket id.
   OpResult<std::string> Direct(const std::string& socket_id, const std::string& event, const boost::json::value& data);
 
+  // Routes an event and maps a refusal to its protocol error code.
+  OpResult<std::string> Route(events::RawEventInput in);
+
   // Checks topic policy, permission and the token's topic patterns.
   std::optional<OpError> CheckTopic(const std::string& topic, const char* permission) const;
   // Leaves every channel and drops every subscription (on disconnect).

@@ -7,11 +7,7 @@ namespace rt::gateway {
 net::WsAcceptResult NativeGateway::Accept(const net::HttpRequest& req, size_t shard) {
   std::string token;
   if (const std::string* q = req.Query("token")) token = *q;
-  if (token.empty()) {
-    if (const std::string* h = req.Header("authorization"); h && h->size() > 7 &&
-                                                            (h->starts_with("Bearer ") || h->starts_with("bearer ")))
-      token = h->substr(7);
-  }
+  if (token.empty()) token = net::BearerToken(req).value_or("");
   std::optional<std::string> env;
   if (const std::string* q = req.Query("environment"); q && !q->empty()) env = *q;
   else if (const std::string* h = req.Header("x-environment"); h && !h->empty()) env = *h;

@@ -33,6 +33,16 @@ void AbortSignal::Fire() {
   if (fn) fn();
 }
 
+std::optional<std::string> BearerToken(const HttpRequest& req) {
+  const std::string* h = req.Header("authorization");
+  if (!h || h->size() <= 7) return std::nullopt;
+  std::string_view scheme(h->data(), 7);
+  if (scheme != "Bearer " && scheme != "bearer ") return std::nullopt;
+  std::string_view token = std::string_view(*h).substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return std::string(token);
+}
+
 const std::string* HttpRequest::Header(std::string_view lower_name) const { return Lookup(headers, lower_name); }
 
 const std::string* HttpRequest::Query(std::string_view name) const { return Lookup(query, name); }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,9 @@ struct HttpRequest {
   // Path parameter by name; empty string if absent.
   const std::string& Param(std::string_view name) const;
 };
+
+// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or nullopt.
+std::optional<std::string> BearerToken(const HttpRequest& req);
 
 struct HttpResponse {
   int status = 200;
