@@ -129,6 +129,19 @@ describe('persistence', () => {
       assert.equal(r.code, 0, `exit code ${r.code}\n${srv.output()}`);
     }
   });
+
+  test('Redis configured but unreachable -> /ready 503 with redis down, database up', async () => {
+    const srv = await startServer({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      const ready = await api(srv.url, 'GET', '/ready');
+      assertJson(ready, 503);
+      assert.equal(ready.body.checks?.redis?.status, 'down', ready.text);
+      assert.equal(ready.body.checks?.database?.status, 'up', ready.text);
+    } finally {
+      const r = await srv.stop();
+      assert.equal(r.code, 0, `exit code ${r.code}\n${srv.output()}`);
+    }
+  });
 });
 
 describe('CLI', () => {

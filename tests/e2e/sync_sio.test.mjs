@@ -43,3 +43,33 @@ describe('sync events over Socket.IO', () => {
     }
   });
 });
+
+describe('document presence', () => {
+  test('viewers join the document presence channel; the REST list and presence events follow them', async () => {
+    const channel = 'syncdoc:presence:pad:p2';
+    const alice = pool.add(await ioConnect(srv, { token: await sioToken(srv, { subject: 'alice' }) }));
+    const bob = pool.add(await ioConnect(srv, { token: await sioToken(srv, { subject: 'bob' }) }));
+    const a = await alice.emitWithAck('join', { channel });
+    assert.equal(a.ok, true, JSON.stringify(a));
+    const b = await bob.emitWithAck('join', { channel });
+    assert.deepEqual(b.members.map((m) => m.subject).sort(), ['alice', 'bob']);
+    const joined = await alice.presence.next((e) => e.type === 'presence.join', 5000);
+    assert.equal(joined.payload.socketId, bob.id);
+
+    const list = await api(srv.url, 'GET', '/api/sync/pad/documents/p2/presence');
+    assertJson(list, 200);
+    assert.equal(list.body.channel, channel);
+    assert.deepEqual(list.body.viewers.map((v) => v.socketId).sort(), [alice.id, bob.id].sort());
+
+    bob.disconnect();
+    const left = await alice.presence.next((e) => e.type === 'presence.leave', 5000);
+    assert.equal(left.payload.socketId, b.members.find((m) => m.subject === 'bob').socketId);
+    let viewers;
+    for (let i = 0; i < 50; i++) {
+      viewers = (await api(srv.url, 'GET', '/api/sync/pad/documents/p2/presence')).body.viewers;
+      if (viewers.length === 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(viewers.map((v) => v.subject), ['alice']);
+  });
+});
