@@ -75,10 +75,12 @@ Status ApplicationRepository::Delete(const std::string& id) {
 }
 
 Result<std::string> ApplicationRepository::Fingerprint() {
-  auto r = db_.Exec("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM applications");
+  // The sum catches an update of any row, also one whose new updated_at does not exceed the
+  // newest row's (MAX alone would miss it until the periodic full reload).
+  auto r = db_.Exec("SELECT COUNT(*), COALESCE(MAX(updated_at), 0), COALESCE(SUM(updated_at), 0) FROM applications");
   if (!r.ok()) return r.take_error();
   const auto& row = r->rows[0];
-  return AsString(row[0]) + ":" + AsString(row[1]);
+  return AsString(row[0]) + ":" + AsString(row[1]) + ":" + AsString(row[2]);
 }
 
 }  // namespace rt::store

@@ -38,7 +38,7 @@ class ApplicationRepository {
   Status Delete(const std::string& id);
   // A cheap fingerprint of the table (count + latest updated_at), so that in-memory views of
   // application config (registry/topic_catalog.h) can notice changes made by other instances.
-  Result<std::string> Fingerprint();
+  Result<std::string> Fingerprint();  // count : max(updated_at) : sum(updated_at)
 
  private:
   Db& db_;

@@ -94,10 +94,12 @@ Result<std::vector<Topic>> TopicRepository::ListAll() {
 }
 
 Result<std::string> TopicRepository::Fingerprint() {
-  auto r = db_.Exec("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM topics");
+  // The sum catches an update of any row, also one whose new updated_at does not exceed the
+  // newest row's (MAX alone would miss it until the periodic full reload).
+  auto r = db_.Exec("SELECT COUNT(*), COALESCE(MAX(updated_at), 0), COALESCE(SUM(updated_at), 0) FROM topics");
   if (!r.ok()) return r.take_error();
   const auto& row = r->rows[0];
-  return AsString(row[0]) + ":" + AsString(row[1]);
+  return AsString(row[0]) + ":" + AsString(row[1]) + ":" + AsString(row[2]);
 }
 
 }  // namespace rt::store

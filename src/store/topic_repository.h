@@ -42,7 +42,7 @@ class TopicRepository {
   // Every topic of every scope, ordered by application, environment, name (for the catalog).
   Result<std::vector<Topic>> ListAll();
   // A cheap fingerprint of the table (count + latest updated_at), for cross-instance refresh.
-  Result<std::string> Fingerprint();
+  Result<std::string> Fingerprint();  // count : max(updated_at) : sum(updated_at)
 
  private:
   Db& db_;
