@@ -6,7 +6,7 @@ ASAN_DIR   ?= build-asan
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan bench-micro bench bench-smoke bench-build clean
+.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan bench-micro bench bench-smoke bench-build fuzz clean
 
 all: build
 
@@ -49,6 +49,13 @@ asan: $(ASAN_DIR)/build.ninja
 
 test-asan: asan
 	scripts/run-tests.sh asan
+
+# libFuzzer targets (fuzz/, clang-14, ASan+UBSan, build dir build-fuzz): each runs FUZZ_SECONDS
+# from the committed seeds in fuzz/corpus/; new inputs go to build-fuzz/corpus-work/, a crash to
+# build-fuzz/artifacts/ and fails the run. docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 # Micro-benchmarks of filter evaluation and local fan-out (prints figures).
 bench-micro: build

@@ -4,8 +4,8 @@
 # and nothing is printed when everything is already present.
 #
 # Usage: scripts/install-deps.sh [--runtime-only]
-#   --runtime-only  skip the test services (postgresql, redis-server);
-#                   enough for building and `make run`.
+#   --runtime-only  skip the test services (postgresql, redis-server) and the fuzzing
+#                   toolchain (clang-14, libFuzzer); enough for building and `make run`.
 set -euo pipefail
 
 runtime_only=0
@@ -19,6 +19,8 @@ done
 
 # Toolchain and build helpers.
 build_pkgs=(build-essential cmake ninja-build ccache pkg-config git curl)
+# The fuzz targets (make fuzz, scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes.
+fuzz_pkgs=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 # C++ libraries.
 lib_pkgs=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -58,6 +60,7 @@ check_group() {
 }
 
 check_group build "${build_pkgs[@]}"
+if (( ! runtime_only )); then check_group fuzzing "${fuzz_pkgs[@]}"; fi
 check_group libraries "${lib_pkgs[@]}"
 if (( ${#node_pkgs[@]} )); then check_group node "${node_pkgs[@]}"; fi
 if (( ! runtime_only )); then check_group services "${service_pkgs[@]}"; fi

@@ -20,8 +20,9 @@ bool HasJsonContentType(const net::HttpRequest& req) {
   return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
-net::HttpResponse Run(const net::Route& route, net::HttpRequest& req) {
+net::HttpResponse Run(const AuthGate& gate, const net::Route& route, net::HttpRequest& req) {
   try {
+    if (Status st = gate.Guard(route.access, req); !st.ok()) return ErrorResponse(st.error());
     return route.handler(req);
   } catch (const std::exception& e) {
     log::Error("handler failed", {{"path", req.path}, {"error", e.what()}});
@@ -77,12 +78,21 @@ void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
     }
     return;
   }
-  if (route->mode == net::ExecMode::kInline) return finish(Run(*route, req));
+  // Only public routes run inline: checking a token may block (an unknown kid reloads the keys).
+  if (route->mode == net::ExecMode::kInline && route->access.kind == net::Access::kPublic)
+    return finish(Run(gate_, *route, req));
 
   auto shared = std::make_shared<net::HttpRequest>(std::move(req));
   auto done = std::make_shared<decltype(finish)>(std::move(finish));
-  bool queued = blocking_.Post([route, shared, done] { (*done)(Run(*route, *shared)); });
-  if (!queued) (*done)(ErrorResponse(Error::Unavailable("Server is shutting down")));
+  auto queued = blocking_.TryPost([this, route, shared, done] { (*done)(Run(gate_, *route, *shared)); });
+  if (queued == ThreadPool::PostResult::kFull) {
+    // Bounded queue (REALTIME_BLOCKING_QUEUE_MAX): refuse at once rather than queue without limit.
+    auto res = ErrorResponse(Error::Unavailable("Server busy: too many requests waiting, retry later"));
+    res.headers.emplace_back("Retry-After", "1");
+    (*done)(std::move(res));
+  } else if (queued == ThreadPool::PostResult::kStopped) {
+    (*done)(ErrorResponse(Error::Unavailable("Server is shutting down")));
+  }
 }
 
 }  // namespace rt::api

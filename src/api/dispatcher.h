@@ -1,13 +1,15 @@
 // Dispatcher: the request pipeline between the HTTP server and the route handlers.
 //   CORS (OPTIONS preflight answered here; allowed origins get Access-Control-* headers on every
-//   response) -> route lookup (404 / 405 with Allow) -> body content-type check (415) -> run the handler
-//   inline or on the blocking pool -> an uncaught exception becomes a 500 -> access log (debug).
+//   response) -> route lookup (404 / 405 with Allow) -> body content-type check (415) -> the route's
+//   declared access (AuthGate::Guard: 401/403 before the handler runs) -> run the handler inline or
+//   on the blocking pool -> an uncaught exception becomes a 500 -> access log (debug).
 // Handlers return Result-based responses through api/errors.h; they never see sockets.
 //
 // Thread safety: Handle may be called from any I/O thread concurrently. The router must be
 // complete before the first request. Lifetime: must outlive the HttpServer that calls it.
 #pragma once
 
+#include "api/auth.h"
 #include "core/thread_pool.h"
 #include "net/cors.h"
 #include "net/http_server.h"
@@ -17,14 +19,15 @@ namespace rt::api {
 
 class Dispatcher {
  public:
-  Dispatcher(net::Router& router, ThreadPool& blocking, net::CorsPolicy cors = {})
-      : router_(router), blocking_(blocking), cors_(std::move(cors)) {}
+  Dispatcher(net::Router& router, ThreadPool& blocking, const AuthGate& gate, net::CorsPolicy cors = {})
+      : router_(router), blocking_(blocking), gate_(gate), cors_(std::move(cors)) {}
 
   void Handle(net::HttpRequest&& req, net::Responder respond);
 
  private:
   net::Router& router_;
   ThreadPool& blocking_;
+  const AuthGate& gate_;
   const net::CorsPolicy cors_;
 };
 

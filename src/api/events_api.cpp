@@ -31,7 +31,7 @@ Result<events::RawEventInput> ParsePublish(const boost::json::object& body) {
 
 void RegisterEventRoutes(net::Router& router, events::EventRouter& events, registry::ApplicationService& apps,
                          const AuthGate& gate) {
-  router.Add("POST", "/api/events", [&events, &apps, &gate](net::HttpRequest& req) {
+  router.Add("POST", "/api/events", net::Access::Need("publish", "events", "create", false), [&events, &apps, &gate](net::HttpRequest& req) {
     auto principal = gate.Require(req, "publish");
     if (!principal.ok()) return ErrorResponse(principal.error());
     auto ctx = ResolveScope(req, apps, std::move(*principal));

@@ -9,10 +9,10 @@ namespace rt::api {
 
 void RegisterHealthRoutes(net::Router& router, std::vector<ReadinessCheck> checks) {
   router.Add(
-      "GET", "/health", [](net::HttpRequest&) { return JsonResponse(200, R"({"status":"ok"})"); },
+      "GET", "/health", net::Access::Public(), [](net::HttpRequest&) { return JsonResponse(200, R"({"status":"ok"})"); },
       net::ExecMode::kInline);
 
-  router.Add("GET", "/ready", [checks = std::move(checks)](net::HttpRequest&) {
+  router.Add("GET", "/ready", net::Access::Public(), [checks = std::move(checks)](net::HttpRequest&) {
     boost::json::object results;
     bool all_up = true;
     for (const auto& c : checks) {

@@ -32,20 +32,20 @@ net::Handler AdminOnly(const AuthGate& gate, Fn fn) {
 }  // namespace
 
 void RegisterKeyRoutes(net::Router& router, auth::SigningKeyService& keys, const AuthGate& gate) {
-  router.Add("GET", "/api/admin/keys", AdminOnly(gate, [&keys](net::HttpRequest&) {
+  router.Add("GET", "/api/admin/keys", net::Access::Need("admin", "keys", "read", false), AdminOnly(gate, [&keys](net::HttpRequest&) {
                if (Status st = keys.RefreshIfChanged(); !st.ok()) return ErrorResponse(st.error());
                boost::json::array arr;
                for (const auto& k : keys.List()) arr.push_back(KeyJson(k, false));
                return JsonResponse(200, json::Serialize(arr));
              }));
 
-  router.Add("POST", "/api/admin/keys", AdminOnly(gate, [&keys](net::HttpRequest&) {
+  router.Add("POST", "/api/admin/keys", net::Access::Need("admin", "keys", "create", false), AdminOnly(gate, [&keys](net::HttpRequest&) {
                auto k = keys.Create();
                if (!k.ok()) return ErrorResponse(k.error());
                return JsonResponse(201, json::Serialize(KeyJson(*k, true)));
              }));
 
-  router.Add("POST", "/api/admin/keys/:id/deactivate", AdminOnly(gate, [&keys](net::HttpRequest& req) {
+  router.Add("POST", "/api/admin/keys/:id/deactivate", net::Access::Need("admin", "keys", "update", false), AdminOnly(gate, [&keys](net::HttpRequest& req) {
                const std::string& id = req.Param("id");
                if (Status st = keys.Deactivate(id); !st.ok()) return ErrorResponse(st.error());
                for (const auto& k : keys.List()) {
@@ -54,7 +54,7 @@ void RegisterKeyRoutes(net::Router& router, auth::SigningKeyService& keys, const
                return ErrorResponse(Error::NotFound("Signing key not found: " + id));
              }));
 
-  router.Add("POST", "/api/admin/keys/:id/rotate", AdminOnly(gate, [&keys](net::HttpRequest& req) {
+  router.Add("POST", "/api/admin/keys/:id/rotate", net::Access::Need("admin", "keys", "update", false), AdminOnly(gate, [&keys](net::HttpRequest& req) {
                auto k = keys.Rotate(req.Param("id"));
                if (!k.ok()) return ErrorResponse(k.error());
                boost::json::object out = KeyJson(*k, true);
@@ -62,7 +62,7 @@ void RegisterKeyRoutes(net::Router& router, auth::SigningKeyService& keys, const
                return JsonResponse(200, json::Serialize(out));
              }));
 
-  router.Add("DELETE", "/api/admin/keys/:id", AdminOnly(gate, [&keys](net::HttpRequest& req) {
+  router.Add("DELETE", "/api/admin/keys/:id", net::Access::Need("admin", "keys", "delete", false), AdminOnly(gate, [&keys](net::HttpRequest& req) {
                if (Status st = keys.Delete(req.Param("id")); !st.ok()) return ErrorResponse(st.error());
                net::HttpResponse res;
                res.status = 204;

@@ -18,7 +18,7 @@ Result<RequestContext> ResolveScope(const net::HttpRequest& req, registry::Appli
   }
   if (const std::string* app = req.Header("x-application-id"); app && !app->empty()) {
     if (p.authenticated() && *app != p.application_id && !p.Has("admin"))
-      return Error::Unauthorized("Token audience " + p.application_id + " does not match application " + *app);
+      return Error::Forbidden("Token is for application " + p.application_id + ", not " + *app);
     ctx.application_id = *app;
   }
   RT_TRY(apps.Resolve(ctx.application_id));

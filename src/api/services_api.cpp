@@ -14,8 +14,8 @@ namespace {
 
 // Services belong to an application (not an environment): handlers get its id.
 template <typename Fn>
-net::Handler InApp(AccessRule rule, registry::ApplicationService& apps, const AuthGate& gate, Fn fn) {
-  return Scoped(rule, apps, gate, [fn = std::move(fn)](net::HttpRequest& req, const Scope& scope) {
+net::Handler InApp(registry::ApplicationService& apps, const AuthGate& gate, Fn fn) {
+  return Scoped(apps, gate, [fn = std::move(fn)](net::HttpRequest& req, const Scope& scope) {
     return fn(req, scope.application_id);
   });
 }
@@ -29,8 +29,8 @@ net::HttpResponse ServiceResponse(int status, const Result<store::SyncService>& 
 
 void RegisterServiceRoutes(net::Router& router, registry::ServiceRegistry& services,
                            registry::ApplicationService& apps, const AuthGate& gate) {
-  router.Add("GET", "/api/services",
-             InApp(AccessRule::Read(), apps, gate, [&services](net::HttpRequest&, const std::string& app) {
+  router.Add("GET", "/api/services", net::Access::Token("documents", "read"),
+             InApp(apps, gate, [&services](net::HttpRequest&, const std::string& app) {
                auto list = services.List(app);
                if (!list.ok()) return ErrorResponse(list.error());
                boost::json::array arr;
@@ -39,27 +39,27 @@ void RegisterServiceRoutes(net::Router& router, registry::ServiceRegistry& servi
                return JsonResponse(200, json::Serialize(boost::json::object{{"services", std::move(arr)}}));
              }));
 
-  router.Add("POST", "/api/services",
-             InApp(AccessRule::Manage(), apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
+  router.Add("POST", "/api/services", net::Access::Need("admin", "documents", "create"),
+             InApp(apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
                return WithBody(req, [&](const boost::json::object& body) {
                  return ServiceResponse(201, services.Create(app, body));
                });
              }));
 
-  router.Add("GET", "/api/services/:id",
-             InApp(AccessRule::Read(), apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
+  router.Add("GET", "/api/services/:id", net::Access::Token("documents", "read"),
+             InApp(apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
                return ServiceResponse(200, services.Get(app, req.Param("id")));
              }));
 
-  router.Add("PATCH", "/api/services/:id",
-             InApp(AccessRule::Manage(), apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
+  router.Add("PATCH", "/api/services/:id", net::Access::Need("admin", "documents", "update"),
+             InApp(apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
                return WithBody(req, [&](const boost::json::object& body) {
                  return ServiceResponse(200, services.Update(app, req.Param("id"), body));
                });
              }));
 
-  router.Add("DELETE", "/api/services/:id",
-             InApp(AccessRule::Manage(), apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
+  router.Add("DELETE", "/api/services/:id", net::Access::Need("admin", "documents", "delete"),
+             InApp(apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
                if (Status st = services.Delete(app, req.Param("id")); !st.ok()) return ErrorResponse(st.error());
                net::HttpResponse res;
                res.status = 204;

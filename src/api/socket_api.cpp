@@ -9,8 +9,8 @@
 namespace rt::api {
 void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels, events::EventRouter& events,
                           registry::ApplicationService& apps, const AuthGate& gate) {
-  router.Add("GET", "/api/socket/channels", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
+  router.Add("GET", "/api/socket/channels", net::Access::Token("socket", "read"), [&channels, &apps, &gate](net::HttpRequest& req) {
+    auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     auto list = channels.store().Channels({ctx->application_id, ctx->environment});
     if (!list.ok()) return ErrorResponse(list.error());
@@ -19,8 +19,8 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
     return JsonResponse(200, json::Serialize(out));
   });
 
-  router.Add("GET", "/api/socket/channels/:channel/members", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
+  router.Add("GET", "/api/socket/channels/:channel/members", net::Access::Token("socket", "read"), [&channels, &apps, &gate](net::HttpRequest& req) {
+    auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     auto members = channels.store().Members({ctx->application_id, ctx->environment}, req.Param("channel"));
     if (!members.ok()) return ErrorResponse(members.error());
@@ -32,8 +32,8 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
 
   // Document presence: who is viewing a sync document = the members of its presence channel
   // `syncdoc:presence:{service}:{id}` (clients join that channel on either gateway).
-  router.Add("GET", "/api/sync/:service/documents/:id/presence", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
+  router.Add("GET", "/api/sync/:service/documents/:id/presence", net::Access::Token("documents", "read"), [&channels, &apps, &gate](net::HttpRequest& req) {
+    auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     std::string channel = "syncdoc:presence:" + req.Param("service") + ":" + req.Param("id");
     auto members = channels.store().Members({ctx->application_id, ctx->environment}, channel);
@@ -44,16 +44,16 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
     return JsonResponse(200, json::Serialize(boost::json::object{{"channel", channel}, {"viewers", out}}));
   });
 
-  router.Add("GET", "/api/socket/connections", [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = Authorize(req, apps, gate, AccessRule::Read());
+  router.Add("GET", "/api/socket/connections", net::Access::Token("socket", "read"), [&channels, &apps, &gate](net::HttpRequest& req) {
+    auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     auto count = channels.Connections({ctx->application_id, ctx->environment});
     if (!count.ok()) return ErrorResponse(count.error());
     return JsonResponse(200, json::Serialize(boost::json::object{{"count", *count}}));
   });
 
-  router.Add("POST", "/api/socket/broadcast", [&events, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = Authorize(req, apps, gate, AccessRule::Permission("service"));
+  router.Add("POST", "/api/socket/broadcast", net::Access::Need("service", "socket", "create"), [&events, &apps, &gate](net::HttpRequest& req) {
+    auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     return WithBody(req, [&](const boost::json::object& body) {
       auto* channel = json::GetString(body, "channel");

@@ -67,41 +67,41 @@ net::HttpResponse ListResponse(sync::DocumentService& docs, const net::HttpReque
 void RegisterSyncRoutes(net::Router& router, sync::DocumentService& docs, registry::ApplicationService& apps,
                         const AuthGate& gate) {
   const std::string base = "/api/sync/:service/documents";
-  router.Add("GET", base, Scoped(AccessRule::Permission("client"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("GET", base, net::Access::Need("client", "documents", "read"), Scoped(apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ListResponse(docs, req, s);
              }));
 
-  router.Add("POST", base, Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("POST", base, net::Access::Need("service", "documents", "create"), Scoped(apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(
                    req, [](const boost::json::object& b, const std::string*) { return sync::ParseCreate(b, NowMs()); },
                    [&](const sync::WriteRequest& w) { return docs.Create(s, req.Param("service"), w); }, 201);
              }));
 
-  router.Add("GET", base + "/:id", Scoped(AccessRule::Permission("client"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("GET", base + "/:id", net::Access::Need("client", "documents", "read"), Scoped(apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return DocumentResponse(200, docs.Get(KeyOf(req, s)));
              }));
 
-  router.Add("PUT", base + "/:id", Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("PUT", base + "/:id", net::Access::Need("service", "documents", "update"), Scoped(apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(
                    req,
                    [](const boost::json::object& b, const std::string* m) { return sync::ParseReplace(b, m, NowMs()); },
                    [&](const sync::WriteRequest& w) { return docs.Replace(KeyOf(req, s), w); });
              }));
 
-  router.Add("PATCH", base + "/:id/merge",
-             Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("PATCH", base + "/:id/merge", net::Access::Need("service", "documents", "update"),
+             Scoped(apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(req, sync::ParseMerge,
                                   [&](const sync::WriteRequest& w) { return docs.Merge(KeyOf(req, s), w); });
              }));
 
-  router.Add("POST", base + "/:id/mutate",
-             Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("POST", base + "/:id/mutate", net::Access::Need("service", "documents", "update"),
+             Scoped(apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(req, sync::ParseMutate,
                                   [&](const sync::WriteRequest& w) { return docs.Mutate(KeyOf(req, s), w); });
              }));
 
-  router.Add("DELETE", base + "/:id",
-             Scoped(AccessRule::Permission("service"), apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
+  router.Add("DELETE", base + "/:id", net::Access::Need("service", "documents", "delete"),
+             Scoped(apps, gate, [&docs](net::HttpRequest& req, const Scope& s) {
                return ParsedWrite(req, sync::ParseDelete,
                                   [&](const sync::WriteRequest& w) { return docs.Delete(KeyOf(req, s), w); });
              }));

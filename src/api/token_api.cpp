@@ -4,19 +4,20 @@
 #include "api/body.h"
 #include "api/errors.h"
 #include "api/routes.h"
+#include "core/ids.h"
 #include "core/json.h"
 
 namespace rt::api {
 void RegisterTokenRoutes(net::Router& router, auth::TokenService& tokens, registry::ApplicationService& apps,
                          const AuthGate& gate) {
-  router.Add("POST", "/auth/token", [&tokens, &apps, &gate](net::HttpRequest& req) {
+  router.Add("POST", "/auth/token", net::Access::Public(), [&tokens, &apps, &gate](net::HttpRequest& req) {
     auto caller = gate.Authenticate(req);
     if (!caller.ok()) return ErrorResponse(caller.error());
     auto body = JsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error());
     auto request = auth::ParseTokenRequest(*body, tokens.options());
     if (!request.ok()) return ErrorResponse(request.error());
-    if (Status st = auth::AuthorizeIssue(*caller, *request, gate.development()); !st.ok())
+    if (Status st = auth::AuthorizeIssue(*caller, *request, gate.AnonymousAllowed(req), NowMs() / 1000); !st.ok())
       return ErrorResponse(st.error());
     if (Status st = apps.Resolve(request->application_id); !st.ok()) return ErrorResponse(st.error());
     auto issued = tokens.Issue(*request);
@@ -25,7 +26,7 @@ void RegisterTokenRoutes(net::Router& router, auth::TokenService& tokens, regist
     return JsonResponse(200, json::Serialize(out));
   });
 
-  router.Add("POST", "/auth/verify", [&tokens](net::HttpRequest& req) {
+  router.Add("POST", "/auth/verify", net::Access::Public(), [&tokens](net::HttpRequest& req) {
     auto body = JsonBody(req);
     if (!body.ok()) return ErrorResponse(body.error());
     auto* token = json::GetString(*body, "token");

@@ -21,7 +21,7 @@ net::HttpResponse TopicResponse(int status, const Result<store::Topic>& topic) {
 
 void RegisterTopicRoutes(net::Router& router, registry::TopicService& topics, registry::ApplicationService& apps,
                          const AuthGate& gate) {
-  router.Add("GET", "/api/topics", Scoped(AccessRule::Read(), apps, gate, [&topics](net::HttpRequest&, const Scope& s) {
+  router.Add("GET", "/api/topics", net::Access::Token("topics", "read"), Scoped(apps, gate, [&topics](net::HttpRequest&, const Scope& s) {
                auto list = topics.List(s);
                if (!list.ok()) return ErrorResponse(list.error());
                boost::json::array arr;
@@ -30,26 +30,26 @@ void RegisterTopicRoutes(net::Router& router, registry::TopicService& topics, re
                return JsonResponse(200, json::Serialize(arr));
              }));
 
-  router.Add("POST", "/api/topics",
-             Scoped(AccessRule::Manage(), apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
+  router.Add("POST", "/api/topics", net::Access::Need("admin", "topics", "create"),
+             Scoped(apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
                return WithBody(
                    req, [&](const boost::json::object& body) { return TopicResponse(201, topics.Create(s, body)); });
              }));
 
-  router.Add("GET", "/api/topics/:name",
-             Scoped(AccessRule::Read(), apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
+  router.Add("GET", "/api/topics/:name", net::Access::Token("topics", "read"),
+             Scoped(apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
                return TopicResponse(200, topics.Get(s, req.Param("name")));
              }));
 
-  router.Add("PATCH", "/api/topics/:name",
-             Scoped(AccessRule::Manage(), apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
+  router.Add("PATCH", "/api/topics/:name", net::Access::Need("admin", "topics", "update"),
+             Scoped(apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
                return WithBody(req, [&](const boost::json::object& body) {
                  return TopicResponse(200, topics.Update(s, req.Param("name"), body));
                });
              }));
 
-  router.Add("DELETE", "/api/topics/:name",
-             Scoped(AccessRule::Manage(), apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
+  router.Add("DELETE", "/api/topics/:name", net::Access::Need("admin", "topics", "delete"),
+             Scoped(apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
                const std::string& name = req.Param("name");
                if (Status st = topics.Delete(s, name); !st.ok()) return ErrorResponse(st.error());
                return JsonResponse(200, json::Serialize(boost::json::object{{"deleted", true}, {"name", name}}));

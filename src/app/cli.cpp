@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/dotenv.h"
 #include "core/log.h"
+#include "net/cors.h"
 
 #ifndef REALTIME_VERSION
 #define REALTIME_VERSION "0.0.0"
@@ -50,6 +51,10 @@ bool LoadValidatedConfig(Config& out) {
   auto config = LoadConfig(env);
   if (!config.ok()) {
     std::fprintf(stderr, "realtime: invalid configuration: %s\n", config.error().message.c_str());
+    return false;
+  }
+  if (auto cors = net::CorsPolicy::Parse(config->cors_origins); !cors.ok()) {
+    std::fprintf(stderr, "realtime: invalid configuration: %s\n", cors.error().message.c_str());
     return false;
   }
   out = std::move(*config);

@@ -31,7 +31,7 @@ void Metric(std::string& out, const char* name, const char* type, const char* he
 
 }  // namespace
 
-std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server) {
+std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const ThreadPool* blocking) {
   std::string out;
   const auto& router = core.router.stats();
   const auto& hub = core.hub.stats();
@@ -62,6 +62,38 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server) {
   Metric(out, "realtime_auth_failures_total", "counter", "Connections refused for a bad or missing token",
          static_cast<double>(core.native.counters().auth_failures.load() +
                              core.sio_product.counters().auth_failures.load()));
+  const auto& revoked = core.token_watch.stats();
+  Metric(out, "realtime_connections_revoked_total", "counter",
+         "Connections closed because their token expired or its key / application was deleted",
+         static_cast<double>(revoked.expired.load()), "reason=\"token_expired\"");
+  Metric(out, "realtime_connections_revoked_total", "counter", "", static_cast<double>(revoked.key_revoked.load()),
+         "reason=\"key_revoked\"");
+  Metric(out, "realtime_connections_revoked_total", "counter", "",
+         static_cast<double>(revoked.application_deleted.load()), "reason=\"application_deleted\"");
+  // Bounds (docs/architecture.md, "Bounded memory").
+  Metric(out, "realtime_clients", "gauge", "Realtime clients counted against REALTIME_MAX_CONNECTIONS (/ws + Engine.IO)",
+         static_cast<double>(core.limiter.active()));
+  Metric(out, "realtime_connections_refused_total", "counter",
+         "WebSocket upgrades / Engine.IO handshakes refused with 503 (REALTIME_MAX_CONNECTIONS[_PER_IP])",
+         static_cast<double>(core.limiter.refused()));
+  Metric(out, "realtime_socketio_slow_consumer_disconnects_total", "counter",
+         "Engine.IO sessions closed because their polling queue exceeded REALTIME_WS_MAX_QUEUE_BYTES",
+         static_cast<double>(core.socketio->counters().slow_consumers.load()));
+  Metric(out, "realtime_flood_disconnects_total", "counter", "Clients disconnected for flooding (message budget)",
+         static_cast<double>(core.native.counters().flood_closes.load()), "gateway=\"ws\"");
+  Metric(out, "realtime_flood_disconnects_total", "counter", "",
+         static_cast<double>(core.sio_product.counters().flood_disconnects.load()), "gateway=\"socketio\"");
+  Metric(out, "realtime_hub_dropped_total", "counter", "Events dropped because an I/O thread's hub inbox was full",
+         static_cast<double>(hub.dropped.load()));
+  Metric(out, "realtime_accept_backoffs_total", "counter", "Accept retries after running out of file descriptors",
+         static_cast<double>(server.accept_backoffs()));
+  if (blocking) {
+    Metric(out, "realtime_blocking_pending", "gauge", "REST requests queued or running on the blocking pool",
+           static_cast<double>(blocking->Pending()));
+    Metric(out, "realtime_blocking_rejected_total", "counter",
+           "REST requests refused with 503 because the blocking pool queue was full (REALTIME_BLOCKING_QUEUE_MAX)",
+           static_cast<double>(blocking->rejected()));
+  }
   Metric(out, "realtime_broker_published_total", "counter", "Messages sent to other instances",
          static_cast<double>(broker.published));
   Metric(out, "realtime_broker_received_total", "counter", "Messages received from other instances",

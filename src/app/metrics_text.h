@@ -7,10 +7,12 @@
 #include <string>
 
 #include "app/realtime_core.h"
+#include "core/thread_pool.h"
 #include "net/http_server.h"
 
 namespace rt::app {
 
-std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server);
+// blocking: the REST blocking pool (queue depth and refusals), when given.
+std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const ThreadPool* blocking = nullptr);
 
 }  // namespace rt::app

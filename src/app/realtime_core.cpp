@@ -33,8 +33,9 @@ gateway::SioHandshake Handshake(const net::HttpRequest& req) {
   return h;
 }
 
-gateway::NativeGatewayOptions GatewayOptions(const Config& config) {
+gateway::NativeGatewayOptions GatewayOptions(const Config& config, gateway::ConnectionLimiter* limiter) {
   gateway::NativeGatewayOptions o;
+  o.limiter = limiter;
   o.auth_timeout = std::chrono::milliseconds(config.ws_auth_timeout_ms);
   o.rate_per_second = config.ws_rate_per_second;
   o.burst = config.ws_rate_burst;
@@ -45,20 +46,33 @@ gateway::NativeGatewayOptions GatewayOptions(const Config& config) {
 
 RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpServer& server)
     : instance_id(NewId("inst")),
+      limiter(static_cast<size_t>(config.max_connections), static_cast<size_t>(config.max_connections_per_ip)),
       broker(MakeBroker(config, instance_id)),
-      hub(server),
+      hub(server, static_cast<size_t>(config.hub_inbox_max_bytes)),
       router(hub, *broker, platform.topic_catalog,
              events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes)}),
       presence(MakePresence(config, instance_id)),
       channels(*presence, router, server),
-      deps{platform.tokens, hub, router, platform.topic_catalog, channels},
-      native(deps, GatewayOptions(config)),
-      sio_product(deps) {
+      token_watch(server, [&server](size_t shard) -> boost::asio::io_context& { return server.shard_context(shard); }),
+      deps{platform.tokens, hub, router, platform.topic_catalog, channels,
+           static_cast<size_t>(config.max_subscriptions_per_connection),
+           static_cast<size_t>(config.max_channels_per_connection)},
+      native(deps, GatewayOptions(config, &limiter)),
+      sio_product(deps, gateway::MessageBudgetOptions{static_cast<double>(config.ws_rate_per_second),
+                                                      static_cast<double>(config.ws_rate_burst)}),
+      platform(platform) {
+  // Live connections follow their token (gateway/token_watch.h): deleted keys and applications,
+  // here or on another instance (the key ring and topic catalog polls), close their connections.
+  deps.token_watch = &token_watch;
+  platform.keys.SetRemovalListener([this](const std::vector<std::string>& ids) { token_watch.KeysRemoved(ids); });
+  platform.apps.SetDeletionListener([this](const std::string& id) { token_watch.ApplicationsRemoved({id}); });
+  platform.topic_catalog.SetRemovalListener(
+      [this](const std::vector<std::string>& ids) { token_watch.ApplicationsRemoved(ids); });
   server.AddWebSocketRoute("/ws", [this](const net::HttpRequest& req, size_t shard) {
     return native.Accept(req, shard);
   });
   gateway::EioOptions eio{config.socketio_ping_interval_ms, config.socketio_ping_timeout_ms, config.socketio_max_payload,
-                          config.socketio_upgrade_timeout_ms};
+                          config.socketio_upgrade_timeout_ms, static_cast<size_t>(config.ws_max_queue_bytes)};
   gateway::SioApp& app = config.socketio_conformance ? static_cast<gateway::SioApp&>(sio_conformance)
                                                      : static_cast<gateway::SioApp&>(sio_product);
   auto connect_timeout = std::chrono::milliseconds(config.socketio_connect_timeout_ms);
@@ -66,12 +80,19 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
       server, eio, [&app, &server, connect_timeout](const net::HttpRequest& req) {
         return std::make_unique<gateway::SioConnection>(app, Handshake(req), connect_timeout,
                                                         server.shard_context(req.shard));
-      });
+      },
+      &limiter);
   if (config.socketio_conformance) {
     engineio_echo = std::make_unique<gateway::EioServer>(server, eio, [](const net::HttpRequest&) {
       return gateway::MakeEchoHandler();
     });
   }
+}
+
+RealtimeCore::~RealtimeCore() {
+  platform.keys.SetRemovalListener(nullptr);
+  platform.apps.SetDeletionListener(nullptr);
+  platform.topic_catalog.SetRemovalListener(nullptr);
 }
 
 void RealtimeCore::Mount(net::Router& r) {

@@ -79,15 +79,16 @@ int RunServe(const Config& config) {
   DbInit db_init(p);
   db_init.Start();
 
-  ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking");
+  ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking",
+                      static_cast<size_t>(config.blocking_queue_max));
   net::Router router;
-  api::Dispatcher dispatcher(router, blocking, net::CorsPolicy::Parse(config.cors_origins));
+  api::AuthGate gate(p.tokens, config.development());
+  api::Dispatcher dispatcher(router, blocking, gate, net::CorsPolicy::Parse(config.cors_origins).value());
   net::HttpServer server(HttpOptions(config), [&dispatcher](net::HttpRequest&& req, net::Responder respond) {
     dispatcher.Handle(std::move(req), std::move(respond));
   });
   RealtimeCore core(config, p, server);
 
-  api::AuthGate gate(p.tokens, config.development());
   api::RegisterHealthRoutes(router, ReadinessChecks(config, db_init));
   api::RegisterApplicationRoutes(router, p.apps, gate);
   api::RegisterTokenRoutes(router, p.tokens, p.apps, gate);
@@ -99,11 +100,11 @@ int RunServe(const Config& config) {
   api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
   api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
   router.Add(
-      "GET", "/api/metrics/prometheus",
-      [&core, &server](net::HttpRequest&) {
+      "GET", "/api/metrics/prometheus", net::Access::Public(),
+      [&core, &server, &blocking](net::HttpRequest&) {
         net::HttpResponse r;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        r.body = RenderMetrics(core, server);
+        r.body = RenderMetrics(core, server, &blocking);
         return r;
       },
       net::ExecMode::kInline);
@@ -127,10 +128,22 @@ int RunServe(const Config& config) {
     db_init.Stop();
     return 1;
   }
-  log::Info("realtime listening", {{"port", server.port()}, {"threads", config.threads}, {"env", config.node_env}});
+  log::Info("realtime listening",
+            {{"host", config.host}, {"port", server.port()}, {"threads", config.threads}, {"env", config.node_env}});
+  if (config.development() && !net::IsLoopbackAddress(config.host))
+    log::Warn("development mode on a non-loopback address: anonymous access is granted to loopback peers only; "
+              "set NODE_ENV=production (or HOST=127.0.0.1) for anything reachable from outside",
+              {{"host", config.host}});
+  for (const auto& r : router.routes())  // the route table (docs/security.md; a test compares them)
+    log::Debug("route", {{"method", r.method}, {"path", r.pattern}, {"access", api::DescribeAccess(r.access)},
+                         {"resource", r.access.resource}, {"action", r.access.action},
+                         {"devAnonymous", r.access.dev_anonymous}});
 
   int sig = WaitForSignal(signals);
   log::Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  // Order: Shutdown also destroys the connections that outlived the drain, while the gateways,
+  // hub and presence they use (core) still exist; then the REST work, the final sync flush, the
+  // broker. core is destroyed before server (declared after it), with no connection left.
   server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
   blocking.Shutdown();
   sync.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));  // the final flush

@@ -29,13 +29,17 @@ bool ReadStringArray(const boost::json::object& o, std::string_view key, std::ve
   return true;
 }
 
-// Reads an optional NumericDate claim (integer or finite double seconds); false if malformed.
+// Reads an optional NumericDate claim (integer or finite double seconds); false if malformed or
+// outside int64 (casting such a double is undefined behaviour; found by fuzz/jwt_fuzz.cpp).
 bool ReadNumericDate(const boost::json::object& o, std::string_view key, std::optional<int64_t>& out) {
   auto* v = o.if_contains(key);
   if (!v) return true;
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
   if (v->is_int64()) out = v->get_int64();
-  else if (v->is_uint64()) out = static_cast<int64_t>(v->get_uint64());
-  else if (v->is_double()) out = static_cast<int64_t>(v->get_double());
+  else if (v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX))
+    out = static_cast<int64_t>(v->get_uint64());
+  else if (v->is_double() && v->get_double() > -kLimit && v->get_double() < kLimit)
+    out = static_cast<int64_t>(v->get_double());
   else return false;
   return true;
 }
@@ -122,7 +126,12 @@ Result<JwtClaims> VerifyJwt(std::string_view token, const SecretLookup& lookup, 
   if (!ReadStringArray(*payload, "permissions", c.permissions) || !ReadStringArray(*payload, "topics", c.topics))
     return Fail(JwtFailure::kMalformed, why, "Malformed token: permissions and topics must be arrays of strings");
   if (auto* s = json::GetString(*payload, "sub")) c.sub = std::string(*s);
-  if (auto* s = json::GetString(*payload, "iss")) c.iss = std::string(*s);
+  if (auto* s = payload->if_contains("iss")) {
+    if (!s->is_string()) return Fail(JwtFailure::kMalformed, why, "Malformed token: iss must be a string");
+    c.iss = std::string(s->get_string());
+    if (c.iss != opt.issuer)
+      return Fail(JwtFailure::kIssuer, why, "Token issuer '" + c.iss + "' is not accepted (expected " + opt.issuer + ")");
+  }
   if (auto* s = json::GetString(*payload, "env")) c.env = std::string(*s);
   std::vector<std::string> auds;
   if (auto* a = payload->if_contains("aud")) {
@@ -132,7 +141,8 @@ Result<JwtClaims> VerifyJwt(std::string_view token, const SecretLookup& lookup, 
   }
   if (!auds.empty()) c.aud = auds.front();
 
-  if (opt.now_s > c.exp + opt.leeway_s) return Fail(JwtFailure::kExpired, why, "Token expired");
+  // now - leeway, not exp + leeway: exp may be INT64_MAX (signed overflow; found by fuzzing).
+  if (opt.now_s - opt.leeway_s > c.exp) return Fail(JwtFailure::kExpired, why, "Token expired");
   if (c.nbf && opt.now_s + opt.leeway_s < *c.nbf) return Fail(JwtFailure::kNotYetValid, why, "Token not yet valid");
   if (opt.audience && std::find(auds.begin(), auds.end(), *opt.audience) == auds.end())
     return Fail(JwtFailure::kAudience, why, "Token audience does not match application " + *opt.audience);

@@ -40,12 +40,13 @@ struct JwtClaims {
 using SecretLookup = std::function<std::optional<std::string>(std::string_view kid)>;
 
 // Why verification failed (the message of the Unauthorized error carries the same information).
-enum class JwtFailure { kNone, kMalformed, kAlgorithm, kUnknownKey, kSignature, kExpired, kNotYetValid, kAudience };
+enum class JwtFailure { kNone, kMalformed, kAlgorithm, kUnknownKey, kSignature, kExpired, kNotYetValid, kAudience, kIssuer };
 
 struct VerifyOptions {
   int64_t now_s = 0;
   int64_t leeway_s = 5;
   std::optional<std::string> audience;  // required audience (application id), if any
+  std::string issuer = "realtime";      // an `iss` claim, when present, must equal this
 };
 
 // Builds the claims object (sub, aud, iss, iat, exp, nbf?, permissions, env?, topics?).

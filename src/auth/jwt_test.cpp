@@ -121,5 +121,28 @@ TEST(Jwt, AudienceMustMatchWhenRequiredAndMissingKidMeansDefault) {
   EXPECT_EQ(Why(array_aud, {kNow, 5, std::string("app_abc123")}), JwtFailure::kNone);
 }
 
+TEST(Jwt, IssuerWhenPresentMustBeRealtime) {
+  JwtClaims c = Claims();
+  c.iss = "someone-else";
+  EXPECT_EQ(Why(SignJwt(c, "k1", "secret-one-0123456789")), JwtFailure::kIssuer);
+  c.iss.clear();  // absent: accepted
+  EXPECT_EQ(Why(SignJwt(c, "k1", "secret-one-0123456789")), JwtFailure::kNone);
+  std::string numeric_iss = Forge(R"({"alg":"HS256"})", R"({"iss":7,"exp":1710003600})", "env-secret-0123456789");
+  EXPECT_EQ(Why(numeric_iss), JwtFailure::kMalformed);
+}
+
+// Found by fuzz/jwt_fuzz.cpp: exp = INT64_MAX overflowed `exp + leeway` (undefined behaviour),
+// and a NumericDate beyond int64 was cast from double (undefined) or wrapped from uint64.
+TEST(Jwt, NumericDatesAtAndBeyondInt64Limits) {
+  std::string max_exp = Forge(R"({"alg":"HS256"})", R"({"exp":9223372036854775807})", "env-secret-0123456789");
+  EXPECT_EQ(Why(max_exp), JwtFailure::kNone);
+  for (const char* exp : {"18446744073709551615", "1e19", "-1e300", "9223372036854775808.0"}) {
+    std::string token = Forge(R"({"alg":"HS256"})", std::string(R"({"exp":)") + exp + "}", "env-secret-0123456789");
+    EXPECT_EQ(Why(token), JwtFailure::kMalformed) << exp;
+  }
+  std::string nbf = Forge(R"({"alg":"HS256"})", R"({"exp":1710003600,"nbf":1e300})", "env-secret-0123456789");
+  EXPECT_EQ(Why(nbf), JwtFailure::kMalformed);
+}
+
 }  // namespace
 }  // namespace rt::auth

@@ -27,11 +27,15 @@ bool CoversAll(const std::vector<std::string>& granted, const std::vector<std::s
   return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return HasPermission(granted, w); });
 }
 
-bool GlobMatch(std::string_view p, std::string_view t) {
-  // Iterative matcher with single-star backtracking: O(|p|*|t|) worst case, no recursion.
+namespace {
+
+// Iterative matcher with single-star backtracking: O(|p|*|t|) worst case, no recursion.
+// literal_text: t is itself a pattern whose '*' only a '*' of p may consume.
+bool Match(std::string_view p, std::string_view t, bool literal_text) {
   size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
   while (ti < t.size()) {
-    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
+    bool one = pi < p.size() && (p[pi] == '?' ? !(literal_text && t[ti] == '*') : p[pi] == t[ti] && p[pi] != '*');
+    if (one) {
       ++pi, ++ti;
     } else if (pi < p.size() && p[pi] == '*') {
       star = pi++;
@@ -45,6 +49,20 @@ bool GlobMatch(std::string_view p, std::string_view t) {
   }
   while (pi < p.size() && p[pi] == '*') ++pi;
   return pi == p.size();
+}
+
+}  // namespace
+
+bool GlobMatch(std::string_view p, std::string_view t) { return Match(p, t, false); }
+
+bool PatternCovers(std::string_view outer, std::string_view inner) { return Match(outer, inner, true); }
+
+bool PatternsCover(const std::vector<std::string>& outer, const std::vector<std::string>& inner) {
+  if (outer.empty()) return true;
+  if (inner.empty()) return false;  // unrestricted is wider than any list
+  return std::all_of(inner.begin(), inner.end(), [&](const std::string& i) {
+    return std::any_of(outer.begin(), outer.end(), [&](const std::string& o) { return PatternCovers(o, i); });
+  });
 }
 
 bool TopicAllowed(const std::vector<std::string>& patterns, std::string_view topic) {

@@ -26,5 +26,10 @@ bool CoversAll(const std::vector<std::string>& granted, const std::vector<std::s
 
 bool GlobMatch(std::string_view pattern, std::string_view text);
 bool TopicAllowed(const std::vector<std::string>& patterns, std::string_view topic);
+// True if every topic `inner` matches is also matched by `outer` (both glob patterns): `inner` is
+// the same or narrower. Sound, not complete: an `outer` '?' never covers an `inner` '*'.
+bool PatternCovers(std::string_view outer, std::string_view inner);
+// True if each of `inner` is covered by one of `outer` (empty outer = unrestricted).
+bool PatternsCover(const std::vector<std::string>& outer, const std::vector<std::string>& inner);
 
 }  // namespace rt::auth

@@ -59,6 +59,25 @@ TEST(TokenRequest, ParsesAndValidates) {
   EXPECT_FALSE(ParseDuration("1w").ok());
 }
 
+constexpr int64_t kNow = 1710000000;
+
+TEST(Permissions, PatternCoversOnlyNarrowerPatterns) {
+  EXPECT_TRUE(PatternCovers("session.*", "session.*"));
+  EXPECT_TRUE(PatternCovers("session.*", "session.status"));
+  EXPECT_TRUE(PatternCovers("session.*", "session.a*"));
+  EXPECT_TRUE(PatternCovers("*", "anything*"));
+  EXPECT_TRUE(PatternCovers("chat:room?", "chat:room1"));
+  EXPECT_TRUE(PatternCovers("chat:room*", "chat:room?"));
+  EXPECT_FALSE(PatternCovers("chat:room?", "chat:room*"));  // '?' is one character, '*' any run
+  EXPECT_FALSE(PatternCovers("session.*", "*"));
+  EXPECT_FALSE(PatternCovers("session.*", "sess*"));
+  EXPECT_FALSE(PatternCovers("a*b", "a*"));
+  EXPECT_FALSE(PatternCovers("chat:room1", "chat:room?"));
+  EXPECT_TRUE(PatternsCover({}, {"x"}));
+  EXPECT_TRUE(PatternsCover({"a.*", "b"}, {"b", "a.x"}));
+  EXPECT_FALSE(PatternsCover({"a.*"}, {}));  // an unrestricted token is wider than a.*
+}
+
 TEST(TokenPolicy, WhoMayIssueWhat) {
   Principal anon;
   Principal admin{Principal::Kind::kJwt, "ops", "default", {}, {"admin"}};
@@ -72,24 +91,63 @@ TEST(TokenPolicy, WhoMayIssueWhat) {
   };
   auto code = [](Status s) { return s.ok() ? std::string("ok") : std::string(ErrorCodeName(s.error().code)); };
   TokenRequest r;
-  EXPECT_EQ(code(AuthorizeIssue(admin, r = req({"admin"}), false)), "ok");
-  EXPECT_EQ(code(AuthorizeIssue(service, r = req({"client", "publish"}), false)), "ok");
+  EXPECT_EQ(code(AuthorizeIssue(admin, r = req({"admin"}), false, kNow)), "ok");
+  EXPECT_EQ(code(AuthorizeIssue(service, r = req({"client", "publish"}), false, kNow)), "ok");
   EXPECT_EQ(r.subject, "svc");
-  EXPECT_EQ(code(AuthorizeIssue(service, r = req({"admin"}), false)), "ForbiddenError");
-  EXPECT_EQ(code(AuthorizeIssue(service, r = req({"client"}, "app_2"), false)), "ForbiddenError");
-  EXPECT_EQ(code(AuthorizeIssue(client, r = req({"subscribe"}), true)), "ForbiddenError");
-  EXPECT_EQ(code(AuthorizeIssue(anon, r = req({"subscribe", "publish"}), true)), "ok");
+  EXPECT_EQ(code(AuthorizeIssue(service, r = req({"admin"}), false, kNow)), "ForbiddenError");
+  EXPECT_EQ(code(AuthorizeIssue(service, r = req({"client"}, "app_2"), false, kNow)), "ForbiddenError");
+  EXPECT_EQ(code(AuthorizeIssue(client, r = req({"subscribe"}), true, kNow)), "ForbiddenError");
+  EXPECT_EQ(code(AuthorizeIssue(anon, r = req({"subscribe", "publish"}), true, kNow)), "ok");
   EXPECT_EQ(r.subject, "anonymous");
-  EXPECT_EQ(code(AuthorizeIssue(anon, r = req({"service"}), true)), "ForbiddenError");
-  EXPECT_EQ(code(AuthorizeIssue(anon, r = req({"subscribe"}), false)), "UnauthorizedError");
+  EXPECT_EQ(code(AuthorizeIssue(anon, r = req({"service"}), true, kNow)), "ForbiddenError");
+  EXPECT_EQ(code(AuthorizeIssue(anon, r = req({"subscribe"}), false, kNow)), "UnauthorizedError");
 
   Principal scoped = service;
   scoped.topics = {"chat:*"};
-  EXPECT_EQ(code(AuthorizeIssue(scoped, r = req({"subscribe"}), false)), "ok");
+  EXPECT_EQ(code(AuthorizeIssue(scoped, r = req({"subscribe"}), false, kNow)), "ok");
   EXPECT_EQ(r.topics, (std::vector<std::string>{"chat:*"}));  // inherits the caller's limits
   r = req({"subscribe"});
   r.topics = {"orders.*"};
-  EXPECT_EQ(code(AuthorizeIssue(scoped, r, false)), "ForbiddenError");
+  EXPECT_EQ(code(AuthorizeIssue(scoped, r, false, kNow)), "ForbiddenError");
+  r = req({"subscribe"});
+  r.topics = {"chat:*", "*"};
+  EXPECT_EQ(code(AuthorizeIssue(scoped, r, false, kNow)), "ForbiddenError");  // '*' is wider than chat:*
+  r = req({"subscribe"});
+  r.topics = {"chat:room?"};
+  EXPECT_EQ(code(AuthorizeIssue(scoped, r, false, kNow)), "ok");
+}
+
+TEST(TokenPolicy, ServiceTokensCannotEscalate) {
+  Principal service{Principal::Kind::kJwt, "svc", "app_1", std::string("staging"), {"service"}};
+  service.expires_at_s = kNow + 600;
+  auto code = [](Status s) { return s.ok() ? std::string("ok") : std::string(ErrorCodeName(s.error().code)); };
+  TokenRequest r;
+  r.application_id = "app_1";
+  r.permissions = {"service"};
+  EXPECT_EQ(code(AuthorizeIssue(service, r, false, kNow)), "ForbiddenError");  // not its own role
+  r.permissions = {"subscribe"};
+  r.environment = "production";
+  EXPECT_EQ(code(AuthorizeIssue(service, r, false, kNow)), "ForbiddenError");  // another environment
+  r.environment.reset();
+  r.ttl_s = 3600;  // the default lifetime is cut to the caller's remaining 600 s
+  EXPECT_EQ(code(AuthorizeIssue(service, r, false, kNow)), "ok");
+  EXPECT_EQ(r.environment, "staging");  // inherits the caller's environment
+  EXPECT_EQ(r.ttl_s, 600);
+  r.ttl_s = 3600;
+  r.ttl_explicit = true;  // asked for explicitly: refused
+  EXPECT_EQ(code(AuthorizeIssue(service, r, false, kNow)), "ForbiddenError");
+  r.ttl_s = 300;
+  EXPECT_EQ(code(AuthorizeIssue(service, r, false, kNow)), "ok");
+  EXPECT_EQ(r.ttl_s, 300);
+
+  Principal anon;
+  TokenRequest a;
+  a.application_id = "default";
+  a.permissions = {"subscribe"};
+  a.ttl_s = 86400;
+  EXPECT_EQ(code(AuthorizeIssue(anon, a, true, kNow)), "ok");
+  a.ttl_s = 86401;
+  EXPECT_EQ(code(AuthorizeIssue(anon, a, true, kNow)), "ForbiddenError");
 }
 
 }  // namespace

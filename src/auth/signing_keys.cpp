@@ -54,9 +54,21 @@ Status SigningKeyService::Refresh() {
   for (auto& r : *rows) {
     keys.push_back({r.key_id, r.algorithm, r.secret, r.active, r.created_at, r.deactivated_at, false});
   }
+  std::vector<std::string> removed;
+  for (const auto& old : ring_.All()) {
+    bool kept = false;
+    for (const auto& k : keys) kept = kept || k.key_id == old.key_id;
+    if (!kept) removed.push_back(old.key_id);
+  }
   ring_.Replace(std::move(keys));
   fingerprint_ = std::move(*fp);
+  if (!removed.empty() && on_removed_) on_removed_(removed);
   return Ok();
+}
+
+void SigningKeyService::SetRemovalListener(std::function<void(const std::vector<std::string>&)> listener) {
+  std::lock_guard lock(refresh_mu_);
+  on_removed_ = std::move(listener);
 }
 
 Status SigningKeyService::RefreshIfChanged() {

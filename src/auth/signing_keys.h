@@ -13,6 +13,7 @@
 // Thread safety: all methods may be called from any thread. Service methods block on the Db.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,6 +68,12 @@ class SigningKeyService {
   Result<SigningKey> Rotate(const std::string& key_id);
   Status Delete(const std::string& key_id);
 
+  // Called after a reload with the ids of the keys that were in the ring and are gone (deleted
+  // here, or on another instance and seen by the background poll). Runs on the reloading thread
+  // with the reload lock held: it must not block or call back into this service. Any thread;
+  // pass nullptr to stop.
+  void SetRemovalListener(std::function<void(const std::vector<std::string>&)> listener);
+
  private:
   static SigningKey NewKey();
   Status RejectEnvKey(const std::string& key_id) const;
@@ -76,6 +83,7 @@ class SigningKeyService {
   KeyRing ring_;
   std::mutex refresh_mu_;
   std::string fingerprint_;  // guarded by refresh_mu_
+  std::function<void(const std::vector<std::string>&)> on_removed_;  // guarded by refresh_mu_
 };
 
 }  // namespace rt::auth

@@ -66,32 +66,56 @@ Result<TokenRequest> ParseTokenRequest(const boost::json::object& body, const To
     if (*ttl > options.max_ttl_s)
       return Error::Validation("expiresIn exceeds the maximum of " + std::to_string(options.max_ttl_s) + " seconds");
     req.ttl_s = *ttl;
+    req.ttl_explicit = true;
   }
   return req;
 }
 
-Status AuthorizeIssue(const Principal& caller, TokenRequest& req, bool development) {
+Status AuthorizeIssue(const Principal& caller, TokenRequest& req, bool anonymous_allowed, int64_t now_s) {
   if (req.subject.empty()) req.subject = caller.authenticated() && !caller.subject.empty() ? caller.subject : "anonymous";
   if (caller.Has("admin")) return Ok();
   if (caller.Has("service")) {
-    if (std::find(req.permissions.begin(), req.permissions.end(), "admin") != req.permissions.end())
-      return Error::Forbidden("A service token cannot issue admin tokens");
+    for (const auto& p : req.permissions) {
+      if (p == "admin" || p == "service")
+        return Error::Forbidden("A service token cannot issue " + p + " tokens");
+    }
     if (caller.application_id != req.application_id)
       return Error::Forbidden("A service token can only issue tokens for its own application");
+    if (caller.environment) {
+      if (!req.environment) req.environment = caller.environment;
+      if (*req.environment != *caller.environment)
+        return Error::Forbidden("A service token limited to environment " + *caller.environment +
+                                " cannot issue tokens for " + *req.environment);
+    }
     if (!caller.topics.empty()) {
       if (req.topics.empty()) req.topics = caller.topics;
       for (const auto& t : req.topics) {
-        if (!caller.MayUseTopic(t)) return Error::Forbidden("Topic pattern '" + t + "' exceeds the caller's topics");
+        if (!PatternsCover(caller.topics, {t}))
+          return Error::Forbidden("Topic pattern '" + t + "' exceeds the caller's topics");
+      }
+    }
+    if (caller.expires_at_s > 0) {
+      int64_t left = caller.expires_at_s - now_s;
+      if (left <= 0) return Error::Unauthorized("Token expired");
+      if (req.ttl_s > left) {
+        if (req.ttl_explicit)
+          return Error::Forbidden("expiresIn exceeds the caller's own token, which expires in " +
+                                  std::to_string(left) + " s");
+        req.ttl_s = left;
       }
     }
     return Ok();
   }
   if (caller.authenticated()) return Error::Forbidden("Issuing tokens requires the admin or service permission");
-  if (!development) return Error::Unauthorized("Authentication required: send an admin or service token");
+  if (!anonymous_allowed)
+    return Error::Unauthorized("Authentication required: send an admin or service token (anonymous tokens are "
+                               "issued only in development to loopback callers)");
   for (const auto& p : req.permissions) {
     if (p != "subscribe" && p != "publish")
       return Error::Forbidden("Anonymous callers may only request subscribe and publish tokens (development mode)");
   }
+  if (req.ttl_s > kMaxAnonymousTtlSeconds)
+    return Error::Forbidden("Anonymous development tokens last at most 24 h (expiresIn <= 86400)");
   return Ok();
 }
 
@@ -118,7 +142,7 @@ Result<IssuedToken> TokenService::Issue(const TokenRequest& req) {
 
 Result<JwtClaims> TokenService::Verify(std::string_view token, std::optional<std::string> audience,
                                        bool allow_reload) {
-  VerifyOptions opt{NowMs() / 1000, options_.leeway_s, std::move(audience)};
+  VerifyOptions opt{NowMs() / 1000, options_.leeway_s, std::move(audience), options_.issuer};
   auto lookup = [this](std::string_view kid) { return keys_.ring().SecretFor(kid); };
   JwtFailure why;
   auto claims = VerifyJwt(token, lookup, opt, &why);

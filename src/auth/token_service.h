@@ -3,11 +3,14 @@
 // Issue signs with KeyRing::Signer() (kUnavailable if nothing can sign). Verify reads only the
 // in-memory ring; a token whose kid is unknown triggers at most one reload per second from the
 // database (a key created on another instance), then fails with Unauthorized.
-// AuthorizeIssue is the rule for who may mint which token (see the README):
+// AuthorizeIssue is the rule for who may mint which token (docs/security.md): a token can never
+// grant more than its issuer holds.
 //   admin    any token;
-//   service  tokens for its own application without `admin`;
-//   anonymous only when NODE_ENV=development, and only subscribe/publish;
-//   anyone else 403, anonymous outside development 401.
+//   service  tokens for its own application, its own environment (or, if it has none, any),
+//            its own topic patterns or narrower ones, never `admin` or `service`, and never past
+//            its own expiry (a default lifetime is shortened to it; an explicit longer one is 403);
+//   anonymous only in development from a loopback address, only subscribe/publish, at most 24 h;
+//   anyone else 403, anonymous otherwise 401.
 //
 // Thread safety: all methods may be called from any thread. Verify blocks only on that reload.
 #pragma once
@@ -37,6 +40,7 @@ struct TokenRequest {
   std::string subject;
   std::vector<std::string> topics;
   int64_t ttl_s = 0;
+  bool ttl_explicit = false;  // expiresIn was given (else ttl_s is the default)
   std::optional<std::string> environment;
 };
 
@@ -51,7 +55,9 @@ Result<int64_t> ParseDuration(std::string_view text);
 // Validates the body of POST /auth/token.
 Result<TokenRequest> ParseTokenRequest(const boost::json::object& body, const TokenOptions& options);
 // Who may mint what (see above). May narrow req.topics to the caller's own patterns.
-Status AuthorizeIssue(const Principal& caller, TokenRequest& req, bool development);
+// anonymous_allowed: development mode and a loopback caller. now_s: for the caller's expiry.
+Status AuthorizeIssue(const Principal& caller, TokenRequest& req, bool anonymous_allowed, int64_t now_s);
+inline constexpr int64_t kMaxAnonymousTtlSeconds = 86400;
 
 class TokenService {
  public:

@@ -103,7 +103,9 @@ Result<Config> LoadConfig(const EnvMap& env) {
     c.node_env = *v;
   }
   RT_TRY(ReadInt(env, "PORT", 0, 65535, c.port));
-  if (auto* v = Find(env, "REALTIME_HOST")) c.host = *v;
+  if (auto* v = Find(env, "REALTIME_HOST")) c.host = *v;  // older name, kept as an alias
+  if (auto* v = Find(env, "HOST")) c.host = *v;
+  if (c.host.empty()) return Invalid("HOST", "must be an IP address to listen on, e.g. 0.0.0.0 or 127.0.0.1", c.host);
   if (auto* v = Find(env, "LOG_LEVEL")) {
     static const std::pair<const char*, LogLevel> kLevels[] = {
         {"trace", LogLevel::kDebug}, {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
@@ -159,6 +161,12 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_WS_AUTH_TIMEOUT_MS", 100, 600000, c.ws_auth_timeout_ms));
   RT_TRY(ReadInt(env, "REALTIME_WS_RATE_PER_SECOND", 0, 10000000, c.ws_rate_per_second));
   RT_TRY(ReadInt(env, "REALTIME_WS_RATE_BURST", 1, 10000000, c.ws_rate_burst));
+  RT_TRY(ReadInt(env, "REALTIME_MAX_CONNECTIONS", 1, 10000000, c.max_connections));
+  RT_TRY(ReadInt(env, "REALTIME_MAX_CONNECTIONS_PER_IP", 0, 10000000, c.max_connections_per_ip));
+  RT_TRY(ReadInt(env, "REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION", 1, 1000000, c.max_subscriptions_per_connection));
+  RT_TRY(ReadInt(env, "REALTIME_MAX_CHANNELS_PER_CONNECTION", 1, 1000000, c.max_channels_per_connection));
+  RT_TRY(ReadInt(env, "REALTIME_BLOCKING_QUEUE_MAX", 1, 10000000, c.blocking_queue_max));
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_HUB_INBOX_MAX_BYTES", 65536, int64_t{1} << 40, c.hub_inbox_max_bytes));
   if (auto* v = Find(env, "REALTIME_SOCKETIO_CONFORMANCE")) {
     if (*v != "0" && *v != "1" && *v != "true" && *v != "false")
       return Invalid("REALTIME_SOCKETIO_CONFORMANCE", "must be 0, 1, true or false", *v);
@@ -172,7 +180,9 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_MAX_PAYLOAD", 1024, 100000000, c.socketio_max_payload));
   RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_UPGRADE_TIMEOUT_MS", 100, 3600000, c.socketio_upgrade_timeout_ms));
   RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_CONNECT_TIMEOUT_MS", 100, 3600000, c.socketio_connect_timeout_ms));
-  if (auto* v = Find(env, "CORS_ORIGINS")) c.cors_origins = *v == "*" ? "" : *v;
+  // Unset: development allows any origin (no credentials); elsewhere no cross-origin access.
+  if (auto* v = Find(env, "CORS_ORIGINS")) c.cors_origins = *v;
+  else c.cors_origins = c.development() ? "*" : "";
   return c;
 }
 

@@ -24,7 +24,7 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 struct Config {
   std::string node_env = "development";  // NODE_ENV: development | staging | production | test
   int port = 3000;                       // PORT (0 picks a free port, logged at start)
-  std::string host = "0.0.0.0";          // REALTIME_HOST
+  std::string host = "0.0.0.0";          // HOST (alias REALTIME_HOST): the listen address
   LogLevel log_level = LogLevel::kInfo;  // LOG_LEVEL
 
   // Platform database: empty means the embedded SQLite file under data_dir.
@@ -64,6 +64,14 @@ struct Config {
   int ws_rate_per_second = 1000;               // REALTIME_WS_RATE_PER_SECOND (client messages; 0 = no limit)
   int ws_rate_burst = 2000;                    // REALTIME_WS_RATE_BURST
 
+  // Bounds (docs/architecture.md, "Bounded memory").
+  int max_connections = 100000;                // REALTIME_MAX_CONNECTIONS (/ws + Engine.IO sessions; 503 above)
+  int max_connections_per_ip = 0;              // REALTIME_MAX_CONNECTIONS_PER_IP (0 = off: behind a proxy all share one)
+  int max_subscriptions_per_connection = 1000;  // REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION (LIMIT_EXCEEDED)
+  int max_channels_per_connection = 1000;       // REALTIME_MAX_CHANNELS_PER_CONNECTION (LIMIT_EXCEEDED)
+  int blocking_queue_max = 10000;              // REALTIME_BLOCKING_QUEUE_MAX (queued REST requests; 503 above)
+  int64_t hub_inbox_max_bytes = 64 << 20;      // REALTIME_HUB_INBOX_MAX_BYTES (per I/O thread; dropped + counted above)
+
   // Socket.IO / Engine.IO.
   bool socketio_conformance = false;    // REALTIME_SOCKETIO_CONFORMANCE (refused in production)
   int socketio_ping_interval_ms = 25000;  // REALTIME_SOCKETIO_PING_INTERVAL_MS (conformance: 300)
@@ -71,7 +79,8 @@ struct Config {
   int socketio_max_payload = 1000000;     // REALTIME_SOCKETIO_MAX_PAYLOAD
   int socketio_upgrade_timeout_ms = 10000;  // REALTIME_SOCKETIO_UPGRADE_TIMEOUT_MS
   int socketio_connect_timeout_ms = 45000;  // REALTIME_SOCKETIO_CONNECT_TIMEOUT_MS
-  std::string cors_origins;               // CORS_ORIGINS: comma-separated; empty = any origin
+  std::string cors_origins;  // CORS_ORIGINS: "*" any origin (no credentials), a comma list, "" none
+                             // (unset: "*" in development, "" elsewhere; net/cors.h)
 
   bool development() const { return node_env == "development"; }
   bool production() const { return node_env == "production"; }

@@ -53,6 +53,38 @@ TEST(Config, SyncDocumentSettings) {
   }
 }
 
+TEST(Config, ConnectionAndQueueBounds) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->max_connections, 100000);
+  EXPECT_EQ(d->max_connections_per_ip, 0);  // off by default: behind a load balancer all clients share one address
+  EXPECT_EQ(d->max_subscriptions_per_connection, 1000);
+  EXPECT_EQ(d->max_channels_per_connection, 1000);
+  EXPECT_EQ(d->blocking_queue_max, 10000);
+  EXPECT_EQ(d->hub_inbox_max_bytes, 64 << 20);
+  auto c = LoadConfig({{"REALTIME_MAX_CONNECTIONS", "5"}, {"REALTIME_MAX_CONNECTIONS_PER_IP", "2"},
+                       {"REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION", "3"}, {"REALTIME_MAX_CHANNELS_PER_CONNECTION", "4"},
+                       {"REALTIME_BLOCKING_QUEUE_MAX", "7"}, {"REALTIME_HUB_INBOX_MAX_BYTES", "1048576"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->max_connections, 5);
+  EXPECT_EQ(c->max_connections_per_ip, 2);
+  EXPECT_EQ(c->max_subscriptions_per_connection, 3);
+  EXPECT_EQ(c->max_channels_per_connection, 4);
+  EXPECT_EQ(c->blocking_queue_max, 7);
+  EXPECT_EQ(c->hub_inbox_max_bytes, 1048576);
+  for (auto [var, value] : {std::pair{"REALTIME_MAX_CONNECTIONS", "0"}, std::pair{"REALTIME_MAX_CONNECTIONS", "many"},
+                            std::pair{"REALTIME_MAX_CONNECTIONS_PER_IP", "-1"},
+                            std::pair{"REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION", "0"},
+                            std::pair{"REALTIME_MAX_CHANNELS_PER_CONNECTION", "1e3"},
+                            std::pair{"REALTIME_BLOCKING_QUEUE_MAX", "0"},
+                            std::pair{"REALTIME_HUB_INBOX_MAX_BYTES", "100"}}) {
+    auto bad = LoadConfig({{var, value}});
+    ASSERT_FALSE(bad.ok()) << var << "=" << value;
+    EXPECT_EQ(bad.error().code, ErrorCode::kValidation);
+    EXPECT_NE(bad.error().message.find(var), std::string::npos) << bad.error().message;
+  }
+}
+
 TEST(Config, PostgresVariablesBuildAUrlAndDatabaseUrlWins) {
   auto c = LoadConfig({{"POSTGRES_USER", "rt"}, {"POSTGRES_PASSWORD", "p@ss word"}, {"POSTGRES_DB", "realtime"},
                        {"POSTGRES_HOST", "db"}, {"POSTGRES_PORT", "6543"}});

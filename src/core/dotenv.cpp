@@ -41,8 +41,11 @@ Result<EnvMap> ParseDotEnv(std::string_view text) {
     std::string value;
     if (!raw.empty() && (raw[0] == '"' || raw[0] == '\'')) {
       char q = raw[0];
-      auto end = raw.find(q, 1);
-      if (end == std::string_view::npos)
+      // The closing quote; inside double quotes a backslash escapes the next character, so
+      // \" does not close (it did before; found by fuzz/dotenv_fuzz.cpp).
+      size_t end = 1;
+      while (end < raw.size() && raw[end] != q) end += (q == '"' && raw[end] == '\\') ? 2 : 1;
+      if (end >= raw.size())
         return Error::Validation(".env line " + std::to_string(line_no) + ": unterminated quote");
       std::string_view inner = raw.substr(1, end - 1);
       for (size_t i = 0; i < inner.size(); ++i) {

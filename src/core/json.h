@@ -15,7 +15,9 @@
 
 namespace rt::json {
 
-// Parses text as one JSON value; kValidation with the parser's reason on bad input.
+// Parses text as one JSON value; kValidation with the parser's reason on bad input, or for a
+// number beyond the double range (1e400; JSON has no infinity). Decimals are read correctly
+// rounded, so Parse(Serialize(v)) == v for every double (Boost.JSON 1.81 alone is not exact).
 Result<boost::json::value> Parse(std::string_view text);
 // Parses text that must be a JSON object; kValidation otherwise.
 Result<boost::json::object> ParseObject(std::string_view text);
@@ -25,6 +27,11 @@ std::string Serialize(const boost::json::value& v);
 void AppendValue(std::string& out, const boost::json::value& v);
 void AppendQuoted(std::string& out, std::string_view s);
 void AppendNumber(std::string& out, double d);
+
+// The longest prefix of s of at most max_bytes that does not cut a UTF-8 sequence short: for
+// quoting client input in messages (a cut sequence makes the JSON reply, or a WebSocket text
+// frame / close reason carrying it, invalid UTF-8; found by fuzzing).
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
 
 // Field access helpers for validated input. Each returns nullptr when absent or of another type.
 const boost::json::string* GetString(const boost::json::object& o, std::string_view key);

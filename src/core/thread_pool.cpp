@@ -4,7 +4,8 @@
 
 namespace rt {
 
-ThreadPool::ThreadPool(size_t threads, std::string name) : name_(std::move(name)) {
+ThreadPool::ThreadPool(size_t threads, std::string name, size_t max_queue)
+    : name_(std::move(name)), max_queue_(max_queue) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i) {
@@ -23,6 +24,20 @@ bool ThreadPool::Post(std::function<void()> fn) {
   }
   cv_.notify_one();
   return true;
+}
+
+ThreadPool::PostResult ThreadPool::TryPost(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return PostResult::kStopped;
+    if (max_queue_ > 0 && queue_.size() >= max_queue_) {
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      return PostResult::kFull;
+    }
+    queue_.push_back(std::move(fn));
+  }
+  cv_.notify_one();
+  return PostResult::kQueued;
 }
 
 void ThreadPool::Shutdown() {

@@ -84,6 +84,18 @@ bool IsReservedTopic(std::string_view topic) {
   return topic.starts_with("presence:") || topic.starts_with("direct:");
 }
 
+std::optional<std::string> PublishRefusal(std::string_view topic, Source source, bool internal) {
+  if (internal) return std::nullopt;
+  std::string t(topic);
+  if (topic.starts_with("sync.") && source != Source::kSync)
+    return "Topic " + t + " is reserved: sync events are published by the sync service";
+  if (topic.starts_with("presence:"))
+    return "Topic " + t + " is reserved: presence events are published by the platform when members join or leave";
+  if (topic.starts_with("direct:"))
+    return "Topic " + t + " is reserved: send a direct message (direct) to reach one connection";
+  return std::nullopt;
+}
+
 Result<RealtimeEvent> ParseEvent(std::string_view text) {
   auto obj = json::ParseObject(text);
   if (!obj.ok()) return obj.take_error();

@@ -73,6 +73,12 @@ std::string SerializeEventWithPayload(const RealtimeEvent& e, const boost::json:
 // and `direct:<socketId>` (direct messages). Clients cannot publish or subscribe to them.
 bool IsReservedTopic(std::string_view topic);
 
+// The one rule for who may publish where (EventRouter::Publish enforces it for every producer;
+// ClientOps asks it first so that a refused publish says why before any other check):
+// `sync.*` only the sync service (source sync), `presence:*` and `direct:*` only the platform
+// itself (internal). Returns the refusal message (a ForbiddenError), or nullopt when allowed.
+std::optional<std::string> PublishRefusal(std::string_view topic, Source source, bool internal);
+
 // Parses an envelope received from another instance; ValidationError if it is not one.
 Result<RealtimeEvent> ParseEvent(std::string_view json);
 

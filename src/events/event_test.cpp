@@ -76,5 +76,22 @@ TEST(ReturnMode, StripsDataOrDiffOnSyncEventsOnly) {
   EXPECT_EQ(sio.substr(sio.find("42[")), "42[\"event\"," + socket_event.envelope_json() + "]");
 }
 
+TEST(PublishRefusal, SyncTopicsAreTheSyncServicesAndPresenceAndDirectThePlatforms) {
+  EXPECT_EQ(PublishRefusal("sync.session.updated", Source::kSocket, false),
+            "Topic sync.session.updated is reserved: sync events are published by the sync service");
+  EXPECT_EQ(PublishRefusal("sync.session.updated", Source::kDatabase, false).has_value(), true);
+  EXPECT_FALSE(PublishRefusal("sync.session.updated", Source::kSync, false));  // the sync service
+  EXPECT_FALSE(PublishRefusal("sync.x", Source::kSocket, true));              // the platform itself
+  for (const char* t : {"presence:chat", "direct:abc"}) {
+    auto why = PublishRefusal(t, Source::kSocket, false);
+    ASSERT_TRUE(why) << t;
+    EXPECT_TRUE(why->starts_with(std::string("Topic ") + t + " is reserved: ")) << *why;
+    EXPECT_TRUE(PublishRefusal(t, Source::kSync, false)) << t;  // not the sync service's either
+    EXPECT_FALSE(PublishRefusal(t, Source::kSocket, true)) << t;
+  }
+  for (const char* t : {"sync", "syncx.a", "chat:sync.x", "session.status", "presence", "directory:a"})
+    EXPECT_FALSE(PublishRefusal(t, Source::kSocket, false)) << t;
+}
+
 }  // namespace
 }  // namespace rt::events

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ids.h"
+#include "core/log.h"
 
 namespace rt::events {
 
@@ -26,6 +27,8 @@ struct SubscriptionHub::Shard {
   std::mutex inbox_mu;
   std::vector<std::shared_ptr<const RoutedEvent>> inbox;  // guarded by inbox_mu
   bool scheduled = false;                                 // guarded by inbox_mu
+  size_t inbox_bytes = 0;                                 // guarded by inbox_mu
+  bool overflowing = false;                               // guarded by inbox_mu (logged this episode)
 
   // Shard-thread state.
   std::unordered_map<std::string, TopicSubs> topics;
@@ -37,7 +40,8 @@ struct SubscriptionHub::Shard {
   uint64_t event_seq = 0;
 };
 
-SubscriptionHub::SubscriptionHub(ShardExecutor& executor) : executor_(executor) {
+SubscriptionHub::SubscriptionHub(ShardExecutor& executor, size_t max_inbox_bytes)
+    : executor_(executor), max_inbox_bytes_(max_inbox_bytes) {
   for (size_t i = 0; i < executor.shard_count(); ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
@@ -47,12 +51,23 @@ void SubscriptionHub::Publish(std::shared_ptr<const RoutedEvent> event) {
   stats_.published.fetch_add(1, std::memory_order_relaxed);
   for (size_t i = 0; i < shards_.size(); ++i) {
     Shard& s = *shards_[i];
-    bool schedule = false;
+    bool schedule = false, log_drop = false;
+    size_t weight = event->envelope_json().size() + sizeof(*event);
     {
       std::lock_guard lock(s.inbox_mu);
-      s.inbox.push_back(event);
-      if (!s.scheduled) schedule = s.scheduled = true;
+      if (s.inbox_bytes + weight > max_inbox_bytes_ && !s.inbox.empty()) {
+        stats_.dropped.fetch_add(1, std::memory_order_relaxed);
+        log_drop = !s.overflowing;
+        s.overflowing = true;
+      } else {
+        s.inbox.push_back(event);
+        s.inbox_bytes += weight;
+        if (!s.scheduled) schedule = s.scheduled = true;
+      }
     }
+    if (log_drop)
+      log::Warn("event hub inbox full: dropping events for this I/O thread until it catches up",
+                {{"shard", static_cast<int64_t>(i)}, {"max_inbox_bytes", static_cast<int64_t>(max_inbox_bytes_)}});
     if (schedule) executor_.PostToShard(i, [this, i] { Drain(i); });
   }
 }
@@ -63,6 +78,8 @@ void SubscriptionHub::Drain(size_t shard) {
     std::lock_guard lock(s.inbox_mu);
     s.batch.swap(s.inbox);
     s.scheduled = false;
+    s.inbox_bytes = 0;
+    s.overflowing = false;
   }
   uint64_t drain = ++s.drain_seq;
   uint64_t delivered = 0, filtered = 0;

@@ -7,6 +7,13 @@
 // flushes every touched subscriber once — so a burst of events costs one write per connection.
 // A connection with several matching subscriptions on a topic receives each event once.
 //
+// Bounded inboxes: each shard's inbox holds at most max_inbox_bytes of events (envelope sizes)
+// waiting for its drain. Past that, Publish drops the event for that shard, counts it
+// (HubStats::dropped) and logs once per overload episode. Dropping rather than blocking the
+// publisher: Publish runs on I/O threads (a /ws publish runs on its connection's shard), and
+// waiting there for another shard's drain would stall every connection of the thread or
+// deadlock two shards waiting for each other; delivery is at most once anyway (docs/protocol.md).
+//
 // Subscribe/Unsubscribe/RemoveAll must run on the subscriber's shard thread.
 // Lifetime: a Subscriber must call RemoveAll before it is destroyed. The hub must outlive the
 // executor's tasks (stop the executor first).
@@ -49,11 +56,13 @@ struct HubStats {
   std::atomic<uint64_t> delivered{0};   // frames queued to subscribers
   std::atomic<uint64_t> filtered{0};    // (subscription, event) pairs a filter rejected
   std::atomic<int64_t> subscriptions{0};
+  std::atomic<uint64_t> dropped{0};     // (event, shard) pairs dropped because the inbox was full
 };
 
 class SubscriptionHub {
  public:
-  explicit SubscriptionHub(ShardExecutor& executor);
+  static constexpr size_t kDefaultMaxInboxBytes = 64 << 20;
+  explicit SubscriptionHub(ShardExecutor& executor, size_t max_inbox_bytes = kDefaultMaxInboxBytes);
   ~SubscriptionHub();
   SubscriptionHub(const SubscriptionHub&) = delete;
   SubscriptionHub& operator=(const SubscriptionHub&) = delete;
@@ -79,6 +88,7 @@ class SubscriptionHub {
   void Drain(size_t shard);
 
   ShardExecutor& executor_;
+  const size_t max_inbox_bytes_;
   std::vector<std::unique_ptr<Shard>> shards_;
   HubStats stats_;
 };

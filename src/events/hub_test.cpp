@@ -125,5 +125,34 @@ TEST(Hub, EqualFiltersShareAnEvaluationAndUnsubscribeCleanly) {
   EXPECT_EQ(hub.stats().subscriptions.load(), 0);
 }
 
+TEST(Hub, InboxIsBoundedDropsAreCountedAndItRecoversAfterADrain) {
+  ManualExecutor ex(2);
+  auto probe = Ev({"default", "development"}, "t", R"({"pad":"0123456789"})");
+  size_t weight = probe->envelope_json().size() + sizeof(RoutedEvent);
+  SubscriptionHub hub(ex, weight * 3);  // room for three events per shard
+  Scope s{"default", "development"};
+  FakeConn a, b;
+  hub.Subscribe(0, &a, s, "t", Filter(), ReturnMode::kFull);
+  hub.Subscribe(1, &b, s, "t", Filter(), ReturnMode::kFull);
+  for (int i = 0; i < 5; ++i) hub.Publish(Ev(s, "t", R"({"pad":"0123456789"})"));
+  EXPECT_EQ(hub.stats().dropped.load(), 4u);  // two events on each of the two shards
+  EXPECT_EQ(ex.pending(), 2u);
+  ex.RunAll();
+  EXPECT_EQ(a.queued.size(), 3u);
+  EXPECT_EQ(b.queued.size(), 3u);
+  // The drain emptied the inboxes: accepted again.
+  hub.Publish(Ev(s, "t", R"({"pad":"0123456789"})"));
+  ex.RunAll();
+  EXPECT_EQ(a.queued.size(), 4u);
+  EXPECT_EQ(hub.stats().dropped.load(), 4u);
+  // An event larger than the whole bound still passes when the inbox is empty.
+  std::string big = R"({"pad":")" + std::string(weight * 4, 'x') + R"("})";
+  hub.Publish(Ev(s, "t", big.c_str()));
+  ex.RunAll();
+  EXPECT_EQ(a.queued.size(), 5u);
+  hub.RemoveAll(0, &a);
+  hub.RemoveAll(1, &b);
+}
+
 }  // namespace
 }  // namespace rt::events

@@ -10,9 +10,9 @@ EventRouter::EventRouter(SubscriptionHub& hub, broker::Broker& broker, const reg
     : hub_(hub), broker_(broker), topics_(topics), options_(options) {}
 
 Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input) {
-  if (!input.internal && IsReservedTopic(input.topic)) {
+  if (auto refusal = PublishRefusal(input.topic, input.source, input.internal)) {
     stats_.rejected.fetch_add(1, std::memory_order_relaxed);
-    return Error::Validation("Topic '" + input.topic + "' is reserved for the platform (presence:, direct:)");
+    return Error::Forbidden(std::move(*refusal));
   }
   if (Status st = topics_.CheckUse(scope, input.topic); !st.ok()) {
     stats_.rejected.fetch_add(1, std::memory_order_relaxed);

@@ -42,8 +42,9 @@ class EventRouter {
   void AddStage(PublishStage stage) { stages_.push_back(std::move(stage)); }
   void AddObserver(EventObserver observer) { observers_.push_back(std::move(observer)); }
 
-  // Publishes; returns the event id. ValidationError / NotFoundError (strict topics) /
-  // PayloadTooLarge, or a stage's error; nothing is delivered then.
+  // Publishes; returns the event id. ForbiddenError (a reserved topic: PublishRefusal in
+  // events/event.h) / ValidationError / NotFoundError (strict topics) / PayloadTooLarge, or a
+  // stage's error; nothing is delivered then.
   Result<std::string> Publish(const Scope& scope, RawEventInput input);
 
   // Handler for the broker: an event published on another instance.

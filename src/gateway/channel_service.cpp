@@ -7,7 +7,7 @@
 namespace rt::gateway {
 
 ChannelService::ChannelService(broker::PresenceStore& store, events::EventRouter& router, ShardExecutor& shards)
-    : store_(store), router_(router), shards_(shards), pool_(1, "rt-presence") {}
+    : store_(store), router_(router), shards_(shards), pool_(1, "rt-presence", kMaxQueuedJoins) {}
 
 ChannelService::~ChannelService() { Stop(); }
 
@@ -41,7 +41,11 @@ void ChannelService::Announce(const Scope& scope, const std::string& channel, co
 
 void ChannelService::Join(const Scope& scope, const std::string& channel, const broker::PresenceMember& member,
                           size_t shard, MembersCallback done) {
-  pool_.Post([this, scope, channel, member, shard, done = std::move(done)]() mutable {
+  // Joins are refused past kMaxQueuedJoins waiting presence writes (the store is too slow);
+  // leaves always queue (at most one per accepted join).
+  auto shared_done = std::make_shared<MembersCallback>(std::move(done));
+  auto queued = pool_.TryPost([this, scope, channel, member, shard, shared_done]() mutable {
+    auto done = std::move(*shared_done);
     Status st = store_.Join(scope, channel, member);
     Result<std::vector<broker::PresenceMember>> members = st.ok() ? store_.Members(scope, channel)
                                                                   : Result<std::vector<broker::PresenceMember>>(st.error());
@@ -49,6 +53,12 @@ void ChannelService::Join(const Scope& scope, const std::string& channel, const 
     shards_.PostToShard(shard, [done = std::move(done), members = std::move(members)]() mutable {
       done(std::move(members));
     });
+  });
+  if (queued == ThreadPool::PostResult::kQueued) return;
+  Error refused = Error::Unavailable(queued == ThreadPool::PostResult::kFull ? "Presence is busy: retry the join later"
+                                                                             : "Server is shutting down");
+  shards_.PostToShard(shard, [shared_done, refused]() mutable {
+    (*shared_done)(Result<std::vector<broker::PresenceMember>>(refused));
   });
 }
 

@@ -59,6 +59,7 @@ class ChannelService {
   broker::PresenceStore& store_;
   events::EventRouter& router_;
   ShardExecutor& shards_;
+  static constexpr size_t kMaxQueuedJoins = 10000;  // waiting presence joins; more are refused
   ThreadPool pool_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -45,6 +45,51 @@ void ClientOps::Bind(auth::Principal principal, Scope scope) {
   bound_ = true;
   deps_.channels.Connected(scope_);
   deps_.hub.Subscribe(shard_, self_, scope_, "direct:" + socket_id_, events::Filter(), events::ReturnMode::kFull);
+  if (deps_.token_watch)
+    deps_.token_watch->Watch(shard_, this, principal_.application_id, principal_.key_id, principal_.expires_at_s);
+}
+
+OpResult<std::vector<Revoked>> ClientOps::Reauthenticate(auth::Principal principal) {
+  using R = OpResult<std::vector<Revoked>>;
+  if (!bound_ || released_) return R::Fail(code::kUnauthorized, "Authenticate first");
+  if (principal.application_id != scope_.application_id)
+    return R::Fail(code::kForbidden, "The new token is for application " + principal.application_id +
+                                         "; this connection belongs to " + scope_.application_id +
+                                         " (reconnect to change applications)");
+  if (principal.environment && *principal.environment != scope_.environment)
+    return R::Fail(code::kForbidden, "The new token is limited to environment " + *principal.environment +
+                                         "; this connection is in " + scope_.environment);
+  // Presence announced this subject to the channels' members: a refresh keeps the identity.
+  if (principal.subject != principal_.subject)
+    return R::Fail(code::kForbidden, "The new token is for subject '" + principal.subject +
+                                         "'; this connection is '" + principal_.subject + "'");
+  principal_ = std::move(principal);
+  if (deps_.token_watch)
+    deps_.token_watch->Watch(shard_, this, principal_.application_id, principal_.key_id, principal_.expires_at_s);
+  std::vector<Revoked> revoked;
+  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
+    if (auto err = CheckGrant(principal_, it->second, "subscribe")) {
+      deps_.hub.Unsubscribe(shard_, self_, it->first);
+      revoked.push_back({false, it->first, it->second, std::move(err->message)});
+      it = subscriptions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> left;  // channel, reason
+  for (const auto& [channel, m] : channels_) {
+    if (auto err = CheckGrant(principal_, channel, "subscribe")) left.emplace_back(channel, std::move(err->message));
+  }
+  for (auto& [channel, reason] : left) {
+    Leave(channel);
+    revoked.push_back({true, channel, channel, std::move(reason)});
+  }
+  return R::Ok(std::move(revoked));
+}
+
+void ClientOps::TokenRevoked(const char* reason) {
+  auto handler = on_revoked_;  // a copy: the handler may destroy this object
+  if (handler) handler(reason);
 }
 
 namespace {
@@ -116,17 +161,25 @@ OpResult<std::string> ClientOps::Direct(const std::string& target, const std::st
   return Route(std::move(in));
 }
 
+std::optional<OpError> CheckGrant(const auth::Principal& principal, const std::string& topic, const char* permission) {
+  if (!principal.Has(permission))
+    return OpError{code::kForbidden, std::string("Token lacks the '") + permission + "' permission"};
+  if (!principal.MayUseTopic(topic)) return OpError{code::kForbidden, "Token's topics do not allow '" + topic + "'"};
+  return std::nullopt;
+}
+
 std::optional<OpError> ClientOps::CheckTopic(const std::string& topic, const char* permission) const {
-  if (events::IsReservedTopic(topic))
+  // Publishing: the router's rule (events::PublishRefusal), asked first so the refusal says why.
+  if (std::string_view(permission) == "publish") {
+    if (auto why = events::PublishRefusal(topic, events::Source::kSocket, false)) return OpError{code::kForbidden, *why};
+  } else if (events::IsReservedTopic(topic)) {
     return OpError{code::kInvalidTopic, "Topic '" + topic + "' is reserved for the platform (presence:, direct:)"};
+  }
   if (Status st = deps_.topics.CheckUse(scope_, topic); !st.ok()) {
     bool unknown = st.error().code == ErrorCode::kNotFound;
     return OpError{unknown ? code::kTopicNotRegistered : code::kInvalidTopic, st.error().message};
   }
-  if (!principal_.Has(permission))
-    return OpError{code::kForbidden, std::string("Token lacks the '") + permission + "' permission"};
-  if (!principal_.MayUseTopic(topic)) return OpError{code::kForbidden, "Token's topics do not allow '" + topic + "'"};
-  return std::nullopt;
+  return CheckGrant(principal_, topic, permission);
 }
 
 OpResult<std::string> ClientOps::Subscribe(const std::string& topic, const boost::json::value& filter,
@@ -141,15 +194,22 @@ OpResult<std::string> ClientOps::Subscribe(const std::string& topic, const boost
   }
   auto compiled = events::Filter::Compile(filter);
   if (!compiled.ok()) return R::Fail(code::kInvalidFilter, compiled.error().message);
-  if (deps_.hub.CountFor(shard_, self_) >= deps_.max_subscriptions)
+  // The cap counts the client's own subscriptions, not the direct-message topic and the two
+  // internal subscriptions of each joined channel (those are capped by max_channels).
+  size_t internal = (bound_ ? 1 : 0) + 2 * channels_.size();
+  size_t held = deps_.hub.CountFor(shard_, self_);
+  if (held >= internal && held - internal >= deps_.max_subscriptions)
     return R::Fail(code::kLimitExceeded, "Too many subscriptions on this connection (max " +
                                              std::to_string(deps_.max_subscriptions) + ")");
-  return R::Ok(deps_.hub.Subscribe(shard_, self_, scope_, topic, std::move(*compiled), mode));
+  std::string id = deps_.hub.Subscribe(shard_, self_, scope_, topic, std::move(*compiled), mode);
+  subscriptions_[id] = topic;
+  return R::Ok(std::move(id));
 }
 
 OpResult<bool> ClientOps::Unsubscribe(const std::string& subscription_id) {
   if (!deps_.hub.Unsubscribe(shard_, self_, subscription_id))
     return OpResult<bool>::Fail(code::kNotFound, "No subscription " + subscription_id + " on this connection");
+  subscriptions_.erase(subscription_id);
   return OpResult<bool>::Ok(true);
 }
 
@@ -168,6 +228,7 @@ OpResult<std::string> ClientOps::Route(events::RawEventInput in) {
   if (id.ok()) return OpResult<std::string>::Ok(*id);
   const Error& e = id.error();
   const char* c = e.code == ErrorCode::kPayloadTooLarge ? code::kPayloadTooLarge
+                  : e.code == ErrorCode::kForbidden     ? code::kForbidden
                   : e.code == ErrorCode::kNotFound      ? code::kTopicNotRegistered
                   : e.code == ErrorCode::kValidation    ? code::kInvalidMessage
                                                         : code::kInternal;
@@ -177,6 +238,8 @@ OpResult<std::string> ClientOps::Route(events::RawEventInput in) {
 void ClientOps::Release() {
   if (released_) return;
   released_ = true;
+  if (deps_.token_watch) deps_.token_watch->Unwatch(shard_, this);
+  subscriptions_.clear();
   if (bound_) {
     for (const auto& [channel, m] : channels_)
       deps_.channels.Leave(scope_, channel, {socket_id_, principal_.subject, m.joined_at});

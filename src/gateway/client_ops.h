@@ -3,6 +3,11 @@
 // topic patterns, topic policy, filter compilation, returnMode, per-connection limit),
 // unsubscribe, publish. Errors carry the protocol error codes of docs/protocol.md.
 //
+// Token lifetime: Bind registers the connection's token with GatewayDeps::token_watch (when
+// set), which calls TokenRevoked when the token expires or its key / application is deleted;
+// the gateway's revoke handler (OnRevoked) then closes the connection. Reauthenticate swaps in
+// a refreshed token (same application and environment), keeping what it still allows.
+//
 // One ClientOps per connection, used on its shard thread only. Release() before the
 // subscriber is destroyed.
 #pragma once
@@ -23,6 +28,7 @@
 #include "events/hub.h"
 #include "events/router.h"
 #include "gateway/channel_service.h"
+#include "gateway/token_watch.h"
 #include "registry/topic_policy.h"
 
 namespace rt::gateway {
@@ -34,8 +40,9 @@ struct GatewayDeps {
   events::EventRouter& router;
   const registry::TopicPolicy& topics;
   ChannelService& channels;
-  size_t max_subscriptions = 1000;
-  size_t max_channels = 100;  // per connection
+  size_t max_subscriptions = 1000;  // per connection (REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION)
+  size_t max_channels = 1000;       // per connection (REALTIME_MAX_CHANNELS_PER_CONNECTION)
+  TokenWatch* token_watch = nullptr;  // closes connections whose token ends (null: never)
 };
 
 struct OpError {
@@ -51,18 +58,40 @@ struct OpResult {
   static OpResult Fail(const char* code, std::string message) { return {std::nullopt, OpError{code, std::move(message)}}; }
 };
 
-class ClientOps {
+// A subscription or channel membership removed by a token refresh, and why.
+struct Revoked {
+  bool channel = false;
+  std::string id;     // subscription id, or the channel
+  std::string topic;  // the subscription's topic, or the channel
+  std::string reason;
+};
+
+// Whether `principal` may use `topic` for `permission` (the permission and the token's topics
+// patterns; not the topic policy). Pure.
+std::optional<OpError> CheckGrant(const auth::Principal& principal, const std::string& topic, const char* permission);
+
+class ClientOps final : public Watched {
  public:
   ClientOps(GatewayDeps& deps, size_t shard, events::Subscriber* self, std::string socket_id)
       : deps_(deps), shard_(shard), self_(self), socket_id_(std::move(socket_id)) {}
-  ~ClientOps();
+  ~ClientOps() override;
 
   // Authenticated: counts the connection and subscribes it to its direct-message topic.
   void Bind(auth::Principal principal, Scope scope);
+  // A refreshed token (already verified, with this connection's environment as the hint):
+  // FORBIDDEN if it is for another application, environment or subject (nothing changes then).
+  // Otherwise it replaces the current one (permissions, topics, expiry, key) and the
+  // subscriptions and channels it no longer allows are removed and returned.
+  OpResult<std::vector<Revoked>> Reauthenticate(auth::Principal principal);
+  // What to do when the token is revoked (the gateway closes the connection; it may destroy
+  // this ClientOps from inside the handler).
+  void OnRevoked(std::function<void(const char* reason)> handler) { on_revoked_ = std::move(handler); }
+  void TokenRevoked(const char* reason) override;
   const std::string& socket_id() const { return socket_id_; }
   bool bound() const { return bound_; }
   const auth::Principal& principal() const { return principal_; }
   const Scope& scope() const { return scope_; }
+  auth::TokenService& tokens() const { return deps_.tokens; }
 
   OpResult<std::string> Subscribe(const std::string& topic, const boost::json::value& filter,
                                   const std::optional<std::string>& return_mode);
@@ -98,6 +127,8 @@ class ClientOps {
     int64_t joined_at = 0;
   };
   std::map<std::string, Membership> channels_;  // channel -> membership
+  std::map<std::string, std::string> subscriptions_;  // subscription id -> topic (for Reauthenticate)
+  std::function<void(const char*)> on_revoked_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);          // for callbacks that outlive us
   auth::Principal principal_;
   Scope scope_;

@@ -34,14 +34,25 @@ class EioWsHandler final : public net::WsHandler {
 
 }  // namespace
 
-EioServer::EioServer(net::HttpServer& server, EioOptions options, HandlerFactory make_handler)
-    : server_(server), options_(options), make_handler_(std::move(make_handler)) {}
+namespace {
+EioOptions WithCounters(EioOptions o, EioCounters* counters) {
+  o.counters = counters;
+  return o;
+}
+}  // namespace
+
+EioServer::EioServer(net::HttpServer& server, EioOptions options, HandlerFactory make_handler,
+                     ConnectionLimiter* limiter)
+    : server_(server),
+      options_(WithCounters(options, &counters_)),
+      limiter_(limiter),
+      make_handler_(std::move(make_handler)) {}
 
 void EioServer::Mount(net::Router& router, const std::string& path) {
   auto handler = [this](net::HttpRequest& req, std::function<void(net::HttpResponse&&)> respond) {
     HandleHttp(req, std::move(respond));
   };
-  for (const char* method : {"GET", "POST", "PUT"}) router.AddAsync(method, path, handler);
+  for (const char* method : {"GET", "POST", "PUT"}) router.AddAsync(method, path, net::Access::Public(), handler);
   server_.AddWebSocketRoute(path, [this](const net::HttpRequest& req, size_t shard) {
     return AcceptWebSocket(req, shard);
   });
@@ -78,7 +89,14 @@ void EioServer::HandleHttp(net::HttpRequest& req, std::function<void(net::HttpRe
   const std::string* sid = req.Query("sid");
   if (!sid) {
     if (req.method != "GET") return reply(BadRequest(2, "Bad handshake method"));
+    std::shared_ptr<void> lease;
+    if (limiter_) {
+      net::HttpResponse refusal;
+      lease = limiter_->TryAcquire(req.remote_ip, &refusal);
+      if (!lease) return reply(std::move(refusal));
+    }
     auto session = NewSession(req.shard);
+    session->SetLease(std::move(lease));
     session->SetHandler(make_handler_(req));
     net::HttpResponse r;
     r.content_type = "text/plain; charset=UTF-8";
@@ -114,7 +132,14 @@ net::WsAcceptResult EioServer::AcceptWebSocket(const net::HttpRequest& req, size
     }
     return {std::make_shared<EioWsHandler>(session, true), {}, session->shard()};
   }
+  std::shared_ptr<void> lease;
+  if (limiter_) {
+    net::WsAcceptResult refused;
+    lease = limiter_->TryAcquire(req.remote_ip, &refused.refusal);
+    if (!lease) return refused;
+  }
   auto session = NewSession(shard);
+  session->SetLease(std::move(lease));
   session->SetHandler(make_handler_(req));
   return {std::make_shared<EioWsHandler>(session, false), {}, shard};
 }

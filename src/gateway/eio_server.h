@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/connection_limiter.h"
 #include "gateway/eio_session.h"
 #include "net/http_server.h"
 #include "net/router.h"
@@ -28,12 +29,16 @@ class EioServer {
  public:
   using HandlerFactory = std::function<std::unique_ptr<EioHandler>(const net::HttpRequest& handshake)>;
 
-  EioServer(net::HttpServer& server, EioOptions options, HandlerFactory make_handler);
+  // limiter (optional, must outlive the sessions): a new session (handshake) takes a slot; none
+  // left -> HTTP 503 with a JSON error body.
+  EioServer(net::HttpServer& server, EioOptions options, HandlerFactory make_handler,
+            ConnectionLimiter* limiter = nullptr);
 
   // Registers GET/POST `path` on the router and the WebSocket upgrade on the server.
   void Mount(net::Router& router, const std::string& path);
 
   size_t session_count() const;
+  const EioCounters& counters() const { return counters_; }
 
  private:
   void HandleHttp(net::HttpRequest& req, std::function<void(net::HttpResponse&&)> respond);
@@ -42,7 +47,9 @@ class EioServer {
   std::shared_ptr<EioSession> Find(const std::string& sid) const;
 
   net::HttpServer& server_;
+  EioCounters counters_;  // before options_, which points at it
   const EioOptions options_;
+  ConnectionLimiter* limiter_;
   HandlerFactory make_handler_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<EioSession>> sessions_;  // guarded by mu_

@@ -175,25 +175,41 @@ void EioSession::SendMessage(std::string data) {
   if (state_ == State::kClosed) return;
   data.insert(data.begin(), static_cast<char>(eio::PacketType::kMessage));
   if (ws_) return ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kText, data)));
-  queue_.push_back({std::make_shared<const std::string>(std::move(data)), Out::kText});
+  QueueForPoll({std::make_shared<const std::string>(std::move(data)), Out::kText});
 }
 
 void EioSession::SendBinary(std::string bytes) {
   if (state_ == State::kClosed) return;
   if (ws_) return ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kBinary, bytes)));
-  queue_.push_back({std::make_shared<const std::string>(std::move(bytes)), Out::kBinary});
+  QueueForPoll({std::make_shared<const std::string>(std::move(bytes)), Out::kBinary});
 }
 
 void EioSession::EnqueueFrame(const std::shared_ptr<const std::string>& frame) {
   if (state_ == State::kClosed) return;
   if (ws_) return ws_->Enqueue(frame);
-  queue_.push_back({frame, Out::kFrame});
+  QueueForPoll({frame, Out::kFrame});
 }
 
 void EioSession::SendControl(eio::PacketType type, std::string_view data) {
   std::string text = eio::EncodeText(type, data);
   if (ws_) return ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kText, text)));
-  queue_.push_back({std::make_shared<const std::string>(std::move(text)), Out::kText});
+  QueueForPoll({std::make_shared<const std::string>(std::move(text)), Out::kText});
+}
+
+void EioSession::QueueForPoll(Out out) {
+  if (overflowed_) return;
+  queued_bytes_ += out.bytes->size();
+  queue_.push_back(std::move(out));
+  if (options_.max_queue_bytes == 0 || queued_bytes_ <= options_.max_queue_bytes) return;
+  // A client that does not poll: drop what waits and close. Not from here (the hub's fan-out
+  // may be calling us): on the next turn of the session's thread.
+  overflowed_ = true;
+  queue_.clear();
+  queued_bytes_ = 0;
+  if (options_.counters) options_.counters->slow_consumers.fetch_add(1, std::memory_order_relaxed);
+  boost::asio::post(ping_timer_.get_executor(), [self = shared_from_this()] {
+    self->CloseInternal("slow consumer: polling queue limit exceeded", "1");
+  });
 }
 
 void EioSession::Flush() {
@@ -204,6 +220,7 @@ void EioSession::Flush() {
                o.kind == Out::kBinary ? ws::Opcode::kBinary : ws::Opcode::kText, *o.bytes)));
     }
     queue_.clear();
+    queued_bytes_ = 0;
     return ws_->Flush();
   }
   if (!pending_get_ || queue_.empty()) return;
@@ -216,6 +233,7 @@ void EioSession::Flush() {
     else body += *o.bytes;
   }
   queue_.clear();
+  queued_bytes_ = 0;
   RespondPoll(std::move(body));
 }
 
@@ -253,6 +271,8 @@ void EioSession::CloseInternal(const std::string& reason, const char* pending_ge
   auto keep = shared_from_this();
   ping_timer_.cancel();
   queue_.clear();
+  queued_bytes_ = 0;
+  lease_.reset();
   bool was_polling = !ws_;
   if (pending_get_ && pending_get_packet) RespondPoll(pending_get_packet);
   else if (was_polling && pending_get_packet && pending_get_packet[0] == '6') linger_ = true;

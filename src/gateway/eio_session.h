@@ -14,7 +14,9 @@
 // Lifetime: shared_ptr, held by the EioServer registry until closed and by pending transports.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,11 +30,19 @@
 
 namespace rt::gateway {
 
+struct EioCounters {
+  std::atomic<uint64_t> slow_consumers{0};  // sessions closed because the polling queue overflowed
+};
+
 struct EioOptions {
   int ping_interval_ms = 25000;
   int ping_timeout_ms = 20000;
   int max_payload = 1000000;
   int upgrade_timeout_ms = 10000;
+  // Bytes waiting for the next poll (REALTIME_WS_MAX_QUEUE_BYTES); past it the session closes
+  // (a client that stops polling cannot grow the server's memory). 0 = unbounded.
+  size_t max_queue_bytes = 4 << 20;
+  EioCounters* counters = nullptr;  // optional; must outlive the sessions
 };
 
 class EioSession;
@@ -54,6 +64,8 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   ~EioSession();
 
   void SetHandler(std::unique_ptr<EioHandler> handler) { handler_ = std::move(handler); }
+  // Something released when the session closes (a connection-limit slot).
+  void SetLease(std::shared_ptr<void> lease) { lease_ = std::move(lease); }
   const std::string& sid() const { return sid_; }
   size_t shard() const { return shard_; }
   bool closed() const { return state_ == State::kClosed; }
@@ -96,6 +108,7 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   void SchedulePing();
   void OnPingTimer();
   void SendControl(protocol::eio::PacketType type, std::string_view data = {});
+  void QueueForPoll(Out out);  // bounded by options_.max_queue_bytes
 
   const std::string sid_;
   const size_t shard_;
@@ -106,6 +119,9 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   State state_ = State::kPolling;
   bool awaiting_pong_ = false;
   std::vector<Out> queue_;             // polling transport (and before the upgrade completes)
+  size_t queued_bytes_ = 0;            // bytes in queue_
+  bool overflowed_ = false;            // queue_ overflowed: closing, nothing more is queued
+  std::shared_ptr<void> lease_;        // released on close
   PollResponder pending_get_;          // a held GET
   net::WsConnection* ws_ = nullptr;    // the active WebSocket transport
   net::WsConnection* probe_ws_ = nullptr;  // a WebSocket upgrading this polling session

@@ -11,7 +11,15 @@ net::WsAcceptResult NativeGateway::Accept(const net::HttpRequest& req, size_t sh
   std::optional<std::string> env;
   if (const std::string* q = req.Query("environment"); q && !q->empty()) env = *q;
   else if (const std::string* h = req.Header("x-environment"); h && !h->empty()) env = *h;
-  return {std::make_shared<NativeSession>(*this, shard, std::move(token), std::move(env)), {}};
+  std::shared_ptr<void> lease;
+  if (options_.limiter) {
+    net::WsAcceptResult refused;
+    lease = options_.limiter->TryAcquire(req.remote_ip, &refused.refusal);
+    if (!lease) return refused;
+  }
+  // The slot is released when the session is destroyed (the deleter holds the lease).
+  auto* session = new NativeSession(*this, shard, std::move(token), std::move(env));
+  return {std::shared_ptr<NativeSession>(session, [lease = std::move(lease)](NativeSession* s) { delete s; }), {}};
 }
 
 }  // namespace rt::gateway

@@ -17,9 +17,11 @@ NativeSession::NativeSession(NativeGateway& gateway, size_t shard, std::string t
       initial_token_(std::move(token)),
       env_hint_(std::move(env_hint)),
       ops_(gateway.deps_, shard, this, NewSocketId()),
-      tokens_(gateway.options_.burst),
-      last_refill_(std::chrono::steady_clock::now()) {
+      budget_({gateway.options_.rate_per_second, gateway.options_.burst, gateway.options_.max_strikes,
+               gateway.options_.strike_window},
+              MessageBudget::Clock::now()) {
   gateway_.counters_.sessions.fetch_add(1);
+  ops_.OnRevoked([this](const char* reason) { Revoke(reason); });
 }
 
 NativeSession::~NativeSession() { gateway_.counters_.sessions.fetch_sub(1); }
@@ -51,6 +53,29 @@ bool NativeSession::Authenticate(const std::string& token, const std::optional<s
   return true;
 }
 
+void NativeSession::Refresh(const std::string& token, const std::optional<std::string>& rid) {
+  // The connection's environment is the hint: a token limited to another one is refused.
+  auto auth = AuthenticateConnection(gateway_.deps_.tokens, token, ops_.scope().environment);
+  if (auth.error) {
+    gateway_.counters_.auth_failures.fetch_add(1);
+    return SendError(native::code::kUnauthorized,
+                     "Token refresh refused (the current token stays in force): " + auth.error->message, rid);
+  }
+  auto r = ops_.Reauthenticate(std::move(auth.value->first));
+  if (r.error) return SendError(r.error->code, r.error->message + " (the current token stays in force)", rid);
+  for (const Revoked& x : *r.value)
+    conn_->SendText(x.channel ? native::ChannelRevoked(x.id, x.reason) : native::SubscriptionRevoked(x.id, x.topic, x.reason));
+  conn_->SendText(native::Authenticated(ops_.scope().application_id, ops_.scope().environment,
+                                        ops_.principal().subject, rid));
+}
+
+void NativeSession::Revoke(const char* reason) {
+  if (closed_ || !conn_) return;
+  SendError(native::code::kUnauthorized, std::string("Connection closed: ") + reason, std::nullopt);
+  closed_ = true;
+  conn_->Close(close_code::kUnauthorized, reason);
+}
+
 void NativeSession::OnMessage(net::WsConnection&, protocol::ws::Message&& message) {
   if (closed_) return;
   if (!TakeToken()) {
@@ -72,7 +97,7 @@ void NativeSession::OnMessage(net::WsConnection&, protocol::ws::Message&& messag
     return conn_->SendText(native::Whoami(ops_.socket_id(), ops_.scope().application_id, ops_.scope().environment,
                                           ops_.principal().subject, m.request_id));
   if (m.type == native::Type::kAuth) {
-    if (ops_.bound()) return SendError(native::code::kInvalidMessage, "Already authenticated", m.request_id);
+    if (ops_.bound()) return Refresh(m.token, m.request_id);
     if (Authenticate(m.token, m.request_id))
       conn_->SendText(native::Authenticated(ops_.scope().application_id, ops_.scope().environment,
                                             ops_.principal().subject, m.request_id));
@@ -134,24 +159,10 @@ void NativeSession::Dispatch(native::ClientMessage& m) {
   if (failed) Strike();
 }
 
-bool NativeSession::TakeToken() {
-  if (gateway_.options_.rate_per_second <= 0) return true;
-  auto now = std::chrono::steady_clock::now();
-  double elapsed = std::chrono::duration<double>(now - last_refill_).count();
-  last_refill_ = now;
-  tokens_ = std::min(gateway_.options_.burst, tokens_ + elapsed * gateway_.options_.rate_per_second);
-  if (tokens_ < 1) return false;
-  tokens_ -= 1;
-  return true;
-}
+bool NativeSession::TakeToken() { return budget_.Take(MessageBudget::Clock::now()); }
 
 void NativeSession::Strike() {
-  auto now = std::chrono::steady_clock::now();
-  strikes_.push_back(now);
-  size_t stale = 0;
-  while (stale < strikes_.size() && now - strikes_[stale] > gateway_.options_.strike_window) ++stale;
-  strikes_.erase(strikes_.begin(), strikes_.begin() + static_cast<long>(stale));
-  if (static_cast<int>(strikes_.size()) > gateway_.options_.max_strikes && !closed_) {
+  if (budget_.Strike(MessageBudget::Clock::now()) && !closed_) {
     gateway_.counters_.flood_closes.fetch_add(1);
     closed_ = true;
     conn_->Close(close_code::kFlooding, "flooding: too many invalid or rate-limited messages");

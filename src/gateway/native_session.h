@@ -9,6 +9,7 @@
 
 #include "events/hub.h"
 #include "gateway/client_ops.h"
+#include "gateway/message_budget.h"
 #include "net/ws_connection.h"
 #include "protocol/native_protocol.h"
 
@@ -35,6 +36,10 @@ class NativeSession final : public net::WsHandler, public events::Subscriber {
 
  private:
   bool Authenticate(const std::string& token, const std::optional<std::string>& request_id);
+  // {"type":"auth"} on an authenticated connection: a token refresh (docs/protocol.md).
+  void Refresh(const std::string& token, const std::optional<std::string>& request_id);
+  // The token expired, or its key / application was deleted: error + close 4001.
+  void Revoke(const char* reason);
   void Dispatch(protocol::native::ClientMessage& m);
   bool TakeToken();  // rate limit
   void Strike();     // count a bad or over-budget message; closes on flooding
@@ -47,9 +52,7 @@ class NativeSession final : public net::WsHandler, public events::Subscriber {
   std::optional<std::string> env_hint_;
   bool closed_ = false;
   ClientOps ops_;
-  double tokens_;
-  std::chrono::steady_clock::time_point last_refill_;
-  std::vector<std::chrono::steady_clock::time_point> strikes_;  // recent strikes (usually empty)
+  MessageBudget budget_;  // the message budget (shared rule with Socket.IO: gateway/message_budget.h)
 };
 
 }  // namespace rt::gateway

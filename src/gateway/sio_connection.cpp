@@ -59,7 +59,10 @@ void SioConnection::HandlePacket(sio::Packet&& p) {
       sockets_[p.nsp]->OnConnected();
       return session_->Flush();
     }
-    case sio::Type::kDisconnect: return Disconnect(p.nsp, "client namespace disconnect");
+    case sio::Type::kDisconnect:
+      Disconnect(p.nsp, "client namespace disconnect");
+      if (sockets_.empty()) OnOpen(*session_);  // no namespace left: CONNECT again within the timeout
+      return;
     case sio::Type::kEvent:
     case sio::Type::kAck: {
       std::vector<std::string> none;
@@ -108,6 +111,19 @@ void SioConnection::Disconnect(const std::string& nsp, const std::string& reason
   auto socket = std::move(it->second);
   sockets_.erase(it);
   socket->OnDisconnect(reason);
+}
+
+void SioConnection::ServerDisconnect(const std::string& nsp, const std::string& reason) {
+  if (!sockets_.count(nsp) || !session_) return;
+  session_->SendMessage(sio::Encode(sio::Type::kDisconnect, nsp, std::nullopt, ""));
+  session_->Flush();
+  Disconnect(nsp, reason);
+  if (!sockets_.empty()) return;
+  connect_timer_.expires_after(connect_timeout_);
+  connect_timer_.async_wait([this, weak = session_->weak_from_this()](const boost::system::error_code& ec) {
+    auto alive = weak.lock();
+    if (!ec && alive && sockets_.empty()) Fail("connect timeout");
+  });
 }
 
 void SioConnection::Fail(const std::string& reason) {

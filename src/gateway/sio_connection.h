@@ -1,7 +1,8 @@
 // SioConnection: the Socket.IO v5 layer over one Engine.IO session (the session's EioHandler).
 // It parses packets (an invalid one closes the session), reassembles binary attachments,
 // connects namespaces through a SioApp, routes EVENTs to the namespace's socket, and offers
-// emit/ack helpers. A namespace not connected in CONNECT_TIMEOUT closes the session.
+// emit/ack helpers. A session without a connected namespace for CONNECT_TIMEOUT (at the start,
+// or after the client left its last namespace) is closed.
 //
 // Shard-thread only; owned by the EioSession.
 #pragma once
@@ -74,6 +75,11 @@ class SioConnection final : public EioHandler {
   // A shared pre-encoded frame (hub fan-out) for the main namespace.
   void EmitFrame(const std::shared_ptr<const std::string>& frame) { session_->EnqueueFrame(frame); }
   void Flush() { session_->Flush(); }
+  // Server-side disconnect of a namespace: sends DISCONNECT (the official client reports
+  // "io server disconnect" and does not reconnect), drops the socket (OnDisconnect(reason); it
+  // may be the caller: nothing of it may be touched afterwards) and, when no namespace is left,
+  // closes the session unless the client CONNECTs again within the connect timeout.
+  void ServerDisconnect(const std::string& nsp, const std::string& reason);
 
  private:
   void HandlePacket(protocol::sio::Packet&& p);

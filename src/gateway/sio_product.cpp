@@ -19,9 +19,15 @@ std::string ObjectAck(const boost::json::object& o) { return "[" + json::Seriali
 
 class ProductSocket final : public SioSocket, public events::Subscriber {
  public:
-  ProductSocket(SioConnection& conn, GatewayDeps& deps, SioCounters& counters, std::string socket_id)
-      : conn_(conn), ops_(deps, conn.session().shard(), this, socket_id), counters_(counters), id_(std::move(socket_id)) {
+  ProductSocket(SioConnection& conn, GatewayDeps& deps, SioCounters& counters, std::string socket_id,
+                const MessageBudgetOptions& budget)
+      : conn_(conn),
+        ops_(deps, conn.session().shard(), this, socket_id),
+        counters_(counters),
+        id_(std::move(socket_id)),
+        budget_(budget, MessageBudget::Clock::now()) {
     counters_.sockets.fetch_add(1);
+    ops_.OnRevoked([this](const char* reason) { Revoke(reason); });
   }
   ~ProductSocket() override { counters_.sockets.fetch_sub(1); }
 
@@ -35,20 +41,81 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
 
   void OnEvent(const std::string& name, boost::json::array& args, std::optional<uint64_t> ack_id,
                std::vector<std::string>& attachments) override {
+    // The same per-connection message budget as /ws: over it, the event is dropped with a
+    // RATE_LIMITED ack; flooding (too many over-budget or failed events) disconnects.
+    auto now = MessageBudget::Clock::now();
+    if (!budget_.Take(now)) {
+      if (ack_id) conn_.Ack("/", *ack_id, ErrorAck({"RATE_LIMITED", "Too many messages: slow down"}));
+      conn_.Flush();
+      return Strike(now);  // may destroy this socket: nothing after it
+    }
     if (!attachments.empty()) {
       // Events carry JSON: a binary argument has no place in a RealtimeEvent.
       if (ack_id) conn_.Ack("/", *ack_id, ErrorAck({"INVALID_PAYLOAD", "Binary arguments are not supported"}));
       return conn_.Flush();
     }
     if (name == "join") return HandleJoin(args, ack_id);
+    if (name == "auth") return HandleAuth(args, ack_id);
     std::string reply = Handle(name, args);
     if (ack_id && !reply.empty()) conn_.Ack("/", *ack_id, reply);
     conn_.Flush();
+    if (reply.starts_with("[{\"error\":")) return Strike(now);  // may destroy this socket
   }
 
   void OnDisconnect(const std::string&) override { ops_.Release(); }
 
  private:
+  // An over-budget or failed event. Flooding: an `error` event {code: RATE_LIMITED}, then a
+  // server-side disconnect (the /ws equivalent is close 4029). Destroys this socket.
+  void Strike(MessageBudget::Clock::time_point now) {
+    if (!budget_.Strike(now)) return;
+    counters_.flood_disconnects.fetch_add(1, std::memory_order_relaxed);
+    conn_.Emit("/", R"(["error",{"code":"RATE_LIMITED","message":"flooding: too many invalid or rate-limited messages; disconnecting"}])");
+    conn_.ServerDisconnect("/", "flooding");
+  }
+
+  // The token expired, or its key / application was deleted: an `error` event, then a
+  // server-side disconnect. Destroys this socket.
+  void Revoke(const char* reason) {
+    std::string args = "[\"error\",{\"code\":\"UNAUTHORIZED\",\"message\":";
+    json::AppendQuoted(args, reason);
+    args += "}]";
+    conn_.Emit("/", args);
+    conn_.ServerDisconnect("/", std::string("token revoked: ") + reason);
+  }
+
+  // `auth` {token}: a token refresh; the connection keeps its subscriptions (docs/protocol.md).
+  void HandleAuth(boost::json::array& args, std::optional<uint64_t> ack_id) {
+    boost::json::object* body = !args.empty() ? args[0].if_object() : nullptr;
+    std::string token = body ? StringArg(*body, "token") : std::string();
+    std::string reply;
+    if (token.empty()) {
+      reply = ErrorAck({"INVALID_MESSAGE", "auth needs a string 'token'"});
+    } else if (auto authed = AuthenticateConnection(ops_.tokens(), token, ops_.scope().environment);
+               authed.error) {
+      counters_.auth_failures.fetch_add(1);
+      reply = ErrorAck({authed.error->code, "Token refresh refused (the current token stays in force): " +
+                                                authed.error->message});
+    } else if (auto r = ops_.Reauthenticate(std::move(authed.value->first)); r.error) {
+      reply = ErrorAck({r.error->code, r.error->message + " (the current token stays in force)"});
+    } else {
+      for (const Revoked& x : *r.value) {
+        boost::json::object notice = x.channel ? boost::json::object{{"channel", x.id}}
+                                               : boost::json::object{{"subscriptionId", x.id}, {"topic", x.topic}};
+        notice["reason"] = x.reason;
+        conn_.Emit("/", "[\"" + std::string(x.channel ? "left" : "unsubscribed") + "\"," + json::Serialize(notice) + "]");
+      }
+      const auth::Principal& p = ops_.principal();
+      reply = ObjectAck({{"ok", true},
+                         {"applicationId", ops_.scope().application_id},
+                         {"environment", ops_.scope().environment},
+                         {"subject", p.subject},
+                         {"expiresAt", p.expires_at_s * 1000}});
+    }
+    if (ack_id) conn_.Ack("/", *ack_id, reply);
+    conn_.Flush();
+  }
+
   static std::string StringArg(const boost::json::object& body, std::string_view key) {
     auto* v = body.if_contains(key);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -139,6 +206,7 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
   ClientOps ops_;
   SioCounters& counters_;
   const std::string id_;
+  MessageBudget budget_;
 };
 
 }  // namespace
@@ -161,7 +229,7 @@ SioApp::Connected ProductSioApp::Connect(SioConnection& conn, const std::string&
     return {nullptr, "", err};
   }
   std::string id = NewSocketId();
-  auto socket = std::make_unique<ProductSocket>(conn, deps_, counters_, id);
+  auto socket = std::make_unique<ProductSocket>(conn, deps_, counters_, id, budget_);
   socket->ops().Bind(std::move(authed.value->first), std::move(authed.value->second));
   return {std::move(socket), id, ""};
 }

@@ -1,18 +1,25 @@
 #include "net/cors.h"
 
 namespace rt::net {
+namespace {
+
+bool LooksLikeOrigin(const std::string& o) {
+  size_t scheme = o.find("://");
+  if (scheme == std::string::npos || scheme == 0) return false;
+  std::string_view host = std::string_view(o).substr(scheme + 3);
+  return !host.empty() && host.find_first_of("/?#@ ") == std::string_view::npos;
+}
+
+}  // namespace
 
 HeaderList CorsPolicy::HeadersFor(const std::string* origin) const {
   HeaderList h;
-  if (!origin || origin->empty()) {
-    if (origins.empty()) h.emplace_back("Access-Control-Allow-Origin", "*");
-    return h;
-  }
-  bool allowed = origins.empty();
-  for (const auto& o : origins) allowed = allowed || o == "*" || o == *origin;
-  if (!allowed) return h;
+  if (!origin || origin->empty()) return h;
+  bool listed = false;
+  for (const auto& o : origins) listed = listed || o == *origin;
+  if (!listed && !any) return h;
   h.emplace_back("Access-Control-Allow-Origin", *origin);
-  h.emplace_back("Access-Control-Allow-Credentials", "true");
+  if (listed) h.emplace_back("Access-Control-Allow-Credentials", "true");
   h.emplace_back("Vary", "Origin");
   return h;
 }
@@ -22,6 +29,7 @@ HttpResponse CorsPolicy::Preflight(const HttpRequest& req) const {
   r.status = 204;
   r.content_type.clear();
   r.headers = HeadersFor(req.Header("origin"));
+  if (r.headers.empty()) return r;  // not an allowed origin: the browser refuses the real request
   r.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
   const std::string* asked = req.Header("access-control-request-headers");
   r.headers.emplace_back("Access-Control-Allow-Headers",
@@ -30,7 +38,7 @@ HttpResponse CorsPolicy::Preflight(const HttpRequest& req) const {
   return r;
 }
 
-CorsPolicy CorsPolicy::Parse(const std::string& list) {
+Result<CorsPolicy> CorsPolicy::Parse(const std::string& list) {
   CorsPolicy p;
   size_t i = 0;
   while (i < list.size()) {
@@ -39,9 +47,17 @@ CorsPolicy CorsPolicy::Parse(const std::string& list) {
     std::string o = list.substr(i, j - i);
     while (!o.empty() && o.front() == ' ') o.erase(o.begin());
     while (!o.empty() && o.back() == ' ') o.pop_back();
-    if (!o.empty() && o != "*") p.origins.push_back(o);
+    if (o == "*") {
+      p.any = true;
+    } else if (!o.empty()) {
+      if (!LooksLikeOrigin(o))
+        return Error::Validation("CORS_ORIGINS: '" + o + "' is not an origin (scheme://host[:port], no path)");
+      p.origins.push_back(o);
+    }
     i = j + 1;
   }
+  if (p.any && !p.origins.empty())
+    return Error::Validation("CORS_ORIGINS: '*' (any origin, no credentials) cannot be combined with listed origins");
   return p;
 }
 

@@ -47,6 +47,13 @@ const std::string* HttpRequest::Header(std::string_view lower_name) const { retu
 
 const std::string* HttpRequest::Query(std::string_view name) const { return Lookup(query, name); }
 
+bool IsLoopbackAddress(std::string_view ip) {
+  if (ip.starts_with("::ffff:")) ip.remove_prefix(7);
+  return ip.starts_with("127.") || ip == "::1";
+}
+
+bool HttpRequest::FromLoopback() const { return IsLoopbackAddress(remote_ip); }
+
 const std::string& HttpRequest::Param(std::string_view name) const {
   static const std::string kEmpty;
   const std::string* v = Lookup(params, name);

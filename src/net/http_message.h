@@ -4,6 +4,7 @@
 // Thread safety: plain values; a request belongs to the one handler invocation that got it.
 #pragma once
 
+#include <any>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -42,6 +43,10 @@ struct HttpRequest {
   HeaderList params;  // path parameters, filled by the router
   std::shared_ptr<AbortSignal> abort;  // set by the server; fires if the client disconnects first
   size_t shard = 0;                     // the I/O thread (shard) handling this request
+  std::any auth;  // the caller as authenticated by the API dispatcher (an auth::Principal), if it did
+
+  // True if the peer address is loopback (127.0.0.0/8, ::1, ::ffff:127.x.x.x).
+  bool FromLoopback() const;
 
   // First value of a header (name must be lower case), or nullptr.
   const std::string* Header(std::string_view lower_name) const;
@@ -49,6 +54,9 @@ struct HttpRequest {
   // Path parameter by name; empty string if absent.
   const std::string& Param(std::string_view name) const;
 };
+
+// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (::ffff:127.0.0.1).
+bool IsLoopbackAddress(std::string_view ip);
 
 // The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or nullopt.
 std::optional<std::string> BearerToken(const HttpRequest& req);

@@ -1,5 +1,7 @@
 #include "net/http_server.h"
 
+#include <cerrno>
+
 #include <boost/asio/post.hpp>
 
 #include "core/log.h"
@@ -13,7 +15,7 @@ using tcp = asio::ip::tcp;
 HttpServer::Impl::Impl(HttpServerOptions o, RequestHandler h) : opts(std::move(o)), handler(std::move(h)) {
   int n = std::max(1, opts.threads);
   for (int i = 0; i < n; ++i) {
-    contexts.push_back(std::make_unique<asio::io_context>(1));
+    contexts.push_back(std::make_unique<ShardContext>());
     work.emplace_back(contexts.back()->get_executor());
   }
   acceptor.emplace(*contexts[0]);
@@ -24,8 +26,30 @@ void HttpServer::Impl::DoAccept() {
   acceptor->async_accept(*contexts[shard], [this, shard](boost::system::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE || ec == asio::error::no_buffer_space ||
+          ec == asio::error::no_memory) {
+        // Out of file descriptors (or kernel memory): the pending connection stays in the
+        // backlog, so retrying at once would spin. Log once per episode, wait, retry.
+        accept_backoffs.fetch_add(1, std::memory_order_relaxed);
+        if (!accept_starved) {
+          accept_starved = true;
+          log::Warn("accept failed: out of file descriptors; retrying every 100 ms (raise the open-files limit "
+                    "or lower REALTIME_MAX_CONNECTIONS)",
+                    {{"error", ec.message()}});
+        }
+        if (!accept_retry) accept_retry.emplace(*contexts[0]);
+        accept_retry->expires_after(std::chrono::milliseconds(100));
+        accept_retry->async_wait([this](boost::system::error_code wait_ec) {
+          if (!wait_ec && acceptor->is_open()) DoAccept();
+        });
+        return;
+      }
       log::Warn("accept failed", {{"error", ec.message()}});
     } else if (!draining.load()) {
+      if (accept_starved) {
+        accept_starved = false;
+        log::Info("accepting connections again");
+      }
       socket.set_option(tcp::no_delay(true), ec);
       // The socket belongs to the shard's io_context; start it there.
       asio::post(*contexts[shard], [this, shard, s = std::make_shared<tcp::socket>(std::move(socket))]() mutable {
@@ -95,10 +119,20 @@ size_t HttpServer::connections() const {
   return impl_->live.size();
 }
 
+uint64_t HttpServer::accept_backoffs() const { return impl_->accept_backoffs.load(std::memory_order_relaxed); }
+
 size_t HttpServer::shard_count() const { return impl_->contexts.size(); }
 
 void HttpServer::PostToShard(size_t shard, std::function<void()> task) {
+  // After Shutdown the task is destroyed here, on the caller's thread. posting counts the posts
+  // in progress so that Shutdown can wait for them before dropping the shards' pending work.
+  impl_->posting.fetch_add(1);
+  if (impl_->dropped.load()) {
+    impl_->posting.fetch_sub(1);
+    return;
+  }
   asio::post(*impl_->contexts[shard % impl_->contexts.size()], std::move(task));
+  impl_->posting.fetch_sub(1);
 }
 
 const WsCounters& HttpServer::ws_counters() const { return impl_->ws_counters; }
@@ -113,6 +147,7 @@ void HttpServer::Shutdown(std::chrono::milliseconds timeout) {
   asio::post(*s.contexts[0], [&s] {
     boost::system::error_code ec;
     s.acceptor->close(ec);
+    if (s.accept_retry) s.accept_retry->cancel();
   });
   std::vector<std::shared_ptr<Closable>> live;
   {
@@ -133,6 +168,12 @@ void HttpServer::Shutdown(std::chrono::milliseconds timeout) {
     if (t.joinable()) t.join();
   }
   s.threads.clear();
+  // Connections that outlived the drain are only referenced by their pending operations and
+  // timers: destroy those now, while the objects their handlers use (gateways, hub, presence,
+  // all built after the server) still exist, instead of when the io_contexts are destroyed.
+  s.dropped.store(true);
+  while (s.posting.load() != 0) std::this_thread::yield();
+  for (auto& ctx : s.contexts) ctx->DropPending();
 }
 
 }  // namespace rt::net

@@ -12,7 +12,10 @@
 //
 // Shutdown: Shutdown() stops accepting, closes idle connections, lets in-flight requests finish
 // (their responses carry Connection: close), closes every WebSocket with 1012 "server restart",
-// and returns when all are gone or the deadline passes.
+// and returns when all are gone or the deadline passes. Before returning it destroys what is
+// left (connections that outlived the deadline, their timers and pending operations) on the
+// calling thread, so that none outlives the objects its handlers use: destroy those (gateways,
+// hub) only after Shutdown. From then on PostToShard drops its task.
 //
 // Thread safety: Start/Shutdown/Join from the owning thread; everything else is internal.
 #pragma once
@@ -82,6 +85,8 @@ class HttpServer final : public ShardExecutor {
   void Shutdown(std::chrono::milliseconds timeout);
   // Live connections (HTTP and upgraded).
   size_t connections() const;
+  // Times the accept loop backed off because the process was out of file descriptors.
+  uint64_t accept_backoffs() const;
 
   struct Impl;  // defined in http_server.cpp (keeps Beast out of this header)
 

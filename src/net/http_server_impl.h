@@ -12,11 +12,21 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "net/closable.h"
 #include "net/http_server.h"
 
 namespace rt::net {
+
+// One shard's io_context, with a way to destroy what is still queued on it before the context
+// itself goes (execution_context::shutdown: pending handlers and operations are destroyed,
+// not run; later posts are queued and destroyed with the context).
+class ShardContext : public boost::asio::io_context {  // not final: Asio derives from it in a trait
+ public:
+  ShardContext() : boost::asio::io_context(1) {}
+  void DropPending() { shutdown(); }
+};
 
 struct HttpServer::Impl {
   Impl(HttpServerOptions o, RequestHandler h);
@@ -38,12 +48,19 @@ struct HttpServer::Impl {
   std::unordered_map<Closable*, std::weak_ptr<Closable>> live;  // guarded by mu
 
   // Declared after mu/live so connections destroyed with the io_contexts can still unregister.
-  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;  // one per shard
+  std::vector<std::unique_ptr<ShardContext>> contexts;  // one per shard
   std::vector<std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>> work;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
+  // Out of descriptors (EMFILE/ENFILE): the accept loop waits on this timer, then retries.
+  std::optional<boost::asio::steady_timer> accept_retry;
+  bool accept_starved = false;      // accept loop only: logged once per episode
+  std::atomic<uint64_t> accept_backoffs{0};
   size_t next_shard = 0;  // accept loop only
   std::vector<std::thread> threads;
   bool stopped = false;
+  // Set once Shutdown has destroyed the shards' pending work: PostToShard drops tasks from then on.
+  std::atomic<bool> dropped{false};
+  std::atomic<int> posting{0};  // PostToShard calls in progress
 };
 
 // Starts serving one accepted connection on `shard`.

@@ -46,8 +46,10 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return out;
 }
 
-void Router::Add(std::string_view method, std::string_view pattern, Handler handler, ExecMode mode) {
+void Router::Add(std::string_view method, std::string_view pattern, Access access, Handler handler,
+                 ExecMode mode) {
   Route r;
+  r.access = access;
   r.method = std::string(method);
   r.pattern = std::string(pattern);
   for (auto s : SplitPath(pattern)) r.segments.emplace_back(s);
@@ -56,8 +58,8 @@ void Router::Add(std::string_view method, std::string_view pattern, Handler hand
   routes_.push_back(std::move(r));
 }
 
-void Router::AddAsync(std::string_view method, std::string_view pattern, AsyncHandler handler) {
-  Add(method, pattern, nullptr, ExecMode::kInline);
+void Router::AddAsync(std::string_view method, std::string_view pattern, Access access, AsyncHandler handler) {
+  Add(method, pattern, access, nullptr, ExecMode::kInline);
   routes_.back().async = std::move(handler);
 }
 

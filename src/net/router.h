@@ -2,6 +2,10 @@
 // ":name" captures one segment (e.g. /api/topics/:name) and a final "*" captures the rest.
 // Literal segments win over parameters, so /api/topics/stats beats /api/topics/:name.
 //
+// Every route declares who may call it (Access): the table of all routes is docs/security.md,
+// printed by `realtime routes`, and the API dispatcher enforces the declaration before the
+// handler runs (api/dispatcher.h).
+//
 // Thread safety: Add during start-up only; Find is then safe from any number of threads.
 #pragma once
 
@@ -22,10 +26,33 @@ using AsyncHandler = std::function<void(HttpRequest&, std::function<void(HttpRes
 // the blocking pool (anything that may touch the database).
 enum class ExecMode { kInline, kBlocking };
 
+// Who may call a route (DESIGN.md §4). Plain data: the API layer gives it meaning.
+//   Public()                   anyone (health, readiness, token routes, gateway handshakes, scrape)
+//   Token(resource, action)    any valid token of the application acted on
+//   Need(perm, resource, action)  a token holding `perm` (roles included: admin ⊃ service ⊃ client)
+// resource/action name the RBAC pair of spec/09-security.md ("topics", "create").
+// dev_anonymous: in NODE_ENV=development a caller on a loopback address may omit the token.
+struct Access {
+  enum Kind { kPublic, kToken, kPermission } kind = kToken;
+  const char* permission = "";
+  const char* resource = "";
+  const char* action = "";
+  bool dev_anonymous = false;
+
+  static Access Public() { return {kPublic, "", "", "", true}; }
+  static Access Token(const char* resource, const char* action, bool dev_anonymous = true) {
+    return {kToken, "", resource, action, dev_anonymous};
+  }
+  static Access Need(const char* permission, const char* resource, const char* action, bool dev_anonymous = true) {
+    return {kPermission, permission, resource, action, dev_anonymous};
+  }
+};
+
 struct Route {
   std::string method;
   std::string pattern;
   std::vector<std::string> segments;
+  Access access;
   Handler handler;
   ExecMode mode = ExecMode::kBlocking;
   AsyncHandler async;  // set instead of handler for AddAsync routes (runs inline, must not block)
@@ -40,9 +67,12 @@ struct RouteMatch {
 
 class Router {
  public:
-  void Add(std::string_view method, std::string_view pattern, Handler handler, ExecMode mode = ExecMode::kBlocking);
+  void Add(std::string_view method, std::string_view pattern, Access access, Handler handler,
+           ExecMode mode = ExecMode::kBlocking);
   // Registers an asynchronous handler (called on the I/O thread).
-  void AddAsync(std::string_view method, std::string_view pattern, AsyncHandler handler);
+  void AddAsync(std::string_view method, std::string_view pattern, Access access, AsyncHandler handler);
+  // Every route in registration order (the route table).
+  const std::vector<Route>& routes() const { return routes_; }
   // HEAD falls back to the GET route of the same path.
   RouteMatch Find(std::string_view method, std::string_view path) const;
   size_t size() const { return routes_.size(); }

@@ -16,10 +16,10 @@ std::string Call(const RouteMatch& m) {
 
 TEST(Router, MatchesLiteralAndParams) {
   Router r;
-  r.Add("GET", "/api/topics", Named("list"));
-  r.Add("GET", "/api/topics/:name", Named("get"));
-  r.Add("GET", "/api/topics/stats", Named("stats"));
-  r.Add("POST", "/api/topics/:name/schemas/:version", Named("schema"));
+  r.Add("GET", "/api/topics", Access::Public(), Named("list"));
+  r.Add("GET", "/api/topics/:name", Access::Public(), Named("get"));
+  r.Add("GET", "/api/topics/stats", Access::Public(), Named("stats"));
+  r.Add("POST", "/api/topics/:name/schemas/:version", Access::Public(), Named("schema"));
 
   auto m = r.Find("GET", "/api/topics/session.status");
   ASSERT_EQ(m.kind, RouteMatch::kFound);
@@ -36,8 +36,8 @@ TEST(Router, MatchesLiteralAndParams) {
 
 TEST(Router, NotFoundAndMethodNotAllowed) {
   Router r;
-  r.Add("GET", "/api/topics/:name", Named("get"));
-  r.Add("DELETE", "/api/topics/:name", Named("del"));
+  r.Add("GET", "/api/topics/:name", Access::Public(), Named("get"));
+  r.Add("DELETE", "/api/topics/:name", Access::Public(), Named("del"));
   EXPECT_EQ(r.Find("GET", "/api/nope").kind, RouteMatch::kNotFound);
   EXPECT_EQ(r.Find("GET", "/api/topics/a/b").kind, RouteMatch::kNotFound);
   auto m = r.Find("PUT", "/api/topics/a");
@@ -47,8 +47,8 @@ TEST(Router, NotFoundAndMethodNotAllowed) {
 
 TEST(Router, HeadFallsBackToGetAndWildcardTakesRest) {
   Router r;
-  r.Add("GET", "/health", Named("h"));
-  r.Add("GET", "/admin/*", Named("static"));
+  r.Add("GET", "/health", Access::Public(), Named("h"));
+  r.Add("GET", "/admin/*", Access::Public(), Named("static"));
   EXPECT_EQ(Call(r.Find("HEAD", "/health")), "h");
   auto m = r.Find("GET", "/admin/assets/app.js");
   ASSERT_EQ(m.kind, RouteMatch::kFound);

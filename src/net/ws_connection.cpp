@@ -129,9 +129,10 @@ void WsConnectionImpl::Enqueue(const std::shared_ptr<const std::string>& frame) 
   }
 }
 
+// Control frames (pongs, our pings) count against max_queue_bytes like everything else: a
+// client that floods pings and never reads is a slow consumer too (4008).
 void WsConnectionImpl::WriteRaw(std::string frame) {
-  queued_bytes_ += frame.size();
-  queue_.push_back(std::make_shared<const std::string>(std::move(frame)));
+  Enqueue(std::make_shared<const std::string>(std::move(frame)));
   Flush();
 }
 

@@ -10,8 +10,9 @@
 //
 // Lifetime: owned by shared_ptr (the pending I/O keeps it alive). The handler is owned by the
 // connection; OnClose is called exactly once, after which the connection sends nothing more.
-// Slow consumers: when queued bytes exceed max_queue_bytes the queue is dropped and the
-// connection is closed with 4008 "slow consumer" (counted in WsCounters::slow_consumers).
+// Slow consumers: when queued bytes (messages, replies, and control frames such as pongs)
+// exceed max_queue_bytes the queue is dropped and the connection is closed with 4008 "slow
+// consumer" (counted in WsCounters::slow_consumers).
 // Idle: a ping is sent every ping_interval; no inbound bytes for ping_interval + ping_timeout
 // closes with 4000 "idle timeout".
 #pragma once

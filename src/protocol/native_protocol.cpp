@@ -110,7 +110,7 @@ ParseResult ParseClientMessage(std::string_view text) {
       }
     }
   } else {
-    return {std::nullopt, Bad(code::kUnknownType, "Unknown message type '" + std::string(std::string_view(*type).substr(0, 64)) + "'",
+    return {std::nullopt, Bad(code::kUnknownType, "Unknown message type '" + std::string(json::Utf8Prefix(*type, 64)) + "'",
                               m.request_id)};
   }
   return {std::move(m), std::nullopt};
@@ -143,6 +143,12 @@ std::string Left(const std::string& channel, const std::optional<std::string>& r
   return Simple("left", {{"channel", channel}}, rid);
 }
 std::string Sent(const std::string& id, const std::optional<std::string>& rid) { return Simple("sent", {{"id", id}}, rid); }
+std::string SubscriptionRevoked(const std::string& sid, const std::string& topic, const std::string& reason) {
+  return Simple("unsubscribed", {{"subscriptionId", sid}, {"topic", topic}, {"reason", reason}}, std::nullopt);
+}
+std::string ChannelRevoked(const std::string& channel, const std::string& reason) {
+  return Simple("left", {{"channel", channel}, {"reason", reason}}, std::nullopt);
+}
 std::string Whoami(const std::string& socket_id, const std::string& app, const std::string& env,
                    const std::string& subject, const std::optional<std::string>& rid) {
   return Simple("whoami", {{"socketId", socket_id}, {"applicationId", app}, {"environment", env}, {"subject", subject}},

@@ -92,5 +92,10 @@ std::string Sent(const std::string& event_id, const std::optional<std::string>& 
 std::string Whoami(const std::string& socket_id, const std::string& application_id, const std::string& environment,
                    const std::string& subject, const std::optional<std::string>& rid);
 std::string ErrorMessage(std::string_view code, std::string_view message, const std::optional<std::string>& request_id);
+// Notices without a requestId, sent when a token refresh ({"type":"auth"} on an authenticated
+// connection) no longer allows a subscription or a channel membership, which is then removed:
+//   {"type":"unsubscribed","subscriptionId","topic","reason"}   {"type":"left","channel","reason"}
+std::string SubscriptionRevoked(const std::string& subscription_id, const std::string& topic, const std::string& reason);
+std::string ChannelRevoked(const std::string& channel, const std::string& reason);
 
 }  // namespace rt::protocol::native

@@ -47,5 +47,13 @@ TEST(NativeProtocol, EveryBadMessageHasACode) {
             R"({"type":"error","code":"UNKNOWN_TYPE","message":"Unknown message type 'dance'","requestId":"q"})");
 }
 
+// Found by fuzz/native_protocol_fuzz.cpp: the unknown type was quoted cut at 64 bytes even inside
+// a UTF-8 sequence, so the error reply was invalid UTF-8 (browsers then close with 1007).
+TEST(NativeProtocol, UnknownTypeIsQuotedWithoutCuttingACharacter) {
+  auto r = ParseClientMessage(R"({"type":")" + std::string(63, 't') + "\xe6\x97\xa5" + R"("})");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->message, "Unknown message type '" + std::string(63, 't') + "'");
+}
+
 }  // namespace
 }  // namespace rt::protocol::native

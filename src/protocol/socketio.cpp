@@ -46,8 +46,10 @@ std::optional<Packet> Parse(std::string_view s) {
   }
   switch (p.type) {
     case Type::kConnect:
-      if (!p.data.is_null() && !p.data.is_object()) return std::nullopt;
+      // Absent data is {}; present data must be an object: "40null" once passed as null and
+      // SioConnection called get_object() on it (undefined behaviour; found by fuzzing).
       if (rest.empty()) p.data = boost::json::object();
+      if (!p.data.is_object()) return std::nullopt;
       break;
     case Type::kDisconnect:
       if (!rest.empty()) return std::nullopt;

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "core/json.h"
+
 namespace rt::protocol::ws {
 namespace {
 
@@ -48,7 +50,7 @@ std::string EncodeClose(uint16_t code, std::string_view reason) {
   std::string body;
   body.push_back(static_cast<char>(code >> 8));
   body.push_back(static_cast<char>(code & 0xff));
-  body.append(reason.substr(0, 123));
+  body.append(json::Utf8Prefix(reason, 123));  // a close reason must be valid UTF-8
   return EncodeFrame(Opcode::kClose, body);
 }
 

@@ -88,5 +88,16 @@ TEST(WsFrame, Utf8Validation) {
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
 }
 
+// Found by fuzz/ws_frame_fuzz.cpp: the reason was cut at 123 bytes even inside a UTF-8 sequence,
+// and a close frame with an invalid UTF-8 reason makes the client fail the connection.
+TEST(WsFrame, CloseReasonIsCutAtACharacterBoundary) {
+  std::string reason = std::string(122, 'r') + "\xc3\xa9 and more";  // é spans bytes 122-123
+  std::string frame = EncodeClose(close_code::kPolicy, reason);
+  std::string_view body = FramePayload(frame);
+  EXPECT_EQ(body.substr(2), std::string(122, 'r'));
+  EXPECT_TRUE(IsValidUtf8(body.substr(2)));
+  EXPECT_EQ(FramePayload(EncodeClose(close_code::kNormal, std::string(200, 'x'))).size(), 125u);
+}
+
 }  // namespace
 }  // namespace rt::protocol::ws

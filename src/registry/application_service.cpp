@@ -1,5 +1,7 @@
 #include "registry/application_service.h"
 
+#include "registry/secrets.h"
+
 #include <algorithm>
 #include <boost/url/parse.hpp>
 
@@ -54,11 +56,13 @@ Status ValidateApplicationConfig(const boost::json::object& config) {
   return Ok();
 }
 
-boost::json::object ApplicationToJson(const store::Application& app) {
+boost::json::object ApplicationToJson(const store::Application& app, bool reveal_secrets) {
+  boost::json::value config = app.config;
+  if (!reveal_secrets) RedactSecrets(config);
   return {{"id", app.id},
           {"name", app.name},
           {"description", app.description},
-          {"config", app.config},
+          {"config", std::move(config)},
           {"createdAt", app.created_at},
           {"updatedAt", app.updated_at}};
 }
@@ -120,9 +124,19 @@ Result<store::Application> ApplicationService::Update(const std::string& id, con
 Status ApplicationService::Delete(const std::string& id) {
   if (id == kDefaultApplicationId) return Error::Validation("The default application cannot be deleted");
   RT_TRY(repo_.Delete(id));
-  std::lock_guard lock(mu_);
-  known_.erase(id);
+  std::function<void(const std::string&)> listener;
+  {
+    std::lock_guard lock(mu_);
+    known_.erase(id);
+    listener = on_deleted_;
+  }
+  if (listener) listener(id);
   return Ok();
+}
+
+void ApplicationService::SetDeletionListener(std::function<void(const std::string&)> listener) {
+  std::lock_guard lock(mu_);
+  on_deleted_ = std::move(listener);
 }
 
 Status ApplicationService::Resolve(const std::string& id) {

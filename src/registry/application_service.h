@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -34,7 +35,9 @@ bool IsValidEnvironment(std::string_view env);
 Status ValidateApplicationConfig(const boost::json::object& config);
 
 // The JSON shape returned by the REST API.
-boost::json::object ApplicationToJson(const store::Application& app);
+// The REST shape. Secrets in config (URL passwords, secret members) are masked unless
+// reveal_secrets (registry/secrets.h).
+boost::json::object ApplicationToJson(const store::Application& app, bool reveal_secrets = false);
 
 class ApplicationService {
  public:
@@ -50,6 +53,10 @@ class ApplicationService {
   // patch: {name?, description?, config?}; config keys are merged at the top level, null removes.
   Result<store::Application> Update(const std::string& id, const boost::json::object& patch);
   Status Delete(const std::string& id);
+  // Called (on the deleting thread, after the row is gone) with the id of every application this
+  // instance deletes; other instances learn of a deletion from TopicCatalog. Must not block.
+  // Any thread; pass nullptr to stop.
+  void SetDeletionListener(std::function<void(const std::string&)> listener);
 
   // NotFound if no such application; the id is cached for a short time when found.
   Status Resolve(const std::string& id);
@@ -58,6 +65,7 @@ class ApplicationService {
   store::ApplicationRepository& repo_;
   std::mutex mu_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> known_;  // guarded by mu_
+  std::function<void(const std::string&)> on_deleted_;                             // guarded by mu_
 };
 
 }  // namespace rt::registry

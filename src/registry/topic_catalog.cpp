@@ -61,6 +61,11 @@ Status TopicCatalog::Refresh() {
   return Load(std::move(*fp));
 }
 
+void TopicCatalog::SetRemovalListener(std::function<void(const std::vector<std::string>&)> listener) {
+  std::lock_guard lock(refresh_mu_);
+  on_removed_ = std::move(listener);
+}
+
 Status TopicCatalog::RefreshIfChanged() {
   std::lock_guard lock(refresh_mu_);
   auto fp = ReadFingerprints();
@@ -81,7 +86,12 @@ Status TopicCatalog::Load(Fingerprints fp) {
   auto next = std::make_shared<Snapshot>();
   next->loaded = true;
   for (const auto& app : *apps) {
+    next->applications.insert(app.id);
     if (StrictTopics(app)) next->strict_apps.insert(app.id);
+  }
+  std::vector<std::string> removed;
+  for (const auto& id : Current()->applications) {
+    if (!next->applications.contains(id)) removed.push_back(id);
   }
   next->registered.reserve(topics->size());
   for (const auto& t : *topics) next->registered.insert(RegisteredKey(t.scope, t.name));
@@ -91,6 +101,7 @@ Status TopicCatalog::Load(Fingerprints fp) {
   }
   fingerprints_ = std::move(fp);
   loaded_at_ = std::chrono::steady_clock::now();
+  if (!removed.empty() && on_removed_) on_removed_(removed);
   return Ok();
 }
 

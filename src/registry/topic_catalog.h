@@ -27,11 +27,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "registry/topic_policy.h"
 #include "store/application_repository.h"
@@ -56,11 +58,18 @@ class TopicCatalog final : public TopicPolicy {
   // Reloads only when either table changed since the last load, or the snapshot is 60 s old.
   Status RefreshIfChanged();
 
+  // Called after a reload with the applications that were in the previous snapshot and are
+  // gone (deleted on any instance; seen within the 2 s poll). Runs on the reloading thread
+  // with the reload lock held: must not block or call back into the catalog. Any thread;
+  // pass nullptr to stop.
+  void SetRemovalListener(std::function<void(const std::vector<std::string>&)> listener);
+
  private:
   struct Snapshot {
     bool loaded = false;
     std::unordered_set<std::string> strict_apps;  // application ids
     std::unordered_set<std::string> registered;   // RegisteredKey(scope, name)
+    std::unordered_set<std::string> applications;  // every application id
   };
 
   struct Fingerprints {
@@ -81,6 +90,7 @@ class TopicCatalog final : public TopicPolicy {
   std::mutex refresh_mu_;
   Fingerprints fingerprints_;                          // guarded by refresh_mu_
   std::chrono::steady_clock::time_point loaded_at_{};  // guarded by refresh_mu_
+  std::function<void(const std::vector<std::string>&)> on_removed_;  // guarded by refresh_mu_
 };
 
 }  // namespace rt::registry

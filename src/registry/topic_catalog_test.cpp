@@ -92,5 +92,21 @@ TEST_F(TopicCatalogTest, DeletingAnApplicationDeletesItsTopics) {
   EXPECT_TRUE(topics_->ListAll()->empty());
 }
 
+TEST_F(TopicCatalogTest, AReloadReportsTheApplicationsDeletedSinceTheLastOne) {
+  std::vector<std::vector<std::string>> reported;
+  catalog_->SetRemovalListener([&](const std::vector<std::string>& ids) { reported.push_back(ids); });
+  ASSERT_TRUE(catalog_->Refresh().ok());
+  EXPECT_TRUE(reported.empty());  // the first load removes nothing
+  ASSERT_TRUE(apps_->Delete("app_o").ok());  // as another instance would
+  ASSERT_TRUE(catalog_->RefreshIfChanged().ok());
+  EXPECT_EQ(reported, (std::vector<std::vector<std::string>>{{"app_o"}}));
+  ASSERT_TRUE(catalog_->Refresh().ok());
+  EXPECT_EQ(reported.size(), 1u);  // reported once
+  catalog_->SetRemovalListener(nullptr);
+  ASSERT_TRUE(apps_->Delete("app_s").ok());
+  ASSERT_TRUE(catalog_->Refresh().ok());
+  EXPECT_EQ(reported.size(), 1u);
+}
+
 }  // namespace
 }  // namespace rt::registry

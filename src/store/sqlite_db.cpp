@@ -120,7 +120,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   // "locked" without consulting the busy handler, so retry for up to 5 s.
   Status st;
   for (int attempt = 0; attempt < 50; ++attempt) {
-    st = ExecScriptOn(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    // synchronous=FULL: a commit is on disk before it returns (see sqlite_db.h, Durability).
+    st = ExecScriptOn(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     if (st.ok() || st.error().message.find("locked") == std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -2,6 +2,11 @@
 // serialized by a mutex (SQLite has a single writer anyway), busy timeout so that a second
 // process (`realtime worker`) sharing the file waits instead of failing.
 //
+// Durability: synchronous=FULL, so a commit (every Exec outside a transaction, every
+// Transaction) has reached the disk (fsync of the WAL) before it returns: an acknowledged
+// platform or document write survives a power loss, not only a process crash. The price is one
+// fsync per commit (measured ~4 ms on the CI disk against ~0.15 ms with NORMAL).
+//
 // Thread safety: all methods may be called from any thread; calls are serialized.
 // Lifetime: the connection closes when the SqliteDb is destroyed.
 #pragma once

@@ -119,6 +119,12 @@ Status SyncDocumentRepository::DeleteThrough(const DocKey& key, int64_t max_revi
   return Ok();
 }
 
+Result<bool> SyncDocumentRepository::ApplicationExists(const std::string& application_id) {
+  auto r = db_.Exec("SELECT 1 FROM applications WHERE id = $1", {application_id});
+  if (!r.ok()) return r.take_error();
+  return !r->rows.empty();
+}
+
 Result<int64_t> SyncDocumentRepository::PurgeExpired(int64_t now_ms) {
   auto r = db_.Exec("DELETE FROM sync_documents WHERE expires_at IS NOT NULL AND expires_at <= $1", {now_ms});
   if (!r.ok()) return r.take_error();

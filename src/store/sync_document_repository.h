@@ -70,6 +70,9 @@ class SyncDocumentRepository {
   Status DeleteThrough(const DocKey& key, int64_t max_revision);
   // Deletes every row expired at now_ms, in every scope; returns how many.
   Result<int64_t> PurgeExpired(int64_t now_ms);
+  // Whether the application (the foreign key of every row) exists, to tell a document of a
+  // deleted application (its rows went with it) from any other integrity error.
+  Result<bool> ApplicationExists(const std::string& application_id);
 
  private:
   Db& db_;

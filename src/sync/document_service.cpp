@@ -171,12 +171,9 @@ Result<SyncDocument> DocumentService::Attempt(const DocKey& key, Op op, std::opt
     *lost = true;
     return Error::Conflict("lost the race");  // retried by Write
   }
+  // The store has made the write stand (committed, in write-through and database-only modes)
+  // before this point: the event only announces writes that happened.
   Publish(op, live, next);
-  if (cas->not_durable)
-    return WithDetails(Error::Unavailable("Document " + Name(key) + " was written at revision " +
-                                          std::to_string(next.revision) +
-                                          " but is not durable yet: " + cas->not_durable->message),
-                       {{"revision", next.revision}, {"durable", false}});
   return next;
 }
 

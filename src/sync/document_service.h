@@ -26,9 +26,13 @@
 // Seam for document presence (syncdoc:presence:…, redis_document_cache.h): presence is kept by
 // the gateways, not here.
 //
+// Order of a write: the store's swap (which, in write-through and database-only modes, commits
+// to the database) comes first, the event after; a write the store refuses is an error and
+// publishes nothing (docs/sync.md, "Order of a write").
+//
 // Failure: ValidationError (bad service name, id, input, mutation), PayloadTooLarge (data over
-// the size limit), NotFoundError, ConflictError, ServiceUnavailableError (a backend is down; or,
-// in write-through mode, a write stored but not yet durable: details {"revision", "durable":false}).
+// the size limit), NotFoundError, ConflictError, ServiceUnavailableError (a backend is down;
+// nothing was written).
 // Thread safety: every method may be called from any thread; they block (run them on the
 // blocking pool). Lifetime: the store and the callbacks' targets must outlive the service.
 #pragma once

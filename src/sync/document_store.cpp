@@ -5,7 +5,7 @@ namespace rt::sync {
 Result<CasResult> DbDocumentStore::CompareAndSwap(const SyncDocument& doc, int64_t expected_revision) {
   auto swapped = expected_revision == 0 ? repo_.Insert(doc) : repo_.UpdateIf(doc, expected_revision);
   if (!swapped.ok()) return swapped.take_error();
-  return CasResult{*swapped, std::nullopt};
+  return CasResult{*swapped};
 }
 
 Result<DocumentPage> ListPage(store::SyncDocumentRepository& repo, const Scope& scope, const std::string& service,

@@ -14,8 +14,13 @@
 //     and nothing is written.
 //   - A successful swap is visible to every later Load on every instance.
 //
-// Failure: kUnavailable when a backend is down (nothing was written unless swapped is true, see
-// CasResult::not_durable). Thread safety: implementations are safe from any thread and block.
+//   - A swap is reported (swapped = true) only once the write stands as the store promises it
+//     (database only and write-through: committed to the database), so the caller can publish
+//     its event right after: an event never announces a write that did not happen.
+//
+// Failure: kUnavailable when a backend is down; nothing was written then (see
+// HybridDocumentStore for the one case where that cannot be known). Thread safety:
+// implementations are safe from any thread and block.
 #pragma once
 
 #include <chrono>
@@ -37,10 +42,7 @@ struct DocumentPage {
 };
 
 struct CasResult {
-  bool swapped = false;
-  // Set when the write was swapped in (visible, will be flushed) but could not be made durable
-  // before returning (write-through mode with the database down).
-  std::optional<Error> not_durable;
+  bool swapped = false;  // false: the revision moved; nothing was written
 };
 
 class DocumentStore {

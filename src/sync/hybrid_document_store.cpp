@@ -45,16 +45,39 @@ Result<std::optional<SyncDocument>> HybridDocumentStore::Load(const DocKey& key)
 }
 
 Result<CasResult> HybridDocumentStore::CompareAndSwap(const SyncDocument& doc, int64_t expected_revision) {
-  auto swapped = cache_.CompareAndSwap(doc, expected_revision);
+  auto swapped = cache_.CompareAndSwap(doc, expected_revision, options_.write_through);
   if (!swapped.ok()) return swapped.take_error();
   if (!*swapped) return CasResult{};
   std::string data_key = cache_.DataKey(doc.key);
   if (options_.write_through) {
-    if (Status st = FlushKey(data_key); !st.ok()) return CasResult{true, st.take_error()};
+    if (Status st = FlushKey(data_key); !st.ok()) return TakeBack(doc, st.take_error());
   } else if (options_.async_flush) {
     Enqueue(std::move(data_key));
   }
-  return CasResult{true, std::nullopt};
+  return CasResult{true};
+}
+
+// Write-through and the database refused the write: take the swap back so that the write did
+// not happen (the caller answers an error and publishes nothing).
+Result<CasResult> HybridDocumentStore::TakeBack(const SyncDocument& doc, Error db_error) {
+  std::string name = doc.key.service + "/" + doc.key.id + " at revision " + std::to_string(doc.revision);
+  auto undone = cache_.Undo(doc.key, doc.revision);
+  if (undone.ok() && *undone)
+    return Error{db_error.code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable : ErrorCode::kInternal,
+                 "Document " + name + " was not written: the database refused it: " + db_error.message, nullptr};
+  if (undone.ok()) {
+    // A later write (another instance) already built on it: it is part of the history and is
+    // flushed with that write (or by the sweep).
+    log::Warn("write-through: database write failed but the document moved on; it stands",
+              {{"service", doc.key.service}, {"id", doc.key.id}, {"revision", doc.revision},
+               {"error", db_error.message}});
+    return CasResult{true};
+  }
+  log::Error("write-through: database write failed and Redis could not take it back",
+             {{"service", doc.key.service}, {"id", doc.key.id}, {"revision", doc.revision},
+              {"error", db_error.message}, {"undo_error", undone.error().message}});
+  return Error::Unavailable("Document " + name + " may not be written: the database failed (" + db_error.message +
+                            ") and Redis could not take the write back (" + undone.error().message + ")");
 }
 
 Result<DocumentPage> HybridDocumentStore::List(const Scope& scope, const std::string& service,
@@ -100,16 +123,33 @@ Status HybridDocumentStore::FlushKey(const std::string& data_key) {
   if (!snapshot.ok()) return snapshot.take_error();
   if (!*snapshot) return Ok();
   auto doc = DecodeStored(**snapshot);
-  if (!doc.ok()) return doc.take_error();
+  if (!doc.ok()) {
+    log::Error("sync flush: unreadable dirty document kept in Redis", {{"key", data_key}, {"error", doc.error().message}});
+    return doc.take_error();
+  }
   if (Status st = repo_.UpsertIfNewer(*doc); !st.ok()) {
-    if (st.error().code != ErrorCode::kValidation) return st;
-    // The application was deleted meanwhile (foreign key): nothing to keep.
-    log::Warn("dropped a dirty sync document of a deleted application",
-              {{"key", data_key}, {"error", st.error().message}});
+    const DocKey& k = doc->key;
+    if (!ApplicationDeleted(k, st.error())) {
+      // Kept dirty (no Ack): the flusher and every sweep retry it until the database takes it.
+      log::Error("sync flush: database write failed; the document stays dirty and is retried",
+                 {{"application", k.scope.application_id}, {"environment", k.scope.environment},
+                  {"service", k.service}, {"id", k.id}, {"revision", doc->revision}, {"error", st.error().message}});
+      return st;
+    }
+    // Its application was deleted meanwhile (foreign key; the delete took its documents along).
+    log::Error("sync flush: dropped a dirty document of a deleted application",
+               {{"application", k.scope.application_id}, {"service", k.service}, {"id", k.id},
+                {"revision", doc->revision}, {"error", st.error().message}});
   }
   RT_TRY(cache_.Ack(data_key, doc->revision));
   flushed_.fetch_add(1, std::memory_order_relaxed);
   return Ok();
+}
+
+bool HybridDocumentStore::ApplicationDeleted(const DocKey& key, const Error& error) {
+  if (error.code != ErrorCode::kValidation) return false;
+  auto exists = repo_.ApplicationExists(key.scope.application_id);
+  return exists.ok() && !*exists;
 }
 
 Status HybridDocumentStore::Sweep(std::chrono::steady_clock::time_point deadline) {

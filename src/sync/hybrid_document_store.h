@@ -8,9 +8,13 @@
 //          so two instances can never both win. Then:
 //            write-back (default): the key is queued for the background flusher, which upserts
 //              it into the database (a monotonic upsert: never overwrites a newer revision) and
-//              marks it clean; the caller does not wait.
-//            write-through: the same flush runs before returning; if it fails the write stands
-//              (visible, still dirty) and CasResult::not_durable says so.
+//              marks it clean; the caller does not wait. A flush the database refuses (down, an
+//              integrity error) leaves the document dirty and logs an error naming it; the
+//              flusher and every sweep retry it. Only a document whose application was deleted
+//              (its rows went with it) is dropped.
+//            write-through: the same flush runs before returning; if it fails the swap is taken
+//              back (RedisDocumentCache::Undo) and the write fails with nothing written, so the
+//              caller publishes no event for it (docs/sync.md, "Order of a write").
 //   Sweep  Maintain() (every 5 s, by the owner) flushes every dirty entry, whichever instance
 //          wrote it (so a crashed instance's writes still reach the database), and deletes
 //          expired rows.
@@ -75,6 +79,9 @@ class HybridDocumentStore final : public DocumentStore {
   const RedisDocumentCache& cache() const { return cache_; }
 
  private:
+  Result<CasResult> TakeBack(const SyncDocument& doc, Error db_error);
+  // True when a flush failed on the foreign key because the application no longer exists.
+  bool ApplicationDeleted(const DocKey& key, const Error& error);
   void Enqueue(std::string data_key);
   void FlusherLoop();
   void StopFlusher();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/json.h"
 #include "sync/json_merge.h"
 
 namespace rt::sync {
@@ -165,7 +166,7 @@ Result<Mutation> ParseOne(const value& v, size_t i) {
   else if (name == "increment") m.op = MutationOp::kIncrement;
   else if (name == "append") m.op = MutationOp::kAppend;
   else if (name == "merge") m.op = MutationOp::kMerge;
-  else return Error::Validation(at + ".op '" + std::string(name.substr(0, 50)) + "' is not one of set, remove, increment, append, merge");
+  else return Error::Validation(at + ".op '" + std::string(json::Utf8Prefix(name, 50)) + "' is not one of set, remove, increment, append, merge");
   const value* path = o.if_contains("path");
   if (!path || !path->is_string()) return Error::Validation(at + ".path is required and must be a JSON Pointer string");
   m.pointer = std::string(path->get_string());
@@ -186,7 +187,7 @@ Result<Mutation> ParseOne(const value& v, size_t i) {
 Result<std::vector<std::string>> ParsePointer(std::string_view p) {
   std::vector<std::string> segs;
   if (p.empty()) return segs;
-  if (p[0] != '/') return Error::Validation("'" + std::string(p.substr(0, 100)) + "' must be empty or start with '/'");
+  if (p[0] != '/') return Error::Validation("'" + std::string(json::Utf8Prefix(p, 100)) + "' must be empty or start with '/'");
   std::string cur;
   for (size_t i = 1; i <= p.size(); ++i) {
     if (i == p.size() || p[i] == '/') {
@@ -196,7 +197,7 @@ Result<std::vector<std::string>> ParsePointer(std::string_view p) {
         return Error::Validation("more than " + std::to_string(kMaxPointerSegments) + " path segments");
     } else if (p[i] == '~') {
       char next = i + 1 < p.size() ? p[i + 1] : '\0';
-      if (next != '0' && next != '1') return Error::Validation("bad escape '~' in '" + std::string(p.substr(0, 100)) + "' (use ~0 or ~1)");
+      if (next != '0' && next != '1') return Error::Validation("bad escape '~' in '" + std::string(json::Utf8Prefix(p, 100)) + "' (use ~0 or ~1)");
       cur += next == '0' ? '~' : '/';
       ++i;
     } else {

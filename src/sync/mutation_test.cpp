@@ -149,5 +149,18 @@ TEST(MutationTest, PointerParsing) {
   EXPECT_FALSE(ParsePointer(deep).ok());
 }
 
+// Found by fuzz/mutation_fuzz.cpp: error messages quoted the op name (50 bytes) and the pointer
+// (100 bytes) cut inside a UTF-8 sequence, which made the JSON error body invalid UTF-8.
+TEST(Mutation, ErrorMessagesQuoteInputWithoutCuttingCharacters) {
+  std::string op = Apply(R"([{"op":")" + std::string(49, 'o') + "\xc3\xa9" + R"(","path":"/a","value":1}])");
+  EXPECT_EQ(op, "error: mutations[0].op '" + std::string(49, 'o') + "' is not one of set, remove, increment, append, merge");
+  auto bad = ParsePointer(std::string(99, 'p') + "\xc3\xa9");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "'" + std::string(99, 'p') + "' must be empty or start with '/'");
+  auto escape = ParsePointer("/" + std::string(98, 'p') + "\xc3\xa9~2");
+  ASSERT_FALSE(escape.ok());
+  EXPECT_EQ(escape.error().message, "bad escape '~' in '/" + std::string(98, 'p') + "' (use ~0 or ~1)");
+}
+
 }  // namespace
 }  // namespace rt::sync

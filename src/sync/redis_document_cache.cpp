@@ -23,13 +23,20 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return false
 )lua");
 
-// KEYS: data, dirty. ARGV: expected revision ('0' = no entry), new revision, json. 1 or 0.
+// KEYS: data, dirty. ARGV: expected revision ('0' = no entry), new revision, json, keep
+// ('1': keep the replaced entry as prev_rev/prev_doc for Undo). 1 or 0.
 const RedisScript kCas(R"lua(
 local cur = redis.call('HGET', KEYS[1], 'rev')
 if ARGV[1] == '0' then
   if cur then return 0 end
 elseif cur ~= ARGV[1] then
   return 0
+end
+if ARGV[4] == '1' and cur then
+  local was_dirty = redis.call('HEXISTS', KEYS[2], KEYS[1])
+  redis.call('HSET', KEYS[1], 'prev_rev', cur, 'prev_doc', redis.call('HGET', KEYS[1], 'doc'), 'prev_dirty', was_dirty)
+else
+  redis.call('HDEL', KEYS[1], 'prev_rev', 'prev_doc', 'prev_dirty')
 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'doc', ARGV[3])
 redis.call('PERSIST', KEYS[1])
@@ -49,7 +56,31 @@ return doc
 const RedisScript kAck(R"lua(
 if redis.call('HGET', KEYS[2], KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('HDEL', KEYS[2], KEYS[1])
-if redis.call('HGET', KEYS[1], 'rev') == ARGV[1] then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if redis.call('HGET', KEYS[1], 'rev') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'prev_rev', 'prev_doc', 'prev_dirty')
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 1
+)lua");
+
+// KEYS: data, dirty. ARGV: revision to take back, ttl. 1 when undone, 0 when the entry moved
+// on. The kept entry comes back as it was: dirty (at its revision), or clean with the TTL.
+const RedisScript kUndo(R"lua(
+if redis.call('HGET', KEYS[1], 'rev') ~= ARGV[1] then return 0 end
+local prev = redis.call('HMGET', KEYS[1], 'prev_rev', 'prev_doc', 'prev_dirty')
+if not prev[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('HDEL', KEYS[2], KEYS[1])
+  return 1
+end
+redis.call('HSET', KEYS[1], 'rev', prev[1], 'doc', prev[2])
+redis.call('HDEL', KEYS[1], 'prev_rev', 'prev_doc', 'prev_dirty')
+if prev[3] == '1' then
+  redis.call('HSET', KEYS[2], KEYS[1], prev[1])
+else
+  redis.call('HDEL', KEYS[2], KEYS[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
 return 1
 )lua");
 
@@ -89,9 +120,16 @@ Result<std::optional<SyncDocument>> RedisDocumentCache::Fill(const SyncDocument&
   return DecodeReply(*r);
 }
 
-Result<bool> RedisDocumentCache::CompareAndSwap(const SyncDocument& doc, int64_t expected_revision) {
+Result<bool> RedisDocumentCache::CompareAndSwap(const SyncDocument& doc, int64_t expected_revision, bool keep_previous) {
   auto r = redis_.Eval(kCas, {DataKey(doc.key), dirty_key_},
-                       {std::to_string(expected_revision), std::to_string(doc.revision), EncodeStored(doc)});
+                       {std::to_string(expected_revision), std::to_string(doc.revision), EncodeStored(doc),
+                        keep_previous ? "1" : "0"});
+  if (!r.ok()) return r.take_error();
+  return r->integer == 1;
+}
+
+Result<bool> RedisDocumentCache::Undo(const DocKey& key, int64_t revision) {
+  auto r = redis_.Eval(kUndo, {DataKey(key), dirty_key_}, {std::to_string(revision), ttl_});
   if (!r.ok()) return r.take_error();
   return r->integer == 1;
 }

@@ -5,7 +5,10 @@
 // Layout (spec/37-services-sync.md's keys, with the tenant added so that two applications never
 // share a key):
 //   syncdoc:data:{application}:{environment}:{service}:{id}   HASH rev -> "<revision>",
-//                                                              doc -> stored JSON (document_json.h)
+//                                                              doc -> stored JSON (document_json.h),
+//                                                              prev_rev, prev_doc, prev_dirty -> the
+//                                                              replaced entry (write-through, until
+//                                                              flushed)
 //   syncdoc:dirty                                             HASH data key -> revision not yet
 //                                                              flushed to the database
 //   syncdoc:presence:{application}:{environment}:{service}:{id}   reserved for document presence
@@ -44,8 +47,14 @@ class RedisDocumentCache {
   // Caches doc (loaded from the database) unless an entry exists; returns that entry if so.
   Result<std::optional<SyncDocument>> Fill(const SyncDocument& doc);
   // Stores doc and marks it dirty if the cached revision is expected_revision (0: no entry).
-  // False when the revision moved; nothing is written then.
-  Result<bool> CompareAndSwap(const SyncDocument& doc, int64_t expected_revision);
+  // False when the revision moved; nothing is written then. keep_previous (write-through) keeps
+  // the replaced entry in the hash (fields prev_rev, prev_doc) until Ack or Undo.
+  Result<bool> CompareAndSwap(const SyncDocument& doc, int64_t expected_revision, bool keep_previous = false);
+  // Takes back the swap that wrote `revision` (write-through, when the database refused it): the
+  // kept previous entry comes back as it was (dirty, or clean with the TTL), or the entry is
+  // removed if there was none. False when the entry has moved on (a later write built on it),
+  // so it stands.
+  Result<bool> Undo(const DocKey& key, int64_t revision);
   // The stored JSON of a dirty entry, or nullopt when it is clean (or gone).
   Result<std::optional<std::string>> DirtySnapshot(const std::string& data_key);
   // Marks data_key clean if its dirty revision is still `revision`, and starts its TTL.

@@ -57,7 +57,10 @@ describe('create, read, update, delete', () => {
     assert.match(created.id, /^app_[0-9a-f]{16}$/);
     assert.equal(created.name, 'Shop');
     assert.equal(created.description, 'd');
-    assert.deepEqual(created.config, input.config);
+    // The stored password is masked in every answer (docs/security.md); ?reveal=true shows it.
+    assert.deepEqual(created.config, { cdc: { development: 'postgresql://u:****@localhost:5432/shop' } });
+    const revealed = await call('GET', `/api/applications/${created.id}?reveal=true`);
+    assert.deepEqual(revealed.body.config, input.config);
     assertTimestamp(created.createdAt, 'createdAt');
     assertTimestamp(created.updatedAt, 'updatedAt');
     assert.ok(created.createdAt >= t0 - 5_000, 'createdAt is before the request was sent');
@@ -99,7 +102,7 @@ describe('create, read, update, delete', () => {
   }
 
   test('PATCH /api/applications/:id renames it -> 200', async () => {
-    const res = await call('PATCH', `/api/applications/${created.id}`, { json: { name: 'Shop2' } });
+    const res = await call('PATCH', `/api/applications/${created.id}?reveal=true`, { json: { name: 'Shop2' } });
     assertJson(res, 200);
     assert.equal(res.body.id, created.id);
     assert.equal(res.body.name, 'Shop2');
@@ -117,7 +120,7 @@ describe('create, read, update, delete', () => {
       json: { config: { cdc: { staging: 'not a url' } } },
     });
     assertError(res, 400, 'ValidationError');
-    const again = await call('GET', `/api/applications/${created.id}`);
+    const again = await call('GET', `/api/applications/${created.id}?reveal=true`);
     assert.deepEqual(again.body.config, input.config);
   });
 

@@ -181,10 +181,11 @@ describe('POST /auth/token and POST /auth/verify', () => {
     }
   });
 
-  test('service caller: its own application only, never admin', async () => {
+  test('service caller: its own application only, never admin or service', async () => {
     const svc = await tokenFor('service');
     assert.equal(decode((await issueOk({ applicationId: 'default', permissions: ['client'] }, svc)).token).claims.aud, 'default');
-    await issueOk({ applicationId: 'default', permissions: ['service', 'publish'] }, svc);
+    await issueOk({ applicationId: 'default', permissions: ['client', 'publish'] }, svc);
+    assertError(await issue({ applicationId: 'default', permissions: ['service', 'publish'] }, svc), 403, 'ForbiddenError');
     assertError(await issue({ applicationId: other.id, permissions: ['client'] }, svc), 403, 'ForbiddenError');
     assertError(await issue({ applicationId: 'default', permissions: ['admin'] }, svc), 403, 'ForbiddenError');
   });
@@ -251,13 +252,13 @@ describe('rejected tokens -> 401 on /auth/verify and as Bearer', () => {
 });
 
 describe('application scoping from the token', () => {
-  test('token for app X: no header -> X; non-admin token with X-Application-Id: default -> 401', async () => {
+  test('token for app X: no header -> X; non-admin token with X-Application-Id: default -> 403', async () => {
     const app = ok(await asAdmin('POST', '/api/applications', { name: 'Scoped by token' }), 201);
     const t = await tokenFor('client', app.id);
     const cur = ok(await call('GET', '/api/applications/current', { headers: bearer(t) }));
     assert.equal(cur.application?.id, app.id, JSON.stringify(cur));
     const headers = { ...bearer(t), 'x-application-id': 'default' };
-    assertError(await call('GET', '/api/applications/current', { headers }), 401, 'UnauthorizedError');
+    assertError(await call('GET', '/api/applications/current', { headers }), 403, 'ForbiddenError');
   });
 });
 

@@ -83,7 +83,7 @@ async function checkSurvivesRestart(opts) {
   }
   const second = await startServer(opts);
   try {
-    const res = await api(second.url, 'GET', `/api/applications/${id}`);
+    const res = await api(second.url, 'GET', `/api/applications/${id}?reveal=true`);
     assertJson(res, 200);
     assert.equal(res.body.name, name);
     assert.equal(res.body.description, 'survives restart');

@@ -58,13 +58,22 @@ TEST_P(BrokerConformance, DeliversToOthersExactlyOnceAndNeverToSelf) {
   // B answers; when A has B's message, A's own earlier message would have arrived before it.
   b->Publish(Msg("orders.shipped", R"({"id":"evt_2"})"));
   ASSERT_TRUE(in_a.WaitFor(1));
-  std::this_thread::sleep_for(200ms);  // room for a (wrong) duplicate to show up
-  ASSERT_EQ(in_a.size(), 1u);
-  EXPECT_EQ(in_a.Messages()[0].event_json, R"({"id":"evt_2"})");
-  EXPECT_EQ(in_b.size(), 1u);
+  // Markers: once each has the other's marker, a duplicate of what it received (or an echo of
+  // what it published) before the marker would have arrived ahead of it.
+  a->Publish(Msg("marker", R"({"marker":"a"})"));
+  b->Publish(Msg("marker", R"({"marker":"b"})"));
+  ASSERT_TRUE(in_a.WaitFor(2));
+  ASSERT_TRUE(in_b.WaitFor(2));
+  auto at_a = in_a.Messages(), at_b = in_b.Messages();
+  ASSERT_EQ(at_a.size(), 2u);
+  EXPECT_EQ(at_a[0].event_json, R"({"id":"evt_2"})");
+  EXPECT_EQ(at_a[1].event_json, R"({"marker":"b"})");
+  ASSERT_EQ(at_b.size(), 2u);
+  EXPECT_EQ(at_b[0].event_json, R"({"id":"evt_1","data":{"n":1}})");
+  EXPECT_EQ(at_b[1].event_json, R"({"marker":"a"})");
 
-  EXPECT_EQ(a->Stats().published, 1u);
-  EXPECT_EQ(b->Stats().published, 1u);
+  EXPECT_EQ(a->Stats().published, 2u);
+  EXPECT_EQ(b->Stats().published, 2u);
   EXPECT_GE(b->Stats().received, 1u);
   EXPECT_EQ(a->Stats().dropped, 0u);
   EXPECT_EQ(b->Stats().dropped, 0u);
@@ -123,10 +132,16 @@ TEST_P(BrokerConformance, EveryOtherInstanceReceives) {
   c->Publish(Msg("fanout", "{}"));
   ASSERT_TRUE(in_a.WaitFor(1));
   ASSERT_TRUE(in_b.WaitFor(1));
-  std::this_thread::sleep_for(100ms);
+  // A's marker reaches B and C; an echo of C's own message (or a duplicate at B) would be ahead of it.
+  a->Publish(Msg("marker", R"({"marker":"a"})"));
+  ASSERT_TRUE(in_c.WaitFor(1));
+  ASSERT_TRUE(in_b.WaitFor(2));
+  EXPECT_EQ(in_c.Messages()[0].event_json, R"({"marker":"a"})");
+  EXPECT_EQ(in_c.size(), 1u);
+  EXPECT_EQ(in_b.Messages()[0].topic, prefix_ + "fanout");
+  EXPECT_EQ(in_b.Messages()[1].topic, prefix_ + "marker");
+  EXPECT_EQ(in_b.size(), 2u);
   EXPECT_EQ(in_a.size(), 1u);
-  EXPECT_EQ(in_b.size(), 1u);
-  EXPECT_EQ(in_c.size(), 0u);
 }
 
 TEST_P(BrokerConformance, StoppedInstanceReceivesNothing) {
@@ -137,8 +152,13 @@ TEST_P(BrokerConformance, StoppedInstanceReceivesNothing) {
   b->Stop();
   a->Publish(Msg("after-stop", "{}"));
   ASSERT_TRUE(in_c.WaitFor(1));
-  std::this_thread::sleep_for(100ms);
+  // One more round trip (C answers, A receives) after the message reached C: a delivery to B
+  // would have happened by then. Stop() also joined B's receiving side, so none can come later.
+  c->Publish(Msg("marker", "{}"));
+  ASSERT_TRUE(in_a.WaitFor(1));
+  EXPECT_EQ(in_a.Messages()[0].topic, prefix_ + "marker");
   EXPECT_EQ(in_b.size(), 0u);
+  EXPECT_EQ(b->Stats().published, 0u);
 }
 
 TEST_P(BrokerConformance, StopIsIdempotentAndPublishAfterStopIsHarmless) {
@@ -195,14 +215,23 @@ INSTANTIATE_TEST_SUITE_P(Backends, BrokerConformance, ::testing::Values(BrokerBa
 
 // Memory only: a broker without a bus is alone.
 TEST(MemoryBroker, PrivateBusHasNoOtherInstances) {
-  Inbox in_a("t."), in_b("t.");
-  broker::MemoryBroker a, b;
+  Inbox in_a("t."), in_b("t."), in_x("t."), in_y("t.");
+  broker::MemoryBroker a, b;  // each on its own private bus
+  auto bus = std::make_shared<broker::MemoryBus>();
+  broker::MemoryBroker x(bus), y(bus);
   ASSERT_TRUE(a.Start(in_a.Handler()).ok());
   ASSERT_TRUE(b.Start(in_b.Handler()).ok());
+  ASSERT_TRUE(x.Start(in_x.Handler()).ok());
+  ASSERT_TRUE(y.Start(in_y.Handler()).ok());
   a.Publish({{"app", "development"}, "t.x", "{}"});
-  std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(in_b.size(), 0u);
+  // Sending on a bus is synchronous: anything a's publish delivered is queued ahead of x's marker.
+  x.Publish({{"app", "development"}, "t.marker", "{}"});
+  ASSERT_TRUE(in_y.WaitFor(1));
+  EXPECT_EQ(in_y.Messages()[0].topic, "t.marker");
+  EXPECT_EQ(in_y.size(), 1u);
+  EXPECT_EQ(in_a.size(), 0u);
   EXPECT_EQ(a.Stats().published, 1u);
+  EXPECT_EQ(b.Stats().received, 0u);
   EXPECT_EQ(a.Name(), "memory");
 }
 

@@ -71,7 +71,7 @@ TEST_P(SigningKeyConformance, DeactivatedNeverSignsDeletedNeverVerifies) {
   auto k1 = keys_->Create();
   std::string t1 = Issue();
   ASSERT_TRUE(keys_->Deactivate(k1->key_id).ok());
-  auto none = tokens_->Issue({"default", {"subscribe"}, "", {}, 60, std::nullopt});
+  auto none = tokens_->Issue({"default", {"subscribe"}, "", {}, 60, false, std::nullopt});
   ASSERT_FALSE(none.ok());  // nothing active can sign
   EXPECT_EQ(none.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(KidOf(t1), k1->key_id);
@@ -92,6 +92,30 @@ TEST_P(SigningKeyConformance, SecondInstanceSeesChanges) {
   ASSERT_TRUE(keys_->Deactivate(k->key_id).ok());
   ASSERT_TRUE(other_keys.RefreshIfChanged().ok());
   EXPECT_FALSE(other_keys.ring().Signer().has_value());
+}
+
+// The seam behind "live connections follow their token": a deleted key is reported by the
+// instance that deleted it at once, and by another instance at its next poll, exactly once.
+TEST_P(SigningKeyConformance, DeletedKeysAreReportedHereAndOnAnotherInstance) {
+  auth::SigningKeyService other_keys(*repo_, "");
+  auto k1 = keys_->Create();
+  auto k2 = keys_->Create();
+  ASSERT_TRUE(k1.ok() && k2.ok());
+  ASSERT_TRUE(other_keys.Refresh().ok());
+  std::vector<std::string> here, there;
+  keys_->SetRemovalListener([&](const std::vector<std::string>& ids) { here.insert(here.end(), ids.begin(), ids.end()); });
+  other_keys.SetRemovalListener(
+      [&](const std::vector<std::string>& ids) { there.insert(there.end(), ids.begin(), ids.end()); });
+  ASSERT_TRUE(keys_->Deactivate(k2->key_id).ok());  // deactivated keys still verify: not removed
+  ASSERT_TRUE(keys_->Delete(k1->key_id).ok());
+  EXPECT_EQ(here, std::vector<std::string>{k1->key_id});
+  EXPECT_TRUE(there.empty());
+  ASSERT_TRUE(other_keys.RefreshIfChanged().ok());
+  EXPECT_EQ(there, std::vector<std::string>{k1->key_id});
+  ASSERT_TRUE(other_keys.Refresh().ok());
+  EXPECT_EQ(there.size(), 1u);
+  keys_->SetRemovalListener(nullptr);
+  other_keys.SetRemovalListener(nullptr);
 }
 
 TEST_P(SigningKeyConformance, EnvSecretIsDefaultSignerUntilAManagedKeyExists) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "broker/redis_pool.h"
+#include "broker_test_util.h"
 #include "store/sync_document_repository.h"
 #include "sync/hybrid_document_store.h"
 #include "sync_test_util.h"
@@ -225,7 +226,8 @@ TEST_P(SyncHybrid, AnExpiredRevisionIsPurgedWithoutResurrectingAnOlderOne) {
   auto req = sync::ParseReplace(JsonObj("{\"data\":{\"v\":2},\"expiresAt\":" + std::to_string(NowMs() + 300) + "}"),
                                 nullptr, NowMs());
   ASSERT_TRUE(in.service.Replace(Key("e"), *req).ok());  // revision 2 expires; only Redis has it
-  std::this_thread::sleep_for(400ms);
+  // The read that finds it expired answers 404 and purges it.
+  ASSERT_TRUE(WaitUntil([&] { return !in.service.Get(Key("e")).ok(); }, 5s));
   EXPECT_EQ(in.service.Get(Key("e")).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(DbRevision("e"), 0) << "the superseded revision 1 is gone too";
   EXPECT_EQ(in.service.Get(Key("e")).error().code, ErrorCode::kNotFound) << "not loaded back";

@@ -2,8 +2,15 @@
  * The Socket.IO connection under a RealtimeClient: connection state machine, token handshake,
  * acknowledged emits with timeouts, and a bounded queue for emits made while (re)connecting.
  * Subscriptions and channel membership live one level up; `onConnected` re-establishes them.
+ *
+ * Token lifetime: the server closes a connection whose token expires or is revoked (an `error`
+ * event `{code: 'UNAUTHORIZED', message}`, then a server-side disconnect). `reauthenticate()`
+ * sends a new token on the open connection (the `auth` event), and with a `tokenProvider` a
+ * timer does so ahead of expiry; after a revocation the client reconnects once with a fresh
+ * token from the provider.
  */
 import { io, type Socket } from 'socket.io-client';
+import { getTokenExpiresIn } from '../auth/token.js';
 import { RealtimeError } from '../errors.js';
 import { DEFAULTS, type ConnectionState, type RealtimeClientOptions } from './options.js';
 import type { TokenSource } from './token-source.js';
@@ -57,6 +64,9 @@ export class Connection {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #destroyed = false;
   #lastReason: string | undefined;
+  /** The server said the token no longer holds (expired, key or application deleted). */
+  #revoked = false;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: RealtimeClientOptions, tokens: TokenSource, hooks: ConnectionHooks) {
     const { origin, path } = socketEndpoint(options.url);
@@ -118,6 +128,7 @@ export class Connection {
   disconnect(): void {
     if (this.#destroyed) return;
     this.#clearRetry();
+    this.#clearRefresh();
     this.#socket.disconnect();
     this.#setState('disconnected', 'io client disconnect');
     this.#failQueue('DISCONNECTED', 'The client disconnected before the message was sent');
@@ -156,6 +167,26 @@ export class Connection {
     });
   }
 
+  /**
+   * Send the current token on the open connection (`auth`), keeping its subscriptions. Resolves
+   * at once when not connected (the token is used by the next handshake), or if the connection
+   * drops meanwhile (likewise); rejects with the server's refusal (`UNAUTHORIZED`, `FORBIDDEN`),
+   * in which case the connection keeps its previous token.
+   */
+  async reauthenticate(): Promise<void> {
+    if (this.#destroyed) throw destroyedError();
+    if (this.#state !== 'connected') return;
+    const token = this.#tokens.current;
+    try {
+      await this.emitWithAck('auth', { token });
+    } catch (error) {
+      if (error instanceof RealtimeError && error.code === 'DISCONNECTED') return;
+      const e = error as RealtimeError;
+      throw new RealtimeError(e.code, `token refresh refused: ${e.message}`, { operation: 'auth', details: e.details, cause: e });
+    }
+    this.#scheduleRefresh();
+  }
+
   /** Like `emitWithAck`, but while (re)connecting the emit waits (bounded) for the connection. */
   send(event: string, data: unknown): Promise<Record<string, any>> {
     if (this.#destroyed) return Promise.reject(destroyedError());
@@ -174,6 +205,8 @@ export class Connection {
     socket.on('connect', () => {
       this.#epoch++;
       this.#authRetried = false;
+      this.#revoked = false;
+      this.#scheduleRefresh();
       // Connected for emitWithAck, so that re-subscriptions go out before listeners hear 'connected'.
       this.#state = 'connected';
       this.#hooks.onConnected();
@@ -181,9 +214,18 @@ export class Connection {
       this.#flushQueue();
     });
     socket.on('disconnect', (reason: string) => {
+      this.#clearRefresh();
       if (reason === 'io client disconnect') return; // disconnect() sets the state itself
       if (this.#reconnection && socket.active && reason !== 'io server disconnect') {
         this.#setState('reconnecting', reason);
+      } else if (reason === 'io server disconnect' && this.#revoked && this.#tokens.canRefresh && this.#reconnection && !this.#destroyed) {
+        // The token ran out or was revoked: one new handshake, with a fresh token from the provider.
+        this.#revoked = false;
+        this.#setState('reconnecting', 'UNAUTHORIZED');
+        this.#retryTimer = setTimeout(() => {
+          this.#retryTimer = undefined;
+          if (!this.#destroyed && this.#state === 'reconnecting') this.#socket.connect();
+        }, this.#reconnectionDelay);
       } else {
         this.#setState('disconnected', reason);
         this.#failQueue('DISCONNECTED', `Disconnected (${reason}) before the message was sent`);
@@ -192,6 +234,11 @@ export class Connection {
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => this.#onConnectError(err));
     socket.on('event', (data: unknown) => this.#hooks.onServerEvent('event', data));
     socket.on('presence', (data: unknown) => this.#hooks.onServerEvent('presence', data));
+    // Notices of a token refresh: a subscription or channel the new token no longer allows.
+    socket.on('unsubscribed', (data: unknown) => this.#hooks.onServerEvent('unsubscribed', data));
+    socket.on('left', (data: unknown) => this.#hooks.onServerEvent('left', data));
+    // The server is about to disconnect: {code, message} (e.g. UNAUTHORIZED "token expired").
+    socket.on('error', (data: unknown) => this.#onServerError(data));
     socket.io.on('reconnect_attempt', () => {
       if (this.#state !== 'disconnected') this.#setState('reconnecting', this.#lastReason);
     });
@@ -200,6 +247,44 @@ export class Connection {
       this.#hooks.onError(new RealtimeError('RECONNECT_FAILED', 'Gave up reconnecting after the configured number of attempts'));
       this.#failQueue('RECONNECT_FAILED', 'Gave up reconnecting before the message was sent');
     });
+  }
+
+  #onServerError(data: unknown): void {
+    const d = (data ?? {}) as { code?: unknown; message?: unknown };
+    const code = typeof d.code === 'string' ? d.code : 'SERVER_ERROR';
+    const message = typeof d.message === 'string' ? d.message : 'the server reported an error';
+    if (code === 'UNAUTHORIZED') {
+      this.#revoked = true;
+      this.#tokens.markStale();
+    }
+    this.#hooks.onError(new RealtimeError(code, `Disconnected by the server: ${message}`, { operation: 'connection', details: data }));
+  }
+
+  /** With a tokenProvider: refresh the token on the open connection ahead of its expiry. */
+  #scheduleRefresh(): void {
+    this.#clearRefresh();
+    if (!this.#tokens.canRefresh || this.#destroyed) return;
+    const left = getTokenExpiresIn(this.#tokens.current);
+    if (!Number.isFinite(left)) return;
+    // At `threshold` before expiry, or halfway for tokens shorter than twice the threshold.
+    const delay = Math.min(Math.max(1000, left - Math.min(this.#tokens.thresholdMs, left / 2)), 2 ** 31 - 1);
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = undefined;
+      if (this.#state !== 'connected' || this.#destroyed) return;
+      const before = this.#tokens.current;
+      this.#tokens.get().then(
+        (token) => (token === before ? this.#scheduleRefresh() : this.reauthenticate()),
+        (error: RealtimeError) => {
+          this.#hooks.onError(error);
+          this.#scheduleRefresh();
+        },
+      ).catch((error: RealtimeError) => this.#hooks.onError(error));
+    }, delay);
+  }
+
+  #clearRefresh(): void {
+    if (this.#refreshTimer !== undefined) clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = undefined;
   }
 
   #onConnectError(err: Error & { data?: { code?: string; message?: string } }): void {

@@ -98,11 +98,24 @@ export class RealtimeClient {
   }
 
   /**
-   * Replace the token. Used for the next handshake (reconnects included) and REST request; an
-   * open connection is not interrupted. After an `AUTH_FAILED`, call `setToken(fresh)` then `connect()`.
+   * Replace the token. On an open connection it is sent at once (the `auth` event): the
+   * connection and its subscriptions stay, and the new token's expiry and permissions apply
+   * (subscriptions it no longer allows are removed, each reported on `'error'` as
+   * `SUBSCRIPTION_REVOKED`). A refusal (`FORBIDDEN` for another application, `UNAUTHORIZED`
+   * for an invalid token) is reported on `'error'` and the connection keeps its previous token.
+   * Otherwise the token is used for the next handshake (reconnects included); it is always used
+   * for the next REST request. After an `AUTH_FAILED`, call `setToken(fresh)` then `connect()`.
    */
   setToken(token: string): void {
     this.#tokens.set(token);
+    this.#conn.reauthenticate().catch((error: RealtimeError) => this.#emit('error', error));
+  }
+
+  /** Like `setToken`; resolves once the server accepted the token (at once when not connected), rejects if refused. */
+  setTokenWithAck(token: string): Promise<void> {
+    this.#assertAlive();
+    this.#tokens.set(token);
+    return this.#conn.reauthenticate();
   }
 
   /**
@@ -190,6 +203,13 @@ export class RealtimeClient {
 
   #onServerEvent(name: string, data: unknown): void {
     if (data === null || typeof data !== 'object') return;
+    if (name === 'unsubscribed' || name === 'left') {
+      const notice = data as { subscriptionId?: unknown; channel?: unknown; reason?: unknown };
+      const reason = typeof notice.reason === 'string' ? notice.reason : 'no longer allowed by the token';
+      if (name === 'unsubscribed' && typeof notice.subscriptionId === 'string') this.#subs.revoke(notice.subscriptionId, reason);
+      if (name === 'left' && typeof notice.channel === 'string') this.socketClient.revoke(notice.channel, reason);
+      return;
+    }
     const event = data as RealtimeEvent;
     if (name === 'presence') {
       this.socketClient.applyPresence(event as PresenceEvent);

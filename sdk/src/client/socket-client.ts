@@ -146,6 +146,16 @@ export class SocketClient {
     }
   }
 
+  /** @internal The server ended a membership (a token refresh no longer allows it): forget it, report CHANNEL_REVOKED. */
+  revoke(channel: string, reason: string): void {
+    const entry = this.#channels.get(channel);
+    if (!entry) return;
+    this.#channels.delete(channel);
+    const error = new RealtimeError('CHANNEL_REVOKED', `channel '${channel}' was left by the server: ${reason}`, { operation: 'join', channel });
+    if (entry.waiters.length > 0) settle(entry, error);
+    else this.#reportError(error);
+  }
+
   /** @internal Re-join every channel on a new connection. */
   rejoinAll(): void {
     for (const entry of this.#channels.values()) {

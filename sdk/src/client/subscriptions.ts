@@ -75,6 +75,22 @@ export class Subscriptions {
     if (entry.serverId !== undefined && entry.epoch === this.#conn.epoch) this.#sendUnsubscribe(entry.serverId, entry);
   }
 
+  /**
+   * The server removed a subscription (a token refresh no longer allows it): forget it and
+   * report `SUBSCRIPTION_REVOKED` on 'error'.
+   */
+  revoke(serverId: string, reason: string): void {
+    const entry = [...this.#entries.values()].find((e) => e.serverId === serverId && e.epoch === this.#conn.epoch);
+    if (!entry) return;
+    this.#entries.delete(entry.id);
+    const topic = entry.options.topic;
+    this.#events.error(new RealtimeError('SUBSCRIPTION_REVOKED', `subscription ${entry.id} to '${topic}' was removed by the server: ${reason}`, {
+      operation: 'subscribe',
+      subscriptionId: entry.id,
+      topic,
+    }));
+  }
+
   /** Re-send every subscription on a new connection (server ids of the old one are void). */
   resubscribeAll(): void {
     for (const entry of this.#entries.values()) {

@@ -28,6 +28,11 @@ export class TokenSource {
     return this.#provider !== undefined;
   }
 
+  /** How long before expiry the provider is asked for a new token, in ms. */
+  get thresholdMs(): number {
+    return this.#thresholdMs;
+  }
+
   /** Replace the token (used from the next handshake or request on). */
   set(token: string): void {
     if (typeof token !== 'string' || token === '') throw new TypeError('setToken: token must be a non-empty string');

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { collect, describeTargets, nextEvent, waitForState } from '../support/harness.js';
+import { collect, describeBinary, nextEvent, waitForState } from '../support/harness.js';
 
-describeTargets('authentication', ['socketio'], (ctx) => {
+describeBinary('authentication', (ctx) => {
   it('an invalid token is surfaced as error with code AUTH_FAILED and the client ends disconnected', async () => {
     const c = await ctx.client({ token: 'not-a-valid-token', autoConnect: false });
     const states = collect(c, 'connection');

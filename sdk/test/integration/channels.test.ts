@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { collect, describeTargets, nextEvent, sleep, until } from '../support/harness.js';
+import { collect, describeBinary, isMarker, marker, nextEvent, until } from '../support/harness.js';
 
-describeTargets('socket channels, direct messages and presence', ['socketio'], (ctx) => {
+describeBinary('socket channels, direct messages and presence', (ctx) => {
   it('chat between three clients: members receive, the sender does not', async () => {
     const alice = await ctx.connectedClient({ subject: 'alice' });
     const bob = await ctx.connectedClient({ subject: 'bob' });
@@ -19,8 +19,10 @@ describeTargets('socket channels, direct messages and presence', ['socketio'], (
     bob.socketClient.publish('chat:room1', 'typing', 'bob is typing');
     await until(() => got.alice.length === 1 && got.carol.length === 2, 'alice and carol receive typing');
     expect(got.alice[0]).toMatchObject({ topic: 'chat:room1', type: 'typing', payload: { data: 'bob is typing' } });
-    await sleep(200);
-    expect(got.bob).toHaveLength(1); // never its own
+    // Bob's own message would have reached him before Alice's next one (sent after it arrived).
+    await alice.socketClient.publishWithAck('chat:room1', 'message', { marker: 'after-typing' });
+    await until(() => got.bob.some((e) => e.payload?.marker === 'after-typing'), 'alice\'s marker at bob');
+    expect(got.bob.map((e) => e.type)).toEqual(['message', 'message']); // never its own 'typing'
   });
 
   it('a member that also subscribes to the channel topic receives each message once', async () => {
@@ -31,9 +33,9 @@ describeTargets('socket channels, direct messages and presence', ['socketio'], (
     await b.subscribeWithAck({ topic: 'chat:once' });
     const seen = collect(b, 'event');
     await a.socketClient.publishWithAck('chat:once', 'message', { n: 1 });
-    await until(() => seen.length >= 1, 'the message');
-    await sleep(300);
-    expect(seen).toHaveLength(1);
+    await a.socketClient.publishWithAck('chat:once', 'message', { marker: 'after' });
+    await until(() => seen.some(isMarker), 'the marker after the message'); // a duplicate would be ahead of it
+    expect(seen.filter((e) => !isMarker(e))).toHaveLength(1);
   });
 
   it('a subscriber that is not a member receives channel messages through its subscription', async () => {
@@ -56,6 +58,7 @@ describeTargets('socket channels, direct messages and presence', ['socketio'], (
     expect(b.socketClient.id).toBe(bId);
     const direct = nextEvent(b, 'direct');
     const onTopic = nextEvent(b, `event:direct:${bId}`);
+    await c.subscribeWithAck({ topic: 'dm.marker' });
     const others = [collect(a, 'event'), collect(c, 'event')];
     await a.socketClient.directMessageWithAck(bId, 'invite', { roomId: 'chat:room2', invitedBy: 'alice' });
     const e = await direct;
@@ -64,8 +67,8 @@ describeTargets('socket channels, direct messages and presence', ['socketio'], (
     expect(await onTopic).toEqual(e);
     a.socketClient.directMessage(bId, 'notification', 42);
     expect((await nextEvent(b, 'direct')).payload).toEqual({ data: 42 });
-    await sleep(200);
-    expect(others.flat()).toEqual([]);
+    await marker(a, c, 'dm.marker'); // a direct message to c would be ahead of a's marker
+    expect(others.flat().filter((e) => !isMarker(e))).toEqual([]);
   });
 
   it('a direct message without the publish permission is refused with FORBIDDEN', async () => {
@@ -122,9 +125,9 @@ describeTargets('socket channels, direct messages and presence', ['socketio'], (
     await until(() => seen.length === 1, 'first message');
     b.socketClient.leaveChannel('chat:leave');
     expect(b.socketClient.channels).toEqual([]);
-    await sleep(150);
+    await b.subscribeWithAck({ topic: 'leave.marker' }); // acknowledged after the server handled the leave
     await a.socketClient.publishWithAck('chat:leave', 'm', { n: 2 });
-    await sleep(300);
-    expect(seen.map((e) => e.payload.n)).toEqual([1]);
+    await marker(a, b, 'leave.marker'); // n: 2 would be ahead of it
+    expect(seen.filter((e) => !isMarker(e)).map((e) => e.payload.n)).toEqual([1]);
   });
 });

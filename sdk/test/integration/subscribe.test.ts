@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { collect, describeTargets, nextEvent, sleep, until, waitForState } from '../support/harness.js';
+import { collect, describeBinary, isMarker, marker, nextEvent, until, waitForState } from '../support/harness.js';
 
-describeTargets('subscribe and publish', ['socketio'], (ctx) => {
+describeBinary('subscribe and publish', (ctx) => {
   it('returns sub_1, sub_2 at once, then maps them to server ids', async () => {
     const c = await ctx.client({ autoConnect: false });
     expect(c.state).toBe('disconnected');
@@ -56,6 +56,7 @@ describeTargets('subscribe and publish', ['socketio'], (ctx) => {
     await c.subscribeWithAck({ topic: 'f.in', filter: { status: { in: ['pending', 'active'] } } });
     await c.subscribeWithAck({ topic: 'f.combined', filter: { campusId: 12, status: { in: ['pending', 'active'] } } });
     await c.subscribeWithAck({ topic: 'f.path', filter: { 'user.role': 'admin' } });
+    await c.subscribeWithAck({ topic: 'f.marker' });
     expect(eq).toBe('sub_1');
     const seen = collect(c, 'event');
     const sends: Array<[string, Record<string, unknown>, boolean]> = [
@@ -74,9 +75,8 @@ describeTargets('subscribe and publish', ['socketio'], (ctx) => {
     ];
     for (const [topic, payload] of sends) await pub.publishWithAck(topic, payload);
     const expected = sends.filter(([, , ok]) => ok).map(([, p]) => p.n);
-    await until(() => seen.length >= expected.length, `${expected.length} matching events`);
-    await sleep(200); // nothing else trickles in
-    expect(seen.map((e) => e.payload.n)).toEqual(expected);
+    await marker(pub, c, 'f.marker'); // anything that should have been filtered out is ahead of it
+    expect(seen.filter((e) => !isMarker(e)).map((e) => e.payload.n)).toEqual(expected);
   });
 
   it('unsubscribe stops delivery; the other subscription keeps flowing', async () => {
@@ -89,11 +89,11 @@ describeTargets('subscribe and publish', ['socketio'], (ctx) => {
     await until(() => seen.length === 1, 'first event');
     c.unsubscribe(a);
     expect(c.subscriptions.map((s) => s.topic)).toEqual(['u.b']);
-    await sleep(100); // the unsubscribe reaches the server before the next publish
+    // A later acknowledged request on the same connection: the server has handled the unsubscribe.
+    await c.subscribeWithAck({ topic: 'u.sync' });
     await pub.publishWithAck('u.a', { n: 2 });
     await pub.publishWithAck('u.b', { n: 3 });
-    await until(() => seen.length === 2, 'the u.b event');
-    await sleep(200);
+    await until(() => seen.some((e) => e.payload.n === 3), 'the u.b event'); // u.a's would be ahead of it
     expect(seen.map((e) => e.payload.n)).toEqual([1, 3]);
   });
 
@@ -104,10 +104,13 @@ describeTargets('subscribe and publish', ['socketio'], (ctx) => {
     c.unsubscribe(id);
     expect(c.subscriptions).toEqual([]);
     const seen = collect(c, 'event');
-    await sleep(200);
+    // The SDK sends the unsubscribe when the subscribe's ack arrives, i.e. before this ack; the
+    // next acknowledged request proves the server has handled that unsubscribe.
+    await c.subscribeWithAck({ topic: 'u.race.marker' });
+    await c.subscribeWithAck({ topic: 'u.race.sync' });
     await pub.publishWithAck('u.race', { n: 1 });
-    await sleep(300);
-    expect(seen).toEqual([]);
+    await marker(pub, c, 'u.race.marker');
+    expect(seen.filter((e) => !isMarker(e))).toEqual([]);
   });
 
   it('off removes exactly that listener', async () => {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { describeTargets, nextEvent, until, collect } from '../support/harness.js';
+import { describeBinary, nextEvent, until, collect } from '../support/harness.js';
 
-describeTargets('sync documents over REST', ['sync'], (ctx) => {
+describeBinary('sync documents over REST', (ctx) => {
   const syncClient = async () => (await ctx.client({ autoConnect: false, permissions: ['service'] })).sync;
 
   it('create, get, replace, merge, mutate, list and delete, with revisions', async () => {
@@ -101,7 +101,7 @@ describeTargets('sync documents over REST', ['sync'], (ctx) => {
   });
 });
 
-describeTargets('sync events and returnMode', ['socketio', 'sync'], (ctx) => {
+describeBinary('sync events and returnMode', (ctx) => {
   it('subscribers receive full, diff or both, as their returnMode asks', async () => {
     const writer = (await ctx.client({ autoConnect: false, permissions: ['service'] })).sync;
     const full = await ctx.connectedClient();

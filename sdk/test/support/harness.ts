@@ -1,11 +1,11 @@
 /**
  * Shared pieces of the integration tests: the packed SDK (as installed from the tarball), the
- * servers they run against (the real binary and the contract double), clients, and waiting.
+ * server they run against (the real `realtime` binary, started per describe block; there is no
+ * stand-in server), clients, and waiting on positive signals.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
-import { startContractServer, signToken } from './contract-server.js';
 import { cliToken, startRealtime, useBinary } from './realtime-server.js';
 
 export type Sdk = typeof import('../../src/index.node.js');
@@ -19,7 +19,6 @@ export async function loadSdk(): Promise<Sdk> {
 }
 
 export interface Target {
-  name: 'binary' | 'double';
   url: string;
   /** A token of the default application with these permissions (and subject). */
   token(permissions: string[], subject?: string): Promise<string>;
@@ -28,16 +27,11 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-async function startTarget(name: 'binary' | 'double'): Promise<Target> {
-  if (name === 'double') {
-    const srv = await startContractServer();
-    return { name, url: srv.url, token: async (p, s) => signToken(p, s), restart: srv.restart, stop: srv.stop };
-  }
+async function startTarget(): Promise<Target> {
   useBinary(inject('realtimeBin'));
   const srv = await startRealtime();
   const admin = await cliToken(srv.dataDir, 'admin');
   return {
-    name,
     url: srv.url,
     async token(permissions, subject) {
       const res = await fetch(`${srv.url}/auth/token`, {
@@ -54,8 +48,6 @@ async function startTarget(name: 'binary' | 'double'): Promise<Target> {
   };
 }
 
-export type Need = 'socketio' | 'sync';
-
 export interface Ctx {
   sdk: Sdk;
   target: Target;
@@ -66,42 +58,38 @@ export interface Ctx {
 }
 
 /**
- * `describe` the same tests against every target: the real binary (skipped, with the reason in
- * the title, only if it lacks a feature in `needs`) and the contract double.
+ * `describe` tests against the real binary (REALTIME_BIN, default build/bin/realtime), one
+ * server per block. The global setup has already failed the run if the binary is absent or lacks
+ * a route the tests use, so nothing here is ever skipped.
  */
-export function describeTargets(title: string, needs: Need[], body: (ctx: Ctx) => void): void {
-  const binary = inject('binary');
-  for (const name of inject('targets') as Array<'binary' | 'double'>) {
-    const lacking = name === 'binary' ? needs.filter((n) => !binary[n]) : [];
-    const label = lacking.length ? `[${name}] ${title} (SKIPPED: server lacks ${lacking.join(', ')})` : `[${name}] ${title}`;
-    describe.skipIf(lacking.length > 0)(label, () => {
-      const clients: RealtimeClient[] = [];
-      const ctx = {} as Ctx;
-      beforeAll(async () => {
-        ctx.sdk = await loadSdk();
-        ctx.target = await startTarget(name);
-      });
-      afterEach(() => {
-        for (const c of clients.splice(0)) c.destroy();
-      });
-      afterAll(async () => {
-        for (const c of clients.splice(0)) c.destroy();
-        await ctx.target?.stop();
-      });
-      ctx.client = async ({ permissions = ['subscribe', 'publish'], subject, ...options } = {}) => {
-        const token = options.token ?? (await ctx.target.token(permissions, subject));
-        const c = new ctx.sdk.RealtimeClient({ url: ctx.target.url, token, transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 500, ...options });
-        clients.push(c);
-        return c;
-      };
-      ctx.connectedClient = async (options) => {
-        const c = await ctx.client(options);
-        await waitForState(c, 'connected');
-        return c;
-      };
-      body(ctx);
+export function describeBinary(title: string, body: (ctx: Ctx) => void): void {
+  describe(title, () => {
+    const clients: RealtimeClient[] = [];
+    const ctx = {} as Ctx;
+    beforeAll(async () => {
+      ctx.sdk = await loadSdk();
+      ctx.target = await startTarget();
     });
-  }
+    afterEach(() => {
+      for (const c of clients.splice(0)) c.destroy();
+    });
+    afterAll(async () => {
+      for (const c of clients.splice(0)) c.destroy();
+      await ctx.target?.stop();
+    });
+    ctx.client = async ({ permissions = ['subscribe', 'publish'], subject, ...options } = {}) => {
+      const token = options.token ?? (await ctx.target.token(permissions, subject));
+      const c = new ctx.sdk.RealtimeClient({ url: ctx.target.url, token, transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 500, ...options });
+      clients.push(c);
+      return c;
+    };
+    ctx.connectedClient = async (options) => {
+      const c = await ctx.client(options);
+      await waitForState(c, 'connected');
+      return c;
+    };
+    body(ctx);
+  });
 }
 
 export function waitForState(client: RealtimeClient, state: string, timeoutMs = 10_000): Promise<void> {
@@ -152,7 +140,22 @@ export function collect<T = any>(client: RealtimeClient, name: string): T[] {
   return seen;
 }
 
+/**
+ * For a negative check: `pub` publishes a marker on `topic` (which `receiver` must already be
+ * subscribed to) and this waits until `receiver` has it. Events reach a receiver in the order one
+ * publisher sent them, so anything `pub` sent earlier (that should not arrive) would have arrived
+ * before the marker. Marker events carry payload.marker; `isMarker` filters them out.
+ */
+export async function marker(pub: RealtimeClient, receiver: RealtimeClient, topic: string): Promise<void> {
+  const id = `m${Math.random().toString(36).slice(2)}`;
+  const got = nextEvent(receiver, 'event', (e: any) => e.topic === topic && e.payload?.marker === id);
+  await pub.publishWithAck(topic, { marker: id });
+  await got;
+}
+export const isMarker = (e: any): boolean => typeof e?.payload?.marker === 'string';
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 
 /** Poll `check` until it returns true (or time out with `what`). */
 export async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {

@@ -25,6 +25,7 @@ export function useBinary(file: string): void {
  * binary out from under a test. Returns the copy's path.
  */
 export async function snapshotBinary(dir: string): Promise<string> {
+  if (!fs.existsSync(REALTIME_BIN)) throw new Error(`server binary not found: ${REALTIME_BIN} (run \`make build\`, or set REALTIME_BIN)`);
   const deadline = Date.now() + 180_000;
   let last = '';
   for (;;) {
@@ -137,15 +138,30 @@ export function cliToken(dataDir: string, permissions: string, subject?: string)
   });
 }
 
-/** What the running binary offers: Socket.IO at /socket.io/ and the sync documents API. */
-export async function probeCapabilities(url: string, adminToken: string): Promise<{ socketio: boolean; sync: boolean }> {
-  const eio = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
-  await eio.arrayBuffer();
-  const doc = await fetch(`${url}/api/sync/sdkprobe/documents`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ data: { probe: true } }),
-  });
-  await doc.arrayBuffer();
-  return { socketio: eio.status !== 404, sync: doc.status !== 404 && doc.status !== 405 };
+/**
+ * The routes the integration tests use that the running binary does not serve (404/405), each
+ * as "METHOD path -> status"; empty when it serves them all.
+ */
+export async function missingRoutes(url: string, adminToken: string): Promise<string[]> {
+  const auth = { authorization: `Bearer ${adminToken}` };
+  const json = { ...auth, 'content-type': 'application/json' };
+  const probes: Array<[string, string, RequestInit]> = [
+    ['GET', '/socket.io/?EIO=4&transport=polling', {}],
+    ['POST', '/auth/token', { headers: json, body: JSON.stringify({ applicationId: 'default', permissions: ['subscribe'] }) }],
+    ['POST', '/api/events', { headers: json, body: JSON.stringify({ topic: 'sdk.probe', payload: {} }) }],
+    ['POST', '/api/sync/sdkprobe/documents', { headers: json, body: JSON.stringify({ id: 'probe', data: { probe: true } }) }],
+    ['GET', '/api/sync/sdkprobe/documents/probe', { headers: auth }],
+    ['PATCH', '/api/sync/sdkprobe/documents/probe/merge', { headers: json, body: JSON.stringify({ data: { more: 1 } }) }],
+    ['POST', '/api/sync/sdkprobe/documents/probe/mutate', { headers: json, body: JSON.stringify({ mutations: { more: 2 } }) }],
+    ['PUT', '/api/sync/sdkprobe/documents/probe', { headers: json, body: JSON.stringify({ data: { replaced: true } }) }],
+    ['GET', '/api/sync/sdkprobe/documents', { headers: auth }],
+    ['DELETE', '/api/sync/sdkprobe/documents/probe', { headers: auth }],
+  ];
+  const missing: string[] = [];
+  for (const [method, route, init] of probes) {
+    const res = await fetch(`${url}${route}`, { method, ...init, signal: AbortSignal.timeout(5000) });
+    await res.arrayBuffer();
+    if (res.status === 404 || res.status === 405) missing.push(`${method} ${route} -> ${res.status}`);
+  }
+  return missing;
 }

@@ -211,8 +211,10 @@ export function ioConnect(srv, { token, transports = ['websocket'], auth, ...opt
   socket.on('event', (ev) => socket.inbox.push(ev));
   socket.on('presence', (ev) => socket.presence.push(ev));
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => { socket.off('connect_error', reject); resolve(socket); });
-    socket.once('connect_error', (err) => { socket.close(); reject(err); });
+    // The first connection only: a connect_error during a later reconnection must not close the socket.
+    const failed = (err) => { socket.close(); reject(err); };
+    socket.once('connect', () => { socket.off('connect_error', failed); resolve(socket); });
+    socket.once('connect_error', failed);
   });
 }
 
