@@ -15,6 +15,7 @@ const ROWS = [
   { scenario: 'many-topics', metric: 'deliveries/s (N topics × 1 sub)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'filtered', metric: 'deliveries/s (filters match 10%)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'idle', metric: 'server RSS bytes per idle connection', get: (r) => r.rss_per_conn_bytes, fmt: fmtInt, higher: false, cpu: null },
+  { scenario: 'schema', metric: 'deliveries/s, 10-field schema active (fanout)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'docs', metric: 'document merges/s (HTTP PATCH …/merge)', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
   { scenario: 'rest', metric: 'requests/s (wrk GET /api/topics/:name)', get: (r) => r.requests_per_s, fmt: fmtInt, higher: true },
 ];
@@ -51,6 +52,7 @@ function notes(scenario, r, row) {
   }
   if (scenario === 'docs' && r.p99_us) n.push(`merge→deliver p99 ${fmtMs(r.p99_us)}, ${fmtInt(r.delivered_per_s)} deliveries/s`);
   if (scenario === 'rest' && r.p99_us) n.push(`p99 ${fmtMs(r.p99_us)}`);
+  if (scenario === 'schema' && r.unvalidated_per_s) n.push(`without a schema ${fmtInt(r.unvalidated_per_s)}/s: validated = ${(100 * r.ratio).toFixed(0)}%; ${fmtInt(r.validations)} events validated`);
   const errs = (r.errors || 0) + (r.closed || 0) + (r.half_errors || 0) + (r.half_closed || 0);
   if (errs) n.push(`${errs} errors/closes: ${r.first_error || r.half_first_error || ''}`.trim());
   return n.join('; ');
@@ -73,6 +75,9 @@ function targetsSection(results) {
     line(idle.rss_per_conn_bytes <= 8192 && idle.subs >= 19000, `RSS per idle /ws connection at ${fmtInt(idle.subs)} connections: ${fmtInt(idle.rss_per_conn_bytes)} bytes (target ≤ 8,192 at 19,000)`);
   if (filt?.delivered_per_s && fan?.delivered_per_s)
     line(filt.delivered_per_s >= 0.5 * fan.delivered_per_s, `filtered (10% match) delivery throughput: ${(100 * filt.delivered_per_s / fan.delivered_per_s).toFixed(0)}% of unfiltered (target ≥ 50%)`);
+  const sch = o('schema');
+  if (sch?.ratio !== undefined)
+    line(sch.ratio >= 0.9, `fan-out with a 10-field schema active: ${(100 * sch.ratio).toFixed(0)}% of the same without (${fmtInt(sch.delivered_per_s)} vs ${fmtInt(sch.unvalidated_per_s)} deliveries/s; target ≥ 90%, issue 12)`);
   return out.join('\n');
 }
 

@@ -2,7 +2,7 @@
 // `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
 // peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
 // (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
-//   node bench/run.mjs [--smoke] [--only fanout,idle] [--targets ours,ws,sio]
+//   node bench/run.mjs [--smoke] [--only fanout,idle,schema] [--targets ours,ws,sio]
 // Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
 // sync API is absent), 1 otherwise. Nothing here asserts speed.
 import { spawn, execFileSync } from 'node:child_process';
@@ -153,6 +153,63 @@ function machine() {
   };
 }
 
+// The ~10-field schema of the `schema` scenario: the loadgen payload {ts, seq, k, pad} plus
+// --payload-fields 6 (f1 number, f2 string, ...).
+const BENCH_SCHEMA = {
+  type: 'object',
+  properties: {
+    ts: { type: 'integer', minimum: 0 }, seq: { type: 'integer', minimum: 0 }, k: { type: 'integer' },
+    pad: { type: 'string', maxLength: 100000 },
+    f1: { type: 'number' }, f2: { type: 'string', minLength: 1 }, f3: { type: 'number' },
+    f4: { type: 'string', minLength: 1 }, f5: { type: 'number' }, f6: { type: 'string', enum: ['v2', 'v4', 'v6'] },
+  },
+  required: ['ts', 'seq', 'k', 'pad', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6'],
+  additionalProperties: false,
+};
+
+async function metricValue(port, name) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/api/metrics/prometheus`)).text();
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+// `schema`: the fanout scenario on topic bench.schema with a ~10-field payload, without an
+// active schema and then with one, in the same run (the gate must not be the bottleneck:
+// issue 12 targets validated ≥ 90% of unvalidated).
+async function schemaScenario(targets, common, auth) {
+  const t = targets.find((x) => x.key === 'ours');
+  if (!t) return { ok: false, skipped: 'needs the ours target' };
+  const base = `http://127.0.0.1:${t.port}`;
+  const call = (method, p, body) => fetch(base + p, { method, headers: auth, body: JSON.stringify(body) });
+  const args = [...common(t), '--scenario', 'fanout', '--subs', String(S.fanout), '--topic', 'bench.schema', '--payload-fields', '6'];
+  const reg = await call('POST', '/api/schemas/bench.schema', { schema: BENCH_SCHEMA, compatibilityMode: 'none' });
+  if (reg.status !== 201) return { ok: false, error: `schema registration: HTTP ${reg.status} ${await reg.text()}` };
+  const version = (await reg.json()).version;
+  // Two rounds of off/on, alternated; the best of each counts (the machine is shared: a
+  // neighbour's burst during one run must not decide the ratio).
+  let off, on, validations = 0, failures = 0;
+  const best = (a, b) => (!a || (b.delivered_per_s || 0) > (a.delivered_per_s || 0) ? b : a);
+  for (let round = 1; round <= 2; round++) {
+    log(`schema on ours (round ${round}/2): fanout on bench.schema without an active schema, load ${os.loadavg()[0].toFixed(2)}`);
+    off = best(off, await loadgen(args));
+    await sleep(smoke ? 300 : 2000);
+    const activate = await call('PATCH', '/api/topics/bench.schema', { activeSchemaVersion: version });
+    if (activate.status !== 200) return { ok: false, error: `activeSchemaVersion: HTTP ${activate.status}` };
+    const v0 = await metricValue(t.port, 'realtime_schema_validations_total');
+    const f0 = await metricValue(t.port, 'realtime_schema_validation_failures_total');
+    log(`schema on ours (round ${round}/2): the same with schema v${version} active, load ${os.loadavg()[0].toFixed(2)}`);
+    on = best(on, await loadgen(args));
+    validations += (await metricValue(t.port, 'realtime_schema_validations_total')) - v0;
+    failures += (await metricValue(t.port, 'realtime_schema_validation_failures_total')) - f0;
+    await call('PATCH', '/api/topics/bench.schema', { activeSchemaVersion: 0 });
+    await sleep(smoke ? 300 : 2000);
+  }
+  const ratio = off.delivered_per_s ? on.delivered_per_s / off.delivered_per_s : undefined;
+  if (ratio !== undefined) console.log(`  validated ÷ unvalidated deliveries/s: ${(100 * ratio).toFixed(0)}% (${validations} events validated, ${failures} refused)`);
+  const error = !validations ? 'no event was validated (gate not active?)' : failures ? `${failures} events refused by the schema` : on.error;
+  return { ...on, ok: on.ok !== false && validations > 0 && !failures, error, unvalidated: off, unvalidated_per_s: off.delivered_per_s, ratio, validations, failures };
+}
+
 async function main() {
   const started = new Date();
   const mach = machine();
@@ -174,6 +231,8 @@ async function main() {
   const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   await fetch(`http://127.0.0.1:${P.ours}/api/topics`, { method: 'POST', headers: auth,
     body: JSON.stringify({ name: 'bench.rest', description: 'bench topic', owner: 'bench' }) });
+  await fetch(`http://127.0.0.1:${P.ours}/api/topics`, { method: 'POST', headers: auth,
+    body: JSON.stringify({ name: 'bench.schema', description: 'bench topic (schema scenario)', owner: 'bench' }) });
   const sioProbe = await fetch(`http://127.0.0.1:${P.ours}/socket.io/?EIO=4&transport=polling`).catch(() => ({ status: 0 }));
   const oursSio = sioProbe.status !== 404 && sioProbe.status !== 0;
   log(`our Socket.IO endpoint: ${oursSio ? 'present' : 'absent (404): Socket.IO figures come from the Node peer only'}`);
@@ -223,6 +282,7 @@ async function main() {
     results.docs = { ours: await loadgen([...common(t), '--scenario', 'docs', '--subs', String(S.docsSubs),
       '--topic', 'sync.bench.updated', '--service', 'bench', '--pubs', '4']) };
   }
+  if (!only || only.includes('schema')) results.schema = { ours: await schemaScenario(targets, common, auth) };
   if (!only || only.includes('rest')) {
     results.rest = {};
     for (const t of targets.filter((x) => x.proto === 'ws')) {

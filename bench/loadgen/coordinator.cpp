@@ -210,6 +210,7 @@ class Scenario {
                                   "--payload-bytes", a_.Str("payload-bytes", "100"),
                                   "--src-ip", "127.0." + std::to_string(salt_) + "." + std::to_string(w + 1)};
     if (a_.Has("topic")) v.insert(v.end(), {"--topic", a_.Str("topic")});
+    if (a_.Has("payload-fields")) v.insert(v.end(), {"--payload-fields", a_.Str("payload-fields")});
     return v;
   }
 

@@ -46,6 +46,7 @@ class WsWorker final : public WsListener {
     pace_ = a.Str("pace", "echo");
     window_ = uint64_t(std::max<long long>(1, a.Int("window", 32)));
     payload_bytes_ = size_t(a.Int("payload-bytes", 100));
+    payload_fields_ = uint32_t(std::max<long long>(0, a.Int("payload-fields", 0)));
   }
 
   void Run() {
@@ -153,7 +154,11 @@ class WsWorker final : public WsListener {
       return;
     }
     std::string payload = "{\"ts\":" + std::to_string(ts) + ",\"seq\":" + std::to_string(seq) +
-                          ",\"k\":" + std::to_string(filter_mod_ ? seq % filter_mod_ : 0) + ",\"pad\":\"";
+                          ",\"k\":" + std::to_string(filter_mod_ ? seq % filter_mod_ : 0);
+    // Extra fields (the `schema` scenario's ~10-field payload): f1 number, f2 string, f3 number, ...
+    for (uint32_t f = 1; f <= payload_fields_; ++f)
+      payload += ",\"f" + std::to_string(f) + "\":" + (f % 2 ? std::to_string(seq + f) : "\"v" + std::to_string(f) + "\"");
+    payload += ",\"pad\":\"";
     size_t pad = payload_bytes_ > payload.size() + 2 ? payload_bytes_ - payload.size() - 2 : 0;
     payload.append(pad, 'x');
     payload += "\"}";
@@ -268,6 +273,7 @@ class WsWorker final : public WsListener {
   bool subscribe_ = true;
   uint64_t window_ = 32;
   size_t payload_bytes_ = 100;
+  uint32_t payload_fields_ = 0;
   std::vector<std::shared_ptr<WsClient>> clients_;
   uint32_t started_ = 0, connecting_ = 0, ok_ = 0, failed_ = 0;
   uint64_t received_ = 0, echoes_ = 0, sent_ = 0, dropped_ = 0, acks_ = 0, errors_ = 0, closed_ = 0;

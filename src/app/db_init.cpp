@@ -26,12 +26,13 @@ void DbInit::Loop() {
     lock.unlock();
     Status st = was_ready ? platform_.keys.RefreshIfChanged() : platform_.Initialize();
     if (was_ready && st.ok()) st = platform_.topic_catalog.RefreshIfChanged();
+    if (was_ready && st.ok()) st = platform_.schema_gate.RefreshIfChanged();
     lock.lock();
     if (!was_ready && st.ok()) {
       ready_ = true;
       log::Info("platform database ready");
     } else if (!st.ok()) {
-      if (was_ready) log::Warn("signing key / topic catalog refresh failed", {{"error", st.error().message}});
+      if (was_ready) log::Warn("signing key / topic catalog / schema gate refresh failed", {{"error", st.error().message}});
       last_error_ = st.error().message;
     }
   }

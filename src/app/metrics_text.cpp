@@ -100,6 +100,20 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
          static_cast<double>(broker.received));
   Metric(out, "realtime_broker_dropped_total", "counter", "Cross-instance messages lost", static_cast<double>(broker.dropped));
   Metric(out, "realtime_broker_connected", "gauge", "1 when the broker backend is reachable", broker.connected ? 1 : 0);
+  // The schema gate (registry/schema_gate.h). Topic names hold no quote or backslash.
+  const auto& gate = core.platform.schema_gate;
+  Metric(out, "realtime_schema_validations_total", "counter",
+         "Events validated against their topic's active schema before fan-out", static_cast<double>(gate.validations()));
+  const char* failures_help = "Events refused by the schema gate, by topic";
+  auto failures = gate.FailuresByTopic();
+  if (failures.empty())
+    out += std::string("# HELP realtime_schema_validation_failures_total ") + failures_help +
+           "\n# TYPE realtime_schema_validation_failures_total counter\n";
+  for (size_t i = 0; i < failures.size(); ++i) {
+    std::string label = "topic=\"" + failures[i].first + "\"";
+    Metric(out, "realtime_schema_validation_failures_total", "counter", i == 0 ? failures_help : "",
+           static_cast<double>(failures[i].second), label.c_str());
+  }
   return out;
 }
 

@@ -15,7 +15,10 @@ Platform::Platform(std::unique_ptr<store::Db> database, const Config& config)
       tokens(keys, auth::TokenOptions{"realtime", 3600, 365LL * 86400, config.jwt_leeway_s}),
       topic_repo(*db),
       topic_catalog(topic_repo, app_repo),
-      topics(topic_repo, topic_catalog),
+      schema_repo(*db),
+      schema_gate(schema_repo, topic_repo, schema_cache),
+      topics(topic_repo, topic_catalog, schema_repo, schema_gate),
+      schemas(schema_repo, topic_repo, schema_cache, schema_gate),
       service_repo(*db),
       services(service_repo, app_repo),
       document_repo(*db) {}
@@ -35,7 +38,8 @@ Status Platform::Initialize() {
   auto created = keys.EnsureSigner();
   if (!created.ok()) return created.take_error();
   if (!created->empty()) log::Info("created a signing key (none could sign)", {{"keyId", *created}});
-  return topic_catalog.Refresh();
+  RT_TRY(topic_catalog.Refresh());
+  return schema_gate.Refresh();
 }
 
 }  // namespace rt::app

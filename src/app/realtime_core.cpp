@@ -64,6 +64,17 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   // Live connections follow their token (gateway/token_watch.h): deleted keys and applications,
   // here or on another instance (the key ring and topic catalog polls), close their connections.
   deps.token_watch = &token_watch;
+  // The schema gate (registry/schema_gate.h): every event published here to a topic with an
+  // active schema version is validated before fan-out, whatever its source.
+  // A refused pipeline event (sync, CDC) has no publisher to answer: it is logged with its id.
+  router.AddStage([&gate = platform.schema_gate](const Scope& scope, events::RealtimeEvent& event) {
+    Status st = gate.Check(scope, event.topic, event.payload);
+    if (!st.ok() && event.source != events::Source::kSocket)
+      log::Warn("schema gate refused a pipeline event", {{"eventId", event.id}, {"topic", event.topic},
+                                                        {"source", events::SourceName(event.source)},
+                                                        {"error", st.error().message}});
+    return st;
+  });
   platform.keys.SetRemovalListener([this](const std::vector<std::string>& ids) { token_watch.KeysRemoved(ids); });
   platform.apps.SetDeletionListener([this](const std::string& id) { token_watch.ApplicationsRemoved({id}); });
   platform.topic_catalog.SetRemovalListener(

@@ -9,6 +9,7 @@
 #include "api/socket_api.h"
 #include "api/services_api.h"
 #include "api/sync_api.h"
+#include "api/schemas_api.h"
 #include "api/topics_api.h"
 #include "app/db_init.h"
 #include "app/platform.h"
@@ -94,6 +95,7 @@ int RunServe(const Config& config) {
   api::RegisterTokenRoutes(router, p.tokens, p.apps, gate);
   api::RegisterKeyRoutes(router, p.keys, gate);
   api::RegisterTopicRoutes(router, p.topics, p.apps, gate);
+  api::RegisterSchemaRoutes(router, p.schemas, p.apps, gate);
   api::RegisterEventRoutes(router, core.router, p.apps, gate);
   SyncModule sync(config, p, core.router);
   api::RegisterServiceRoutes(router, p.services, p.apps, gate);

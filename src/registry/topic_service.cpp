@@ -77,6 +77,9 @@ Result<store::Topic> TopicService::Create(const Scope& scope, const boost::json:
   RT_TRY(ValidateText(input, "description", kMaxDescription, true));
   RT_TRY(ValidateText(input, "owner", kMaxOwner, true));
   RT_TRY(ValidateSchemaVersion(input));
+  if (const auto* v = input.if_contains("activeSchemaVersion"); v && v->get_int64() != 0)
+    return Error::Validation("activeSchemaVersion must be 0 when a topic is created: register a schema "
+                             "(POST /api/schemas/<topic>) and then set it with PATCH");
   store::Topic t;
   t.scope = scope;
   t.name = std::string(input.at("name").get_string());
@@ -101,6 +104,7 @@ Result<store::Topic> TopicService::Update(const Scope& scope, const std::string&
   if (!current.ok()) return current.take_error();
   store::Topic t = std::move(*current);
   Apply(patch, t);
+  if (patch.contains("activeSchemaVersion")) RT_TRY(CheckSchemaVersion(scope, name, t.active_schema_version));
   t.updated_at = std::max(NowMs(), t.updated_at + 1);  // strictly increasing, for fingerprints
   RT_TRY(repo_.Update(t));
   RefreshCatalog();
@@ -113,9 +117,23 @@ Status TopicService::Delete(const Scope& scope, const std::string& name) {
   return Ok();
 }
 
+Status TopicService::CheckSchemaVersion(const Scope& scope, const std::string& name, int64_t version) {
+  if (version == 0) return Ok();
+  auto v = schemas_.Get(scope, name, version);
+  if (v.ok()) return Ok();
+  if (v.error().code != ErrorCode::kNotFound) return v.take_error();
+  auto latest = schemas_.Latest(scope, name);
+  std::string known = latest.ok() ? "versions 1 to " + std::to_string(latest->version) + " are registered"
+                                  : "no schema is registered for it yet";
+  return Error::Validation("activeSchemaVersion " + std::to_string(version) +
+                           " does not name a schema version of topic " + name + " (" + known + ")");
+}
+
 void TopicService::RefreshCatalog() {
   if (Status st = catalog_.Refresh(); !st.ok())
     log::Warn("topic catalog refresh failed; the periodic refresh will retry", {{"error", st.error().message}});
+  if (Status st = gate_.Refresh(); !st.ok())
+    log::Warn("schema gate refresh failed; the periodic refresh will retry", {{"error", st.error().message}});
 }
 
 }  // namespace rt::registry

@@ -9,21 +9,22 @@
 //   description  required, a non-blank string (at most 1000 characters);
 //   owner        required, a non-blank string (at most 200 characters): the owning team/service;
 //   activeSchemaVersion  optional, an integer 0..2147483647 (0 = no schema enforced; default 0).
-//                Not yet checked against registered schema versions (the schema registry
-//                comes later).
+//                A non-zero value must name a registered schema version of the topic
+//                (registry/schema_service.h), so it is always 0 on create; the publish gate
+//                (registry/schema_gate.h) then validates every event of the topic against it.
 // PATCH changes description, owner and activeSchemaVersion; fields it omits keep their value.
 // Unknown fields, and the read-only ones of the JSON shape (applicationId, environment,
 // createdAt, updatedAt), are ignored so that a GET result can be sent back as is; a known field
 // of the wrong type is refused.
 //
-// Every successful write refreshes the TopicCatalog (publish/subscribe see it at once on this
-// instance); if that refresh fails the write still stands and the catalog's periodic
+// Every successful write refreshes the TopicCatalog and the SchemaGate (publish/subscribe see it
+// at once on this instance); if that refresh fails the write still stands and the catalog's periodic
 // RefreshIfChanged catches up (a warning is logged).
 //
 // Failure: ValidationError, ConflictError (name taken in the scope), NotFoundError ("Topic not
 // found: <name>"), ServiceUnavailableError (database down).
 // Thread safety: all methods may be called from any thread; they block on the database.
-// Lifetime: the repository and catalog must outlive the service.
+// Lifetime: the repositories, catalog and gate must outlive the service.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -31,7 +32,9 @@
 #include <vector>
 
 #include "core/scope.h"
+#include "registry/schema_gate.h"
 #include "registry/topic_catalog.h"
+#include "store/schema_repository.h"
 #include "store/topic_repository.h"
 
 namespace rt::registry {
@@ -42,7 +45,9 @@ boost::json::object TopicToJson(const store::Topic& topic);
 
 class TopicService {
  public:
-  TopicService(store::TopicRepository& repo, TopicCatalog& catalog) : repo_(repo), catalog_(catalog) {}
+  TopicService(store::TopicRepository& repo, TopicCatalog& catalog, store::SchemaRepository& schemas,
+               SchemaGate& gate)
+      : repo_(repo), catalog_(catalog), schemas_(schemas), gate_(gate) {}
 
   Result<std::vector<store::Topic>> List(const Scope& scope);
   Result<store::Topic> Get(const Scope& scope, const std::string& name);
@@ -54,9 +59,12 @@ class TopicService {
 
  private:
   void RefreshCatalog();
+  Status CheckSchemaVersion(const Scope& scope, const std::string& name, int64_t version);
 
   store::TopicRepository& repo_;
   TopicCatalog& catalog_;
+  store::SchemaRepository& schemas_;
+  SchemaGate& gate_;
 };
 
 }  // namespace rt::registry

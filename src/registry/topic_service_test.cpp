@@ -27,11 +27,22 @@ class TopicServiceTest : public ::testing::Test {
     ASSERT_TRUE(apps_->EnsureDefault().ok());
     repo_ = std::make_unique<store::TopicRepository>(*db_);
     catalog_ = std::make_unique<TopicCatalog>(*repo_, *app_repo_);
-    svc_ = std::make_unique<TopicService>(*repo_, *catalog_);
+    schema_repo_ = std::make_unique<store::SchemaRepository>(*db_);
+    gate_ = std::make_unique<SchemaGate>(*schema_repo_, *repo_, cache_);
+    svc_ = std::make_unique<TopicService>(*repo_, *catalog_, *schema_repo_, *gate_);
   }
 
   Result<store::Topic> Create(std::string_view body) { return svc_->Create(dev_, Obj(body)); }
   size_t Count() { return svc_->List(dev_)->size(); }
+  // Registers n schema versions of topic directly in the repository.
+  void AddVersions(const std::string& topic, int n) {
+    for (int i = 0; i < n; ++i) {
+      auto latest = schema_repo_->Latest(dev_, topic);
+      auto v = schema_repo_->Append({dev_, topic, 0, R"({"type":"object"})", "backward", NowMs()},
+                                    latest.ok() ? latest->version : 0);
+      ASSERT_TRUE(v.ok()) << v.error().message;
+    }
+  }
 
   const Scope dev_{"default", "development"};
   std::unique_ptr<store::Db> db_;
@@ -39,6 +50,9 @@ class TopicServiceTest : public ::testing::Test {
   std::unique_ptr<ApplicationService> apps_;
   std::unique_ptr<store::TopicRepository> repo_;
   std::unique_ptr<TopicCatalog> catalog_;
+  std::unique_ptr<store::SchemaRepository> schema_repo_;
+  SchemaCache cache_;
+  std::unique_ptr<SchemaGate> gate_;
   std::unique_ptr<TopicService> svc_;
 };
 
@@ -67,9 +81,13 @@ TEST_F(TopicServiceTest, CreateFillsScopeDefaultsAndTimes) {
   auto got = svc_->Get(dev_, "session.status");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(json::Serialize(TopicToJson(*got)), json::Serialize(TopicToJson(*t)));
-  auto v = Create(R"({"name":"order.updated","description":"d","owner":"o","activeSchemaVersion":3,"extra":[1]})");
+  auto v = Create(R"({"name":"order.updated","description":"d","owner":"o","activeSchemaVersion":0,"extra":[1]})");
   ASSERT_TRUE(v.ok()) << v.error().message;
-  EXPECT_EQ(v->active_schema_version, 3);
+  EXPECT_EQ(v->active_schema_version, 0);
+  // No schema can exist before the topic: a non-zero version is refused on create.
+  auto refused = Create(R"({"name":"order.created","description":"d","owner":"o","activeSchemaVersion":3})");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kValidation);
   EXPECT_EQ(Count(), 2u);
 }
 
@@ -141,6 +159,7 @@ TEST_F(TopicServiceTest, DuplicateInTheSameScopeIsConflict) {
 TEST_F(TopicServiceTest, PatchChangesOnlyWhatItNames) {
   auto t = Create(R"({"name":"a.b","description":"d","owner":"o"})");
   ASSERT_TRUE(t.ok());
+  AddVersions("a.b", 3);
   auto u = svc_->Update(dev_, "a.b", Obj(R"({"owner":"new-team","activeSchemaVersion":3,"unknown":{"x":1}})"));
   ASSERT_TRUE(u.ok()) << u.error().message;
   EXPECT_EQ(u->description, "d");
@@ -164,9 +183,11 @@ TEST_F(TopicServiceTest, PatchChangesOnlyWhatItNames) {
 }
 
 TEST_F(TopicServiceTest, BadPatchIsRefusedAndChangesNothing) {
-  ASSERT_TRUE(Create(R"({"name":"a.b","description":"d","owner":"o","activeSchemaVersion":1})").ok());
+  ASSERT_TRUE(Create(R"({"name":"a.b","description":"d","owner":"o"})").ok());
+  AddVersions("a.b", 1);
+  ASSERT_TRUE(svc_->Update(dev_, "a.b", Obj(R"({"activeSchemaVersion":1})")).ok());
   for (const char* body :
-       {R"({"name":"a.c"})", R"({"name":3})", R"({"description":""})", R"({"description":null})", R"({"owner":"  "})",
+       {R"({"activeSchemaVersion":2})", R"({"owner":"x","activeSchemaVersion":7})", R"({"name":"a.c"})", R"({"name":3})", R"({"description":""})", R"({"description":null})", R"({"owner":"  "})",
         R"({"owner":1})", R"({"activeSchemaVersion":-2})", R"({"description":"ok","activeSchemaVersion":"3"})"}) {
     auto r = svc_->Update(dev_, "a.b", Obj(body));
     ASSERT_FALSE(r.ok()) << body;
@@ -176,6 +197,25 @@ TEST_F(TopicServiceTest, BadPatchIsRefusedAndChangesNothing) {
   EXPECT_EQ(t->description, "d");
   EXPECT_EQ(t->owner, "o");
   EXPECT_EQ(t->active_schema_version, 1);
+}
+
+TEST_F(TopicServiceTest, ActiveSchemaVersionMustNameARegisteredVersion) {
+  ASSERT_TRUE(Create(R"({"name":"a.b","description":"d","owner":"o"})").ok());
+  auto none = svc_->Update(dev_, "a.b", Obj(R"({"activeSchemaVersion":1})"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kValidation);
+  EXPECT_NE(none.error().message.find("no schema is registered"), std::string::npos) << none.error().message;
+  AddVersions("a.b", 2);
+  auto past = svc_->Update(dev_, "a.b", Obj(R"({"activeSchemaVersion":3})"));
+  ASSERT_FALSE(past.ok());
+  EXPECT_NE(past.error().message.find("versions 1 to 2"), std::string::npos) << past.error().message;
+  EXPECT_EQ(svc_->Update(dev_, "a.b", Obj(R"({"activeSchemaVersion":2})"))->active_schema_version, 2);
+  EXPECT_EQ(gate_->ActiveVersion(dev_, "a.b"), 2);  // the gate sees it at once
+  // Another environment's versions do not count.
+  ASSERT_TRUE(svc_->Create({"default", "staging"}, Obj(R"({"name":"a.b","description":"d","owner":"o"})")).ok());
+  EXPECT_FALSE(svc_->Update({"default", "staging"}, "a.b", Obj(R"({"activeSchemaVersion":1})")).ok());
+  EXPECT_EQ(svc_->Update(dev_, "a.b", Obj(R"({"activeSchemaVersion":0})"))->active_schema_version, 0);
+  EXPECT_EQ(gate_->ActiveVersion(dev_, "a.b"), 0);
 }
 
 TEST_F(TopicServiceTest, UnknownTopicIsNotFoundWithTheSpecsMessage) {

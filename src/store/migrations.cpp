@@ -111,6 +111,26 @@ CREATE TABLE sync_documents (
 CREATE INDEX sync_documents_expires_idx ON sync_documents (expires_at);
 )sql",
       },
+      {
+          // Schema registry (spec/18-api-schemas.md): immutable, numbered JSON Schema versions of
+          // a topic, scoped like topics. Deleting the topic (or its application) deletes them.
+          "0005_schemas",
+          R"sql(
+CREATE TABLE schemas (
+  application_id TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  compatibility_mode TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (application_id, environment, topic, version),
+  FOREIGN KEY (application_id, environment, topic)
+    REFERENCES topics (application_id, environment, name) ON DELETE CASCADE
+);
+)sql",
+          "DROP TABLE IF EXISTS schemas;",
+      },
   };
   return kMigrations;
 }

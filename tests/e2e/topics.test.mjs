@@ -77,6 +77,7 @@ describe('create, read, update, delete', () => {
     'owner not a string': { name: 'a.b', description: 'd', owner: ['team'] },
     'negative activeSchemaVersion': { name: 'a.b', description: 'd', owner: 'o', activeSchemaVersion: -1 },
     'fractional activeSchemaVersion': { name: 'a.b', description: 'd', owner: 'o', activeSchemaVersion: 1.5 },
+    'activeSchemaVersion before any schema exists': { name: 'a.b', description: 'd', owner: 'o', activeSchemaVersion: 2 },
     'body an array': [{ name: 'a.b', description: 'd', owner: 'o' }],
   };
   for (const [what, body] of Object.entries(invalid)) {
@@ -93,7 +94,20 @@ describe('create, read, update, delete', () => {
       415);
   });
 
+  test('PATCH activeSchemaVersion naming no registered schema version -> 400, unchanged', async () => {
+    const res = await call('PATCH', '/api/topics/session.status', { json: { activeSchemaVersion: 1 } });
+    assertError(res, 400, 'ValidationError');
+    assert.match(res.body.message, /no schema is registered/);
+    assert.deepEqual((await call('GET', '/api/topics/session.status')).body, created);
+  });
+
   test('PATCH changes description, owner, activeSchemaVersion and keeps the rest', async () => {
+    for (let v = 1; v <= 3; v++) {
+      const reg = await call('POST', '/api/schemas/session.status', { json: { schema: { type: 'object' }, compatibilityMode: 'none' } });
+      assertJson(reg, 201);
+      assert.equal(reg.body.version, v);
+    }
+    assertError(await call('PATCH', '/api/topics/session.status', { json: { activeSchemaVersion: 4 } }), 400, 'ValidationError');
     const patch = { description: 'Updated description', owner: 'new-team', activeSchemaVersion: 3 };
     const res = await call('PATCH', '/api/topics/session.status', { json: patch });
     assertJson(res, 200);

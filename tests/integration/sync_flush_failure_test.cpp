@@ -241,6 +241,27 @@ TEST_P(SyncFlushFailure, WriteThroughRefusedWritesNothingAndPublishesNothing) {
   EXPECT_EQ(Dirty(*store), 0);
 }
 
+TEST_P(SyncFlushFailure, WriteThroughTakeBackKeepsAnUnflushedPreviousRevisionDirty) {
+  HybridOptions back;
+  back.async_flush = false;  // a write-back instance whose revision 1 is not flushed yet
+  auto writer = Store(back);
+  SyncInstance w(*writer);
+  ASSERT_TRUE(Create(w, "mixed", R"({"v":1})").ok());
+  HybridOptions wt;
+  wt.write_through = true;
+  auto store = Store(wt);
+  SyncInstance in(*store);
+  Refuse();
+  ASSERT_FALSE(Merge(in, "mixed", R"({"v":2})").ok());
+  EXPECT_EQ(in.events.load(), 0);
+  EXPECT_EQ(in.service.Get(Key("mixed"))->revision, 1);
+  EXPECT_EQ(Dirty(*store), 1) << "revision 1 was never flushed: it must stay dirty";
+  Accept();
+  ASSERT_TRUE(store->Maintain(NowMs()).ok());
+  EXPECT_EQ(DbRevision("mixed"), 1);
+  EXPECT_EQ(Dirty(*store), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SyncFlushFailure, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          BackendName);
 

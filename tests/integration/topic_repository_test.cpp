@@ -27,7 +27,9 @@ class TopicConformance : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(apps_->EnsureDefault().ok());
     repo_ = std::make_unique<store::TopicRepository>(*db_);
     catalog_ = std::make_unique<registry::TopicCatalog>(*repo_, *app_repo_);
-    svc_ = std::make_unique<registry::TopicService>(*repo_, *catalog_);
+    schema_repo_ = std::make_unique<store::SchemaRepository>(*db_);
+    gate_ = std::make_unique<registry::SchemaGate>(*schema_repo_, *repo_, cache_);
+    svc_ = std::make_unique<registry::TopicService>(*repo_, *catalog_, *schema_repo_, *gate_);
   }
   static boost::json::object Obj(const char* text) { return boost::json::parse(text).as_object(); }
   std::string NewApp(const char* body) {
@@ -53,6 +55,9 @@ class TopicConformance : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<registry::ApplicationService> apps_;
   std::unique_ptr<store::TopicRepository> repo_;
   std::unique_ptr<registry::TopicCatalog> catalog_;
+  std::unique_ptr<store::SchemaRepository> schema_repo_;
+  registry::SchemaCache cache_;
+  std::unique_ptr<registry::SchemaGate> gate_;
   std::unique_ptr<registry::TopicService> svc_;
 };
 
@@ -74,12 +79,14 @@ TEST_P(TopicConformance, CreateGetListUpdateDelete) {
   ASSERT_TRUE(Create(dev_, "ab").ok());
   EXPECT_EQ(Names(dev_), (std::vector<std::string>{"a.c", "ab", "order.updated", "session.status"}));
 
-  auto updated = svc_->Update(dev_, "session.status", Obj(R"({"owner":"new-team","activeSchemaVersion":2147483647})"));
+  EXPECT_FALSE(svc_->Update(dev_, "session.status", Obj(R"({"activeSchemaVersion":2147483647})")).ok());
+  ASSERT_TRUE(schema_repo_->Append({dev_, "session.status", 0, "{}", "backward", 1}, 0).ok());
+  auto updated = svc_->Update(dev_, "session.status", Obj(R"({"owner":"new-team","activeSchemaVersion":1})"));
   ASSERT_TRUE(updated.ok()) << updated.error().message;
   got = svc_->Get(dev_, "session.status");
   EXPECT_EQ(got->owner, "new-team");
   EXPECT_EQ(got->description, "Session status changes");
-  EXPECT_EQ(got->active_schema_version, 2147483647);
+  EXPECT_EQ(got->active_schema_version, 1);
   EXPECT_GE(got->updated_at, got->created_at);
 
   ASSERT_TRUE(svc_->Delete(dev_, "session.status").ok());
