@@ -57,4 +57,39 @@ describeBinary('authentication', (ctx) => {
     await waitForState(c, 'connected');
     expect(calls).toBeGreaterThanOrEqual(1);
   });
+
+  it('setTokenWithAck on a live connection: accepted without reconnecting; another subject is refused', async () => {
+    const c = await ctx.connectedClient({ permissions: ['subscribe', 'publish'], subject: 'alice' });
+    const id = c.socketId;
+    expect(id).toBeTruthy();
+    await c.setTokenWithAck(await ctx.target.token(['subscribe', 'publish'], 'alice'));
+    expect(c.socketId).toBe(id);
+    await expect(c.setTokenWithAck(await ctx.target.token(['subscribe', 'publish'], 'mallory'))).rejects.toBeTruthy();
+    await c.subscribeWithAck({ topic: 'still.here' });
+    const got = nextEvent(c, 'event:still.here');
+    await c.publishWithAck('still.here', { n: 1 });
+    expect((await got).payload).toEqual({ n: 1 });
+    expect(c.socketId).toBe(id);
+  });
+
+  it('a tokenProvider refreshes a short token on the open connection before it expires', async () => {
+    const first = await ctx.target.token(['subscribe', 'publish'], 'bob', 3);
+    const expMs = JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()).exp * 1000;
+    let calls = 0;
+    const c = await ctx.connectedClient({
+      token: first,
+      tokenProvider: async () => (calls++, ctx.target.token(['subscribe', 'publish'], 'bob', 3600)),
+    });
+    const id = c.socketId;
+    expect(id).toBeTruthy();
+    await c.subscribeWithAck({ topic: 'refreshed.topic' });
+    // Past the first token's expiry (the server closes connections exactly at exp).
+    await new Promise((r) => setTimeout(r, Math.max(0, expMs - Date.now()) + 700));
+    expect(calls).toBeGreaterThanOrEqual(1);
+    const got = nextEvent(c, 'event:refreshed.topic');
+    await c.publishWithAck('refreshed.topic', { after: 'expiry' });
+    expect((await got).payload).toEqual({ after: 'expiry' });
+    expect(c.socketId).toBe(id);
+    expect(c.connected).toBe(true);
+  });
 });

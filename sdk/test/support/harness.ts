@@ -21,7 +21,7 @@ export async function loadSdk(): Promise<Sdk> {
 export interface Target {
   url: string;
   /** A token of the default application with these permissions (and subject). */
-  token(permissions: string[], subject?: string): Promise<string>;
+  token(permissions: string[], subject?: string, expiresIn?: number): Promise<string>;
   /** Stop the server and start it again on the same port (and data). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -33,11 +33,11 @@ async function startTarget(): Promise<Target> {
   const admin = await cliToken(srv.dataDir, 'admin');
   return {
     url: srv.url,
-    async token(permissions, subject) {
+    async token(permissions, subject, expiresIn) {
       const res = await fetch(`${srv.url}/auth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-        body: JSON.stringify({ applicationId: 'default', permissions, ...(subject ? { subject } : {}) }),
+        body: JSON.stringify({ applicationId: 'default', permissions, ...(subject ? { subject } : {}), ...(expiresIn ? { expiresIn } : {}) }),
       });
       const body = (await res.json()) as { token?: string };
       if (res.status !== 200 || !body.token) throw new Error(`POST /auth/token -> ${res.status} ${JSON.stringify(body)}`);
