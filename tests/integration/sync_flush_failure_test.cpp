@@ -16,7 +16,7 @@
 #include "broker_test_util.h"
 #include "store/sync_document_repository.h"
 #include "sync/hybrid_document_store.h"
-#include "sync_test_util.h"
+#include "hybrid_fixture.h"
 
 namespace rt::testing {
 namespace {
@@ -56,27 +56,9 @@ class StdoutTap {
   int saved_ = -1;
 };
 
-class SyncFlushFailure : public ::testing::TestWithParam<Backend> {
+class SyncFlushFailure : public HybridFixture {
  protected:
-  void SetUp() override {
-    RT_REQUIRE_BACKEND(GetParam());
-    RT_REQUIRE_BROKER_BACKEND(BrokerBackend::kRedis);
-    db_ = OpenBackend(GetParam());
-    ASSERT_TRUE(store::Migrator(*db_).Latest().ok());
-    app_repo_ = std::make_unique<store::ApplicationRepository>(*db_);
-    ASSERT_TRUE(registry::ApplicationService(*app_repo_).EnsureDefault().ok());
-    repo_ = std::make_unique<store::SyncDocumentRepository>(*db_);
-    auto pool = broker::RedisPool::Create({RedisUrl(), 8});
-    ASSERT_TRUE(pool.ok()) << pool.error().message;
-    redis_ = std::move(*pool);
-    prefix_ = NewId("t") + ":";
-  }
-  void TearDown() override {
-    if (!redis_) return;
-    auto keys = redis_->Command({"KEYS", prefix_ + "*"});
-    if (keys.ok())
-      for (const auto& k : keys->elements) (void)redis_->Command({"DEL", k.str});
-  }
+  SyncFlushFailure() : HybridFixture("notes", 8) {}
 
   // Every INSERT/UPDATE of sync_documents fails with an integrity error until Accept().
   void Refuse() {
@@ -104,35 +86,7 @@ class SyncFlushFailure : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(db_->Exec("DROP TRIGGER refuse ON sync_documents").ok());
   }
 
-  std::unique_ptr<HybridDocumentStore> Store(HybridOptions options) {
-    options.key_prefix = prefix_;
-    auto s = std::make_unique<HybridDocumentStore>(*redis_, *repo_, options);
-    s->Start();
-    return s;
-  }
-  DocKey Key(const std::string& id) { return {{"default", "development"}, "notes", id}; }
-  Result<sync::SyncDocument> Create(SyncInstance& in, const std::string& id, std::string_view data) {
-    sync::WriteRequest req;
-    req.id = id;
-    req.data = JsonObj(data);
-    return in.service.Create({"default", "development"}, "notes", req);
-  }
-  Result<sync::SyncDocument> Merge(SyncInstance& in, const std::string& id, std::string_view data) {
-    sync::WriteRequest req;
-    req.data = JsonObj(data);
-    return in.service.Merge(Key(id), req);
-  }
-  int64_t DbRevision(const std::string& id) {
-    auto row = repo_->Get(Key(id));
-    return row.ok() && *row ? (*row)->revision : 0;
-  }
   int64_t Dirty(HybridDocumentStore& s) { return redis_->Command({"HLEN", s.cache().dirty_key()})->integer; }
-
-  std::unique_ptr<store::Db> db_;
-  std::unique_ptr<store::ApplicationRepository> app_repo_;
-  std::unique_ptr<store::SyncDocumentRepository> repo_;
-  std::unique_ptr<broker::RedisPool> redis_;
-  std::string prefix_;
 };
 
 TEST_P(SyncFlushFailure, WriteBackKeepsARefusedDocumentDirtyUntilTheDatabaseTakesIt) {

@@ -8,7 +8,7 @@
 #include "broker_test_util.h"
 #include "store/sync_document_repository.h"
 #include "sync/hybrid_document_store.h"
-#include "sync_test_util.h"
+#include "hybrid_fixture.h"
 
 namespace rt::testing {
 namespace {
@@ -18,49 +18,10 @@ using sync::DocKey;
 using sync::HybridDocumentStore;
 using sync::HybridOptions;
 
-class SyncHybrid : public ::testing::TestWithParam<Backend> {
+class SyncHybrid : public HybridFixture {
  protected:
-  void SetUp() override {
-    RT_REQUIRE_BACKEND(GetParam());
-    RT_REQUIRE_BROKER_BACKEND(BrokerBackend::kRedis);
-    db_ = OpenBackend(GetParam());
-    ASSERT_TRUE(store::Migrator(*db_).Latest().ok());
-    app_repo_ = std::make_unique<store::ApplicationRepository>(*db_);
-    ASSERT_TRUE(registry::ApplicationService(*app_repo_).EnsureDefault().ok());
-    repo_ = std::make_unique<store::SyncDocumentRepository>(*db_);
-    auto pool = broker::RedisPool::Create({RedisUrl(), 16});
-    ASSERT_TRUE(pool.ok()) << pool.error().message;
-    redis_ = std::move(*pool);
-    prefix_ = NewId("t") + ":";
-  }
-  void TearDown() override {
-    if (!redis_) return;
-    auto keys = redis_->Command({"KEYS", prefix_ + "*"});
-    if (keys.ok())
-      for (const auto& k : keys->elements) (void)redis_->Command({"DEL", k.str});
-  }
-  std::unique_ptr<HybridDocumentStore> Store(HybridOptions options = {}) {
-    options.key_prefix = prefix_;
-    auto s = std::make_unique<HybridDocumentStore>(*redis_, *repo_, options);
-    s->Start();
-    return s;
-  }
-  DocKey Key(const std::string& id) { return {{"default", "development"}, "session", id}; }
-  Result<sync::SyncDocument> Create(SyncInstance& in, const std::string& id, std::string_view data) {
-    sync::WriteRequest req;
-    req.id = id;
-    req.data = JsonObj(data);
-    return in.service.Create({"default", "development"}, "session", req);
-  }
-  Result<sync::SyncDocument> Merge(SyncInstance& in, const std::string& id, std::string_view data) {
-    sync::WriteRequest req;
-    req.data = JsonObj(data);
-    return in.service.Merge(Key(id), req);
-  }
-  int64_t DbRevision(const std::string& id) {
-    auto row = repo_->Get(Key(id));
-    return row.ok() && *row ? (*row)->revision : 0;
-  }
+  SyncHybrid() : HybridFixture("session", 16) {}
+
   bool WaitForDbRevision(const std::string& id, int64_t rev, std::chrono::milliseconds limit = 5s) {
     auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -70,12 +31,6 @@ class SyncHybrid : public ::testing::TestWithParam<Backend> {
     return false;
   }
   int64_t RedisInt(const std::vector<std::string>& cmd) { return redis_->Command(cmd)->integer; }
-
-  std::unique_ptr<store::Db> db_;
-  std::unique_ptr<store::ApplicationRepository> app_repo_;
-  std::unique_ptr<store::SyncDocumentRepository> repo_;
-  std::unique_ptr<broker::RedisPool> redis_;
-  std::string prefix_;
 };
 
 TEST_P(SyncHybrid, TwoInstancesRacingOneExpectedRevisionHaveExactlyOneWinner) {
