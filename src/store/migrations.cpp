@@ -131,6 +131,51 @@ CREATE TABLE schemas (
 )sql",
           "DROP TABLE IF EXISTS schemas;",
       },
+      {
+          // Durable job queue (jobs/db_queue.h, docs/jobs.md). state: queued | leased | dead;
+          // visible_at is when a queued job may run or when a lease expires; completed jobs are
+          // deleted; seq keeps enqueue order (FIFO among jobs visible at the same time). The claim index serves "queue's claimable jobs, oldest visible_at first".
+          "0006_jobs",
+          R"sql(
+CREATE TABLE jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  queue TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  visible_at BIGINT NOT NULL,
+  lease_token TEXT,
+  worker_id TEXT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX jobs_claim_idx ON jobs (queue, state, visible_at);
+CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
+)sql",
+          "DROP TABLE IF EXISTS jobs;",
+          R"sql(
+CREATE TABLE jobs (
+  seq BIGSERIAL PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  queue TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  visible_at BIGINT NOT NULL,
+  lease_token TEXT,
+  worker_id TEXT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX jobs_claim_idx ON jobs (queue, state, visible_at);
+CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
+)sql",
+      },
   };
   return kMigrations;
 }
