@@ -19,11 +19,6 @@ std::string Key(const Scope& scope, std::string_view topic) {
 
 }  // namespace
 
-std::shared_ptr<const SchemaGate::Snapshot> SchemaGate::Current() const {
-  std::lock_guard lock(mu_);
-  return snapshot_;
-}
-
 int64_t SchemaGate::ActiveVersion(const Scope& scope, std::string_view topic) const {
   auto snap = Current();
   auto it = snap->find(Key(scope, topic));
@@ -34,14 +29,28 @@ Status SchemaGate::Check(const Scope& scope, std::string_view topic, const boost
   auto snap = Current();
   if (snap->empty()) return Ok();
   auto it = snap->find(Key(scope, topic));
+  return it == snap->end() ? Ok() : CheckAgainst(it->second, topic, payload);
+}
+
+Status SchemaGate::Check(const Scope& scope, std::string_view topic, boost::json::object& payload) const {
+  auto snap = Current();
+  if (snap->empty()) return Ok();  // the common case: one atomic load, no key, no move
+  auto it = snap->find(Key(scope, topic));
   if (it == snap->end()) return Ok();
+  boost::json::value v(std::move(payload));
+  Status st = CheckAgainst(it->second, topic, v);
+  payload = std::move(v.get_object());
+  return st;
+}
+
+Status SchemaGate::CheckAgainst(const Active& active, std::string_view topic, const boost::json::value& payload) const {
   validations_.fetch_add(1, std::memory_order_relaxed);
-  if (it->second.schema->IsValid(payload)) return Ok();
+  if (active.schema->IsValid(payload)) return Ok();
   CountFailure(topic);
-  auto violations = it->second.schema->Validate(payload);
+  auto violations = active.schema->Validate(payload);
   // The gateways' error replies carry only a message: it names the first violations too.
   std::string message =
-      "Payload does not match schema v" + std::to_string(it->second.version) + " of topic " + std::string(topic) + ":";
+      "Payload does not match schema v" + std::to_string(active.version) + " of topic " + std::string(topic) + ":";
   for (size_t i = 0; i < violations.size() && i < 3; ++i)
     message += (i ? "; " : " ") + (violations[i].path.empty() ? "(payload)" : violations[i].path) + " " +
                violations[i].message;
@@ -49,19 +58,10 @@ Status SchemaGate::Check(const Scope& scope, std::string_view topic, const boost
   auto details = std::make_shared<boost::json::object>();
   (*details)["errors"] = ViolationsToJson(violations);
   (*details)["topic"] = topic;
-  (*details)["schemaVersion"] = it->second.version;
+  (*details)["schemaVersion"] = active.version;
   Error e = Error::Validation(std::move(message));
   e.details = std::move(details);
   return e;
-}
-
-Status SchemaGate::Check(const Scope& scope, std::string_view topic, boost::json::object& payload) const {
-  auto snap = Current();
-  if (snap->empty() || !snap->contains(Key(scope, topic))) return Ok();  // the common case: no move
-  boost::json::value v(std::move(payload));
-  Status st = Check(scope, topic, v);
-  payload = std::move(v.get_object());
-  return st;
 }
 
 void SchemaGate::CountFailure(std::string_view topic) const {
@@ -119,10 +119,7 @@ Status SchemaGate::Load(std::string fingerprint) {
     }
     next->emplace(Key(v.scope, v.topic), Active{v.version, std::move(*compiled)});
   }
-  {
-    std::lock_guard lock(mu_);
-    snapshot_ = std::move(next);
-  }
+  snapshot_.store(std::move(next), std::memory_order_release);
   fingerprint_ = std::move(fingerprint);
   loaded_at_ = std::chrono::steady_clock::now();
   return Ok();

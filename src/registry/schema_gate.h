@@ -67,7 +67,8 @@ class SchemaGate {
   };
   using Snapshot = std::unordered_map<std::string, Active>;  // scope key \x1f topic -> active
 
-  std::shared_ptr<const Snapshot> Current() const;
+  std::shared_ptr<const Snapshot> Current() const { return snapshot_.load(std::memory_order_acquire); }
+  Status CheckAgainst(const Active& active, std::string_view topic, const boost::json::value& payload) const;
   Status Load(std::string fingerprint);  // requires refresh_mu_
   Result<std::string> ReadFingerprint();
   void CountFailure(std::string_view topic) const;
@@ -76,8 +77,8 @@ class SchemaGate {
   store::TopicRepository& topics_;
   SchemaCache& cache_;
 
-  mutable std::mutex mu_;
-  std::shared_ptr<const Snapshot> snapshot_ = std::make_shared<const Snapshot>();  // guarded by mu_
+  // Read on every publish: an atomic load, no mutex (publishers on all I/O threads share it).
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_{std::make_shared<const Snapshot>()};
   mutable std::atomic<uint64_t> validations_{0};
   mutable std::mutex failures_mu_;
   mutable std::map<std::string, uint64_t, std::less<>> failures_;  // guarded by failures_mu_

@@ -21,6 +21,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -49,6 +50,17 @@ int64_t AsInt(const DbValue& v);
 double AsDouble(const DbValue& v);
 std::string AsString(const DbValue& v);
 bool AsBool(const DbValue& v);
+
+// Every row of a query result through from_row (a repository's row decoder), or its error.
+template <typename FromRow>
+auto MapRows(Result<DbResult> r, FromRow from_row)
+    -> Result<std::vector<decltype(from_row(std::declval<const std::vector<DbValue>&>()))>> {
+  if (!r.ok()) return r.take_error();
+  std::vector<decltype(from_row(std::declval<const std::vector<DbValue>&>()))> out;
+  out.reserve(r->rows.size());
+  for (const auto& row : r->rows) out.push_back(from_row(row));
+  return out;
+}
 
 // A connection inside a transaction.
 class DbSession {

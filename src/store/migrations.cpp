@@ -4,6 +4,31 @@
 
 namespace rt::store {
 
+namespace {
+
+// 0006_jobs: the dialects differ only in the type of the ordering column.
+std::string JobsTable(const char* seq_column) {
+  return std::string("\nCREATE TABLE jobs (\n  seq ") + seq_column + "," + R"sql(
+  id TEXT NOT NULL UNIQUE,
+  queue TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  visible_at BIGINT NOT NULL,
+  lease_token TEXT,
+  worker_id TEXT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX jobs_claim_idx ON jobs (queue, state, visible_at);
+CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
+)sql";
+}
+
+}  // namespace
+
 const std::vector<Migration>& PlatformMigrations() {
   static const std::vector<Migration> kMigrations = {
       {
@@ -136,45 +161,9 @@ CREATE TABLE schemas (
           // visible_at is when a queued job may run or when a lease expires; completed jobs are
           // deleted; seq keeps enqueue order (FIFO among jobs visible at the same time). The claim index serves "queue's claimable jobs, oldest visible_at first".
           "0006_jobs",
-          R"sql(
-CREATE TABLE jobs (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  queue TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  max_attempts INTEGER NOT NULL,
-  visible_at BIGINT NOT NULL,
-  lease_token TEXT,
-  worker_id TEXT,
-  last_error TEXT NOT NULL DEFAULT '',
-  created_at BIGINT NOT NULL,
-  updated_at BIGINT NOT NULL
-);
-CREATE INDEX jobs_claim_idx ON jobs (queue, state, visible_at);
-CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
-)sql",
+          JobsTable("INTEGER PRIMARY KEY AUTOINCREMENT"),
           "DROP TABLE IF EXISTS jobs;",
-          R"sql(
-CREATE TABLE jobs (
-  seq BIGSERIAL PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  queue TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  max_attempts INTEGER NOT NULL,
-  visible_at BIGINT NOT NULL,
-  lease_token TEXT,
-  worker_id TEXT,
-  last_error TEXT NOT NULL DEFAULT '',
-  created_at BIGINT NOT NULL,
-  updated_at BIGINT NOT NULL
-);
-CREATE INDEX jobs_claim_idx ON jobs (queue, state, visible_at);
-CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
-)sql",
+          JobsTable("BIGSERIAL PRIMARY KEY"),
       },
   };
   return kMigrations;

@@ -18,13 +18,7 @@ SchemaVersion FromRow(const std::vector<DbValue>& row) {
   return v;
 }
 
-Result<std::vector<SchemaVersion>> Rows(Result<DbResult> r) {
-  if (!r.ok()) return r.take_error();
-  std::vector<SchemaVersion> out;
-  out.reserve(r->rows.size());
-  for (const auto& row : r->rows) out.push_back(FromRow(row));
-  return out;
-}
+Result<std::vector<SchemaVersion>> Rows(Result<DbResult> r) { return MapRows(std::move(r), FromRow); }
 
 }  // namespace
 

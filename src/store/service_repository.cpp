@@ -18,11 +18,11 @@ Error NameTaken(const std::string& name) { return Error::Conflict("Service alrea
 Error ServiceNotFound(const std::string& id) { return Error::NotFound("Service not found: " + id); }
 
 Result<std::vector<SyncService>> ServiceRepository::List(const std::string& application_id) {
-  auto r = db_.Exec(std::string("SELECT ") + kColumns + " FROM services WHERE application_id = $1", {application_id});
-  if (!r.ok()) return r.take_error();
-  std::vector<SyncService> out;
-  out.reserve(r->rows.size());
-  for (const auto& row : r->rows) out.push_back(FromRow(row));
+  auto rows = MapRows(db_.Exec(std::string("SELECT ") + kColumns + " FROM services WHERE application_id = $1",
+                               {application_id}),
+                      FromRow);
+  if (!rows.ok()) return rows.take_error();
+  std::vector<SyncService> out = std::move(*rows);
   // Sorted here, byte-wise: PostgreSQL's collation would order names differently from SQLite.
   std::sort(out.begin(), out.end(), [](const SyncService& a, const SyncService& b) { return a.name < b.name; });
   return out;

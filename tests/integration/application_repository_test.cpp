@@ -15,9 +15,7 @@ class ApplicationConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     RT_REQUIRE_BACKEND(GetParam());
-    db_ = OpenBackend(GetParam());
-    auto m = store::Migrator(*db_).Latest();
-    ASSERT_TRUE(m.ok()) << m.error().message;
+    ASSERT_TRUE(db_ = OpenMigrated(GetParam()));
     repo_ = std::make_unique<store::ApplicationRepository>(*db_);
     svc_ = std::make_unique<registry::ApplicationService>(*repo_);
     ASSERT_TRUE(svc_->EnsureDefault().ok());

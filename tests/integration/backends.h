@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/ids.h"
+#include "store/migrator.h"
 #include "store/pg_db.h"
 #include "store/sqlite_db.h"
 
@@ -45,6 +46,17 @@ inline std::unique_ptr<store::Db> OpenBackend(Backend b) {
   url += (url.find('?') == std::string::npos ? "?" : "&");
   url += "options=-csearch_path%3D" + schema;
   return std::make_unique<store::PgDb>(store::PgOptions{url, 1, 4});
+}
+
+// OpenBackend, then every platform migration: nullptr (with the failure reported) if they fail.
+inline std::unique_ptr<store::Db> OpenMigrated(Backend b) {
+  auto db = OpenBackend(b);
+  auto m = store::Migrator(*db).Latest();
+  if (!m.ok()) {
+    ADD_FAILURE() << "migrations failed: " << m.error().message;
+    return nullptr;
+  }
+  return db;
 }
 
 // Broker backends: memory always; Redis when REALTIME_TEST_REDIS_URL is set (`make test` sets

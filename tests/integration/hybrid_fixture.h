@@ -26,8 +26,7 @@ class HybridFixture : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     RT_REQUIRE_BACKEND(GetParam());
     RT_REQUIRE_BROKER_BACKEND(BrokerBackend::kRedis);
-    db_ = OpenBackend(GetParam());
-    ASSERT_TRUE(store::Migrator(*db_).Latest().ok());
+    ASSERT_TRUE(db_ = OpenMigrated(GetParam()));
     app_repo_ = std::make_unique<store::ApplicationRepository>(*db_);
     ASSERT_TRUE(registry::ApplicationService(*app_repo_).EnsureDefault().ok());
     repo_ = std::make_unique<store::SyncDocumentRepository>(*db_);

@@ -25,9 +25,7 @@ class JobQueueConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     RT_REQUIRE_BACKEND(GetParam());
-    db_ = OpenBackend(GetParam());
-    auto m = store::Migrator(*db_).Latest();
-    ASSERT_TRUE(m.ok()) << m.error().message;
+    ASSERT_TRUE(db_ = OpenMigrated(GetParam()));
     q_ = std::make_unique<DbQueue>(*db_, [this] { return now_.load(); });
   }
   std::string Put(const char* queue, int n, EnqueueOptions o = {}) {

@@ -44,9 +44,7 @@ class SchemaConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     RT_REQUIRE_BACKEND(GetParam());
-    db_ = OpenBackend(GetParam());
-    auto m = store::Migrator(*db_).Latest();
-    ASSERT_TRUE(m.ok()) << m.error().message;
+    ASSERT_TRUE(db_ = OpenMigrated(GetParam()));
     a_ = std::make_unique<Instance>(*db_);
     registry::ApplicationService apps(a_->apps);
     ASSERT_TRUE(apps.EnsureDefault().ok());

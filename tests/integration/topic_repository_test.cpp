@@ -19,9 +19,7 @@ class TopicConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     RT_REQUIRE_BACKEND(GetParam());
-    db_ = OpenBackend(GetParam());
-    auto m = store::Migrator(*db_).Latest();
-    ASSERT_TRUE(m.ok()) << m.error().message;
+    ASSERT_TRUE(db_ = OpenMigrated(GetParam()));
     app_repo_ = std::make_unique<store::ApplicationRepository>(*db_);
     apps_ = std::make_unique<registry::ApplicationService>(*app_repo_);
     ASSERT_TRUE(apps_->EnsureDefault().ok());
