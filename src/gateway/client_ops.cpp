@@ -194,11 +194,9 @@ OpResult<std::string> ClientOps::Subscribe(const std::string& topic, const boost
   }
   auto compiled = events::Filter::Compile(filter);
   if (!compiled.ok()) return R::Fail(code::kInvalidFilter, compiled.error().message);
-  // The cap counts the client's own subscriptions, not the direct-message topic and the two
-  // internal subscriptions of each joined channel (those are capped by max_channels).
-  size_t internal = (bound_ ? 1 : 0) + 2 * channels_.size();
-  size_t held = deps_.hub.CountFor(shard_, self_);
-  if (held >= internal && held - internal >= deps_.max_subscriptions)
+  // The cap counts the client's own subscriptions (subscriptions_), not the direct-message topic
+  // and the internal subscriptions of joined channels (those are capped by max_channels).
+  if (subscriptions_.size() >= deps_.max_subscriptions)
     return R::Fail(code::kLimitExceeded, "Too many subscriptions on this connection (max " +
                                              std::to_string(deps_.max_subscriptions) + ")");
   std::string id = deps_.hub.Subscribe(shard_, self_, scope_, topic, std::move(*compiled), mode);

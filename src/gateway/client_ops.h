@@ -127,7 +127,7 @@ class ClientOps final : public Watched {
     int64_t joined_at = 0;
   };
   std::map<std::string, Membership> channels_;  // channel -> membership
-  std::map<std::string, std::string> subscriptions_;  // subscription id -> topic (for Reauthenticate)
+  std::map<std::string, std::string> subscriptions_;  // the client's own: id -> topic (cap, Reauthenticate)
   std::function<void(const char*)> on_revoked_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);          // for callbacks that outlive us
   auth::Principal principal_;
