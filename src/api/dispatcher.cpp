@@ -84,7 +84,11 @@ void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
 
   auto shared = std::make_shared<net::HttpRequest>(std::move(req));
   auto done = std::make_shared<decltype(finish)>(std::move(finish));
-  auto queued = blocking_.TryPost([this, route, shared, done] { (*done)(Run(gate_, *route, *shared)); });
+  auto queued = blocking_.TryPost([this, route, shared, done] {
+    net::HttpResponse res = Run(gate_, *route, *shared);
+    if (after_handler_) after_handler_();
+    (*done)(std::move(res));
+  });
   if (queued == ThreadPool::PostResult::kFull) {
     // Bounded queue (REALTIME_BLOCKING_QUEUE_MAX): refuse at once rather than queue without limit.
     auto res = ErrorResponse(Error::Unavailable("Server busy: too many requests waiting, retry later"));

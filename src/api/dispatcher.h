@@ -9,6 +9,8 @@
 // complete before the first request. Lifetime: must outlive the HttpServer that calls it.
 #pragma once
 
+#include <functional>
+
 #include "api/auth.h"
 #include "core/thread_pool.h"
 #include "net/cors.h"
@@ -24,11 +26,17 @@ class Dispatcher {
 
   void Handle(net::HttpRequest&& req, net::Responder respond);
 
+  // Runs on the blocking-pool thread after every handler there, before the answer is sent: a
+  // durability barrier (the webhooks' fan-out waits until what this request enqueued is stored,
+  // so that an acknowledged request is never lost). Set during start-up only.
+  void SetAfterHandler(std::function<void()> barrier) { after_handler_ = std::move(barrier); }
+
  private:
   net::Router& router_;
   ThreadPool& blocking_;
   const AuthGate& gate_;
   const net::CorsPolicy cors_;
+  std::function<void()> after_handler_;
 };
 
 }  // namespace rt::api

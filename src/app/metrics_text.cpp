@@ -31,7 +31,52 @@ void Metric(std::string& out, const char* name, const char* type, const char* he
 
 }  // namespace
 
-std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const ThreadPool* blocking) {
+// Queues (jobs/queue.h) and webhooks (webhooks/delivery_worker.h, webhooks/fanout.h). The queue
+// gauges are sampled every 5 s by the workers module (the scrape never touches the database).
+static void WorkerMetrics(std::string& out, const WorkersModule& w) {
+  auto gauges = w.queue_gauges();
+  struct Family {
+    const char* name;
+    const char* help;
+    int64_t (*value)(const jobs::QueueStats&);
+  };
+  static const Family kFamilies[] = {
+      {"realtime_queue_depth", "Jobs ready to run (incl. expired leases), by queue",
+       [](const jobs::QueueStats& s) { return s.depth(); }},
+      {"realtime_queue_delayed", "Jobs waiting for their run time (incl. scheduled retries), by queue",
+       [](const jobs::QueueStats& s) { return s.delayed; }},
+      {"realtime_queue_leased", "Jobs being processed, by queue", [](const jobs::QueueStats& s) { return s.leased; }},
+      {"realtime_queue_retrying", "Queued jobs that already failed at least once, by queue",
+       [](const jobs::QueueStats& s) { return s.retrying; }},
+      {"realtime_queue_dead_letter", "Dead-lettered jobs (DLQ size), by queue",
+       [](const jobs::QueueStats& s) { return s.dead; }},
+  };
+  for (const auto& f : kFamilies) {
+    for (size_t i = 0; i < gauges.size(); ++i) {
+      std::string label = "queue=\"" + gauges[i].queue + "\"";
+      Metric(out, f.name, "gauge", i == 0 ? f.help : "", static_cast<double>(f.value(gauges[i].stats)), label.c_str());
+    }
+  }
+  const auto& fan = w.fanout_stats();
+  Metric(out, "realtime_webhook_enqueued_total", "counter", "Webhook deliveries enqueued by this instance",
+         static_cast<double>(fan.enqueued.load()));
+  Metric(out, "realtime_webhook_enqueue_dropped_total", "counter",
+         "Webhook deliveries dropped because the enqueue buffer was full", static_cast<double>(fan.dropped.load()));
+  if (const auto* d = w.delivery_stats()) {
+    Metric(out, "realtime_webhook_deliveries_total", "counter", "Webhook delivery attempts by outcome",
+           static_cast<double>(d->success.load()), "status=\"success\"");
+    Metric(out, "realtime_webhook_deliveries_total", "counter", "", static_cast<double>(d->failed.load()),
+           "status=\"failed\"");
+    Metric(out, "realtime_webhook_deliveries_total", "counter", "", static_cast<double>(d->dead.load()),
+           "status=\"dead\"");
+    Metric(out, "realtime_webhook_in_flight", "gauge", "Webhook deliveries in flight on this instance",
+           static_cast<double>(d->in_flight.load()));
+  }
+}
+
+
+std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const ThreadPool* blocking,
+                          const WorkersModule* workers) {
   std::string out;
   const auto& router = core.router.stats();
   const auto& hub = core.hub.stats();
@@ -114,6 +159,7 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
     Metric(out, "realtime_schema_validation_failures_total", "counter", i == 0 ? failures_help : "",
            static_cast<double>(failures[i].second), label.c_str());
   }
+  if (workers) WorkerMetrics(out, *workers);
   return out;
 }
 

@@ -7,12 +7,15 @@
 #include <string>
 
 #include "app/realtime_core.h"
+#include "app/workers_module.h"
 #include "core/thread_pool.h"
 #include "net/http_server.h"
 
 namespace rt::app {
 
-// blocking: the REST blocking pool (queue depth and refusals), when given.
-std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const ThreadPool* blocking = nullptr);
+// blocking: the REST blocking pool (queue depth and refusals), when given; workers: the queue
+// gauges and webhook counters, when given.
+std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const ThreadPool* blocking = nullptr,
+                          const WorkersModule* workers = nullptr);
 
 }  // namespace rt::app

@@ -11,12 +11,15 @@
 #include "api/sync_api.h"
 #include "api/schemas_api.h"
 #include "api/topics_api.h"
+#include "api/webhooks_api.h"
 #include "app/db_init.h"
 #include "app/platform.h"
 #include "app/metrics_text.h"
 #include "app/realtime_core.h"
 #include "app/sync_module.h"
+#include "app/workers_module.h"
 #include "broker/redis_probe.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/thread_pool.h"
 #include "net/http_server.h"
@@ -89,6 +92,14 @@ int RunServe(const Config& config) {
     dispatcher.Handle(std::move(req), std::move(respond));
   });
   RealtimeCore core(config, p, server);
+  auto workers = WorkersModule::Create(config, p, core.instance_id, "serve");
+  if (!workers.ok()) {
+    log::Error("cannot start the workers", {{"error", workers.error().message}});
+    db_init.Stop();
+    return 1;
+  }
+  (*workers)->AttachTo(core.router, core.deps);
+  dispatcher.SetAfterHandler([w = workers->get()] { w->AwaitEnqueued(); });
 
   api::RegisterHealthRoutes(router, ReadinessChecks(config, db_init));
   api::RegisterApplicationRoutes(router, p.apps, gate);
@@ -101,12 +112,14 @@ int RunServe(const Config& config) {
   api::RegisterServiceRoutes(router, p.services, p.apps, gate);
   api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
   api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
+  api::RegisterWebhookRoutes(router, (*workers)->webhooks(), p.apps, gate);
+  api::RegisterWorkerRoutes(router, (*workers)->worker_repo());
   router.Add(
       "GET", "/api/metrics/prometheus", net::Access::Public(),
-      [&core, &server, &blocking](net::HttpRequest&) {
+      [&core, &server, &blocking, w = workers->get()](net::HttpRequest&) {
         net::HttpResponse r;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        r.body = RenderMetrics(core, server, &blocking);
+        r.body = RenderMetrics(core, server, &blocking, w);
         return r;
       },
       net::ExecMode::kInline);
@@ -120,6 +133,13 @@ int RunServe(const Config& config) {
   }
   if (Status st = sync.Start(); !st.ok()) {
     log::Error("cannot start the sync documents", {{"error", st.error().message}});
+    core.Stop();
+    db_init.Stop();
+    return 1;
+  }
+  if (Status st = (*workers)->Start(); !st.ok()) {
+    log::Error("cannot start the workers", {{"error", st.error().message}});
+    sync.Shutdown(std::chrono::milliseconds(0));
     core.Stop();
     db_init.Stop();
     return 1;
@@ -149,6 +169,7 @@ int RunServe(const Config& config) {
   server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
   blocking.Shutdown();
   sync.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));  // the final flush
+  (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));  // buffered webhooks enqueued
   core.Stop();
   db_init.Stop();
   log::Info("shutdown complete");
@@ -164,8 +185,17 @@ int RunWorker(const Config& config) {
   }
   DbInit db_init(**platform);
   db_init.Start();
-  log::Info("worker started", {{"database", (*platform)->db->Describe()}, {"queues", 0}});
-  WaitForSignal(signals);
+  auto workers = WorkersModule::Create(config, **platform, NewId("inst"), "worker");
+  if (!workers.ok()) {
+    log::Error("cannot start the workers", {{"error", workers.error().message}});
+    db_init.Stop();
+    return 1;
+  }
+  (void)(*workers)->Start();
+  log::Info("worker started", {{"database", (*platform)->db->Describe()}});
+  int sig = WaitForSignal(signals);
+  log::Info("worker stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));
   db_init.Stop();
   log::Info("worker stopped");
   return 0;

@@ -46,14 +46,6 @@ bool ReadNumericDate(const boost::json::object& o, std::string_view key, std::op
 
 }  // namespace
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
-
 boost::json::object ClaimsToJson(const JwtClaims& c) {
   boost::json::object o;
   if (!c.sub.empty()) o["sub"] = c.sub;

@@ -18,6 +18,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "core/encoding.h"
 #include "core/result.h"
 
 namespace rt::auth {
@@ -60,6 +61,6 @@ Result<JwtClaims> VerifyJwt(std::string_view token, const SecretLookup& lookup, 
                             JwtFailure* why = nullptr);
 
 // HMAC-SHA256 of data with key (raw 32 bytes).
-std::string HmacSha256(std::string_view key, std::string_view data);
+using ::rt::HmacSha256;  // core/encoding.h
 
 }  // namespace rt::auth

@@ -34,6 +34,17 @@ Status ReadInt(const EnvMap& env, const char* name, Int min, Int max, Int& out) 
   return Ok();
 }
 
+// on/true/1 or off/false/0; unset: fallback.
+Status ReadBool(const EnvMap& env, const char* name, bool& out, bool fallback) {
+  out = fallback;
+  const std::string* v = Find(env, name);
+  if (v == nullptr) return Ok();
+  if (*v == "1" || *v == "true" || *v == "on") out = true;
+  else if (*v == "0" || *v == "false" || *v == "off") out = false;
+  else return Invalid(name, "must be true or false (on/off, 1/0)", *v);
+  return Ok();
+}
+
 Status ReadUrl(const EnvMap& env, const char* name, std::initializer_list<std::string_view> schemes,
                std::string& out) {
   const std::string* v = Find(env, name);
@@ -180,6 +191,21 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_MAX_PAYLOAD", 1024, 100000000, c.socketio_max_payload));
   RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_UPGRADE_TIMEOUT_MS", 100, 3600000, c.socketio_upgrade_timeout_ms));
   RT_TRY(ReadInt(env, "REALTIME_SOCKETIO_CONNECT_TIMEOUT_MS", 100, 3600000, c.socketio_connect_timeout_ms));
+  RT_TRY(ReadBool(env, "REALTIME_WORKERS", c.workers, true));
+  RT_TRY(ReadInt(env, "REALTIME_WORKER_POLL_MS", 10, 60000, c.worker_poll_ms));
+  if (auto* v = Find(env, "REALTIME_SECRET_KEY")) {
+    if (v->size() < 16) return Error::Validation("REALTIME_SECRET_KEY must be at least 16 characters long");
+    c.secret_key = *v;
+  }
+  RT_TRY(ReadBool(env, "REALTIME_WEBHOOK_ALLOW_HTTP", c.webhook_allow_http, c.development()));
+  RT_TRY(ReadBool(env, "REALTIME_WEBHOOK_ALLOW_PRIVATE", c.webhook_allow_private, c.development()));
+  RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_TIMEOUT_MS", 100, 600000, c.webhook_timeout_ms));
+  if (auto* v = Find(env, "REALTIME_WEBHOOK_CA_FILE")) c.webhook_ca_file = *v;
+  RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_MAX_RETRIES", 0, 100, c.webhook_max_retries));
+  RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_RETRY_BASE_MS", 1, 3600000, c.webhook_retry_base_ms));
+  RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_RETRY_MAX_MS", 1, 86400000, c.webhook_retry_max_ms));
+  RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_CONCURRENCY", 1, 100000, c.webhook_concurrency));
+  RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_LOG_RETENTION_DAYS", 1, 3650, c.webhook_log_retention_days));
   // Unset: development allows any origin (no credentials); elsewhere no cross-origin access.
   if (auto* v = Find(env, "CORS_ORIGINS")) c.cors_origins = *v;
   else c.cors_origins = c.development() ? "*" : "";

@@ -82,6 +82,20 @@ struct Config {
   std::string cors_origins;  // CORS_ORIGINS: "*" any origin (no credentials), a comma list, "" none
                              // (unset: "*" in development, "" elsewhere; net/cors.h)
 
+  // Workers and webhooks (docs/jobs.md, docs/webhooks.md).
+  bool workers = true;                 // REALTIME_WORKERS: on | off (`serve` runs the queue consumers unless off)
+  int worker_poll_ms = 200;            // REALTIME_WORKER_POLL_MS: idle queue poll interval
+  std::string secret_key;              // REALTIME_SECRET_KEY: encrypts webhook secrets (else <data dir>/secret.key)
+  bool webhook_allow_http = false;     // REALTIME_WEBHOOK_ALLOW_HTTP (unset: true in development)
+  bool webhook_allow_private = false;  // REALTIME_WEBHOOK_ALLOW_PRIVATE (unset: true in development)
+  int webhook_timeout_ms = 10000;      // REALTIME_WEBHOOK_TIMEOUT_MS
+  std::string webhook_ca_file;         // REALTIME_WEBHOOK_CA_FILE: extra trusted CAs (PEM)
+  int webhook_max_retries = 5;         // REALTIME_WEBHOOK_MAX_RETRIES (attempts = 1 + retries)
+  int webhook_retry_base_ms = 1000;    // REALTIME_WEBHOOK_RETRY_BASE_MS
+  int webhook_retry_max_ms = 60000;    // REALTIME_WEBHOOK_RETRY_MAX_MS
+  int webhook_concurrency = 256;       // REALTIME_WEBHOOK_CONCURRENCY: deliveries in flight per worker
+  int webhook_log_retention_days = 7;  // REALTIME_WEBHOOK_LOG_RETENTION_DAYS
+
   bool development() const { return node_env == "development"; }
   bool production() const { return node_env == "production"; }
   bool uses_postgres() const { return !database_url.empty(); }

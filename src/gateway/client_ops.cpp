@@ -47,6 +47,7 @@ void ClientOps::Bind(auth::Principal principal, Scope scope) {
   deps_.hub.Subscribe(shard_, self_, scope_, "direct:" + socket_id_, events::Filter(), events::ReturnMode::kFull);
   if (deps_.token_watch)
     deps_.token_watch->Watch(shard_, this, principal_.application_id, principal_.key_id, principal_.expires_at_s);
+  if (deps_.connection_observer) deps_.connection_observer(scope_, socket_id_, principal_.subject, true);
 }
 
 OpResult<std::vector<Revoked>> ClientOps::Reauthenticate(auth::Principal principal) {
@@ -243,6 +244,7 @@ void ClientOps::Release() {
       deps_.channels.Leave(scope_, channel, {socket_id_, principal_.subject, m.joined_at});
     channels_.clear();
     deps_.channels.Disconnected(scope_);
+    if (deps_.connection_observer) deps_.connection_observer(scope_, socket_id_, principal_.subject, false);
   }
   deps_.hub.RemoveAll(shard_, self_);
 }

@@ -12,6 +12,7 @@
 // subscriber is destroyed.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -43,6 +44,10 @@ struct GatewayDeps {
   size_t max_subscriptions = 1000;  // per connection (REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION)
   size_t max_channels = 1000;       // per connection (REALTIME_MAX_CHANNELS_PER_CONNECTION)
   TokenWatch* token_watch = nullptr;  // closes connections whose token ends (null: never)
+  // Told when a connection binds (connected=true) and when a bound one is released: the
+  // webhooks' socket.connect / socket.disconnect. Called on the shard thread; must not block.
+  std::function<void(const Scope& scope, const std::string& socket_id, const std::string& subject, bool connected)>
+      connection_observer;
 };
 
 struct OpError {

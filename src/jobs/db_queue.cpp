@@ -65,12 +65,14 @@ Result<std::vector<std::string>> DbQueue::EnqueueBatch(std::string_view queue, c
     if (body.size() > kMaxPayloadBytes) return Error::Validation("Job payload exceeds 1 MiB");
     ids.push_back(NewId("job"));
     int64_t run_at = o.run_at_ms > 0 ? o.run_at_ms : now + o.delay_ms;
-    rows.push_back({ids.back(), std::string(queue), std::move(body), int64_t{o.max_attempts}, run_at, now});
+    if (o.group.size() > 200) return Error::Validation("Job group must be at most 200 characters");
+    rows.push_back({ids.back(), std::string(queue), std::move(body), int64_t{o.max_attempts}, run_at, now,
+                    o.group.empty() ? DbValue{} : DbValue{o.group}});
   }
   if (rows.empty()) return ids;
   constexpr const char* kInsert =
       "INSERT INTO jobs (id, queue, payload, state, attempts, max_attempts, visible_at, last_error, created_at, "
-      "updated_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, '', $6, $6)";
+      "updated_at, group_key) VALUES ($1, $2, $3, 'queued', 0, $4, $5, '', $6, $6, $7)";
   auto done = db_.Transaction([&](store::DbSession& s) -> Status {
     for (const auto& r : rows) RT_TRY(s.Exec(kInsert, r));
     return Ok();
@@ -99,9 +101,12 @@ Result<std::vector<Job>> DbQueue::Claim(std::string_view queue, std::string_view
   const std::string claim_sql =
       std::string(
           "UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_token = $3, worker_id = $4, "
-          "visible_at = $5, updated_at = $2 WHERE id IN (SELECT id FROM jobs WHERE queue = $1 "
-          "AND state IN ('queued', 'leased') AND visible_at <= $2 AND attempts < max_attempts "
-          "ORDER BY visible_at, seq LIMIT $6") +
+          "visible_at = $5, updated_at = $2 WHERE id IN (SELECT j.id FROM jobs j WHERE j.queue = $1 "
+          "AND j.state IN ('queued', 'leased') AND j.visible_at <= $2 AND j.attempts < j.max_attempts "
+          // a group's jobs one at a time, in enqueue order (EnqueueOptions::group)
+          "AND (j.group_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs p WHERE p.group_key = j.group_key "
+          "AND p.seq < j.seq AND p.state <> 'dead')) "
+          "ORDER BY j.visible_at, j.seq LIMIT $6") +
       (pg ? " FOR UPDATE SKIP LOCKED" : "") +
       ") RETURNING id, queue, payload, attempts, max_attempts, visible_at, created_at, last_error, seq";
   std::vector<std::pair<int64_t, Job>> claimed;  // (seq, job)
@@ -161,6 +166,40 @@ Status DbQueue::Complete(const std::string& id, const std::string& lease_token) 
   return Ok();
 }
 
+Result<size_t> DbQueue::CompleteBatch(const std::vector<std::pair<std::string, std::string>>& refs) {
+  if (refs.empty()) return size_t{0};
+  std::map<std::string, int64_t> per_queue;
+  auto done = db_.Transaction([&](store::DbSession& s) -> Status {
+    per_queue.clear();
+    for (const auto& [id, token] : refs) {
+      auto r = s.Exec("DELETE FROM jobs WHERE id = $1 AND lease_token = $2 AND state = 'leased' RETURNING queue",
+                      {id, token});
+      if (!r.ok()) return r.take_error();
+      if (!r->rows.empty()) ++per_queue[AsString(r->rows[0][0])];
+    }
+    return Ok();
+  });
+  if (!done.ok()) return done.take_error();
+  size_t total = 0;
+  for (const auto& [queue, n] : per_queue) {
+    Count(queue).completed += n;
+    total += static_cast<size_t>(n);
+  }
+  return total;
+}
+
+Status DbQueue::Bury(const std::string& id, const std::string& lease_token, const std::string& error) {
+  const int64_t now = Now();
+  auto r = db_.Exec(
+      "UPDATE jobs SET state = 'dead', lease_token = NULL, worker_id = NULL, last_error = $3, updated_at = $4 "
+      "WHERE id = $1 AND lease_token = $2 AND state = 'leased' RETURNING queue",
+      {id, lease_token, std::string(json::Utf8Prefix(error, 2000)), now});
+  if (!r.ok()) return r.take_error();
+  if (r->rows.empty()) return LeaseError(id, "bury");
+  ++Count(AsString(r->rows[0][0])).dead_lettered;
+  return Ok();
+}
+
 Result<FailOutcome> DbQueue::Fail(const std::string& id, const std::string& lease_token, const std::string& error,
                                   int64_t retry_delay_ms) {
   if (retry_delay_ms < 0) return Error::Validation("Retry delay must not be negative");
@@ -207,18 +246,35 @@ Status DbQueue::ExtendLease(const std::string& id, const std::string& lease_toke
   return Ok();
 }
 
-Status DbQueue::Retry(const std::string& id) {
+Status DbQueue::Retry(const std::string& id, const boost::json::value* payload) {
   const int64_t now = Now();
-  auto r = db_.Exec(
-      "UPDATE jobs SET state = 'queued', attempts = 0, visible_at = $2, updated_at = $2 WHERE id = $1 AND state = "
-      "'dead'",
-      {id, now});
+  std::string body;
+  if (payload) {
+    body = json::Serialize(*payload);
+    if (body.size() > kMaxPayloadBytes) return Error::Validation("Job payload exceeds 1 MiB");
+  }
+  auto r = payload ? db_.Exec("UPDATE jobs SET state = 'queued', attempts = 0, visible_at = $2, updated_at = $2, "
+                              "payload = $3 WHERE id = $1 AND state = 'dead'",
+                              {id, now, body})
+                   : db_.Exec("UPDATE jobs SET state = 'queued', attempts = 0, visible_at = $2, updated_at = $2 "
+                              "WHERE id = $1 AND state = 'dead'",
+                              {id, now});
   if (!r.ok()) return r.take_error();
   if (r->affected_rows > 0) return Ok();
   auto s = db_.Exec("SELECT state FROM jobs WHERE id = $1", {id});
   if (!s.ok()) return s.take_error();
   if (s->rows.empty()) return Error::NotFound("Job not found: " + id);
   return Error::Conflict("Job " + id + " is not dead-lettered (state " + AsString(s->rows[0][0]) + ")");
+}
+
+Result<std::optional<DeadJob>> DbQueue::FindDead(const std::string& id) {
+  auto r = db_.Exec(
+      "SELECT id, queue, payload, attempts, last_error, updated_at FROM jobs WHERE id = $1 AND state = 'dead'", {id});
+  if (!r.ok()) return r.take_error();
+  if (r->rows.empty()) return std::optional<DeadJob>();
+  const auto& row = r->rows[0];
+  return std::optional<DeadJob>(DeadJob{AsString(row[0]), AsString(row[1]), PayloadOf(row[2]),
+                                        static_cast<int>(AsInt(row[3])), AsString(row[4]), AsInt(row[5])});
 }
 
 Result<std::vector<DeadJob>> DbQueue::ListDead(std::string_view queue, int limit) {

@@ -35,11 +35,14 @@ class DbQueue final : public Queue {
   Result<std::vector<Job>> Claim(std::string_view queue, std::string_view worker_id, int64_t lease_ms,
                                  int max_jobs) override;
   Status Complete(const std::string& id, const std::string& lease_token) override;
+  Result<size_t> CompleteBatch(const std::vector<std::pair<std::string, std::string>>& refs) override;
+  Status Bury(const std::string& id, const std::string& lease_token, const std::string& error) override;
   Result<FailOutcome> Fail(const std::string& id, const std::string& lease_token, const std::string& error,
                            int64_t retry_delay_ms) override;
   Status Release(const std::string& id, const std::string& lease_token, int64_t delay_ms = 0) override;
   Status ExtendLease(const std::string& id, const std::string& lease_token, int64_t lease_ms) override;
-  Status Retry(const std::string& id) override;
+  Status Retry(const std::string& id, const boost::json::value* payload = nullptr) override;
+  Result<std::optional<DeadJob>> FindDead(const std::string& id) override;
   Result<std::vector<DeadJob>> ListDead(std::string_view queue, int limit) override;
   Result<QueueStats> Stats(std::string_view queue) override;
 

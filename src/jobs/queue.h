@@ -31,8 +31,10 @@
 
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -47,6 +49,10 @@ struct EnqueueOptions {
   int64_t delay_ms = 0;   // claimable at now + delay_ms ...
   int64_t run_at_ms = 0;  // ... or at this absolute time, when non-zero (wins over delay_ms)
   int max_attempts = 5;   // 1..1000 claims before the job is dead-lettered
+  // Ordering group (e.g. a FIFO webhook endpoint's id), empty for none: a job is not claimed
+  // while an earlier job (by enqueue order) of its group is still queued or leased, so a group's
+  // jobs run one at a time, in order; a dead-lettered job stops blocking its group.
+  std::string group;
 };
 
 struct NewJob {
@@ -124,17 +130,24 @@ class Queue {
 
   // Done: deletes the job. kConflict when the lease was lost, kNotFound when the job is gone.
   virtual Status Complete(const std::string& id, const std::string& lease_token) = 0;
+  // Completes several leased jobs in one transaction; returns how many were completed (a job
+  // whose lease was lost is skipped, not an error). refs: (id, lease_token).
+  virtual Result<size_t> CompleteBatch(const std::vector<std::pair<std::string, std::string>>& refs) = 0;
   // Attempt failed: retry claimable after retry_delay_ms, or dead-letter if no attempt is left.
   virtual Result<FailOutcome> Fail(const std::string& id, const std::string& lease_token, const std::string& error,
                                    int64_t retry_delay_ms) = 0;
+  // Attempt failed in a way retrying cannot fix: dead-letter now, whatever attempts are left.
+  virtual Status Bury(const std::string& id, const std::string& lease_token, const std::string& error) = 0;
   // Gives the job back without using up an attempt (graceful stop), claimable after delay_ms.
   virtual Status Release(const std::string& id, const std::string& lease_token, int64_t delay_ms = 0) = 0;
   // Pushes the lease expiry to now + lease_ms (a long job keeps its lease).
   virtual Status ExtendLease(const std::string& id, const std::string& lease_token, int64_t lease_ms) = 0;
 
-  // Puts a dead-lettered job back in its queue with a fresh set of attempts, claimable now.
-  // kConflict when the job is not dead.
-  virtual Status Retry(const std::string& id) = 0;
+  // Puts a dead-lettered job back in its queue with a fresh set of attempts, claimable now,
+  // with its payload replaced by *payload when given. kConflict when the job is not dead.
+  virtual Status Retry(const std::string& id, const boost::json::value* payload = nullptr) = 0;
+  // The dead-lettered job with this id; nullopt when there is none (or it is not dead).
+  virtual Result<std::optional<DeadJob>> FindDead(const std::string& id) = 0;
   // Dead-lettered jobs of a queue, newest first, at most limit.
   virtual Result<std::vector<DeadJob>> ListDead(std::string_view queue, int limit) = 0;
 

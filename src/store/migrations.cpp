@@ -165,6 +165,83 @@ CREATE TABLE schemas (
           "DROP TABLE IF EXISTS jobs;",
           JobsTable("BIGSERIAL PRIMARY KEY"),
       },
+      {
+          // Webhooks (spec/23-api-webhooks.md, docs/webhooks.md): endpoints scoped like topics
+          // (the secret encrypted by webhooks/secret_box.h), one delivery log row per delivered
+          // event and endpoint plus one row per attempt, and the worker heartbeats behind
+          // GET /api/workers. jobs.group_key serializes jobs of one group (FIFO endpoints): a job
+          // is not claimed while an earlier job of its group is queued or leased.
+          "0007_webhooks",
+          R"sql(
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL,
+  topics TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  signature_scheme TEXT NOT NULL,
+  max_concurrency INTEGER NOT NULL,
+  ordering TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_endpoints_scope_idx ON webhook_endpoints (application_id, environment);
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  webhook_id TEXT NOT NULL,
+  application_id TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  event TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  url TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_code INTEGER,
+  success INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  response_body TEXT NOT NULL DEFAULT '',
+  next_attempt_at BIGINT,
+  delivered_at BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_deliveries_scope_idx ON webhook_deliveries (application_id, environment, created_at);
+CREATE INDEX webhook_deliveries_webhook_idx ON webhook_deliveries (webhook_id, created_at);
+CREATE TABLE webhook_attempts (
+  delivery_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  status_code INTEGER,
+  duration_ms BIGINT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  response_body TEXT NOT NULL DEFAULT '',
+  at BIGINT NOT NULL,
+  PRIMARY KEY (delivery_id, attempt)
+);
+CREATE TABLE workers (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  version TEXT NOT NULL,
+  queues TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  last_beat BIGINT NOT NULL,
+  stopped_at BIGINT
+);
+ALTER TABLE jobs ADD COLUMN group_key TEXT;
+CREATE INDEX jobs_group_idx ON jobs (group_key, seq);
+)sql",
+          "DROP TABLE IF EXISTS workers; DROP TABLE IF EXISTS webhook_attempts; DROP TABLE IF EXISTS "
+          "webhook_deliveries; DROP TABLE IF EXISTS webhook_endpoints; DROP INDEX IF EXISTS jobs_group_idx; "
+          "ALTER TABLE jobs DROP COLUMN group_key;",
+      },
   };
   return kMigrations;
 }

@@ -174,6 +174,79 @@ TEST_P(JobQueueConformance, FailRetriesThenDeadLettersThenRetryRequeues) {
   EXPECT_EQ(StatsOf(kQ).dead, 0);
 }
 
+TEST_P(JobQueueConformance, GroupJobsRunOneAtATimeInOrder) {
+  std::string a1 = Put(kQ, 1, {.max_attempts = 2, .group = "wh_a"});
+  std::string b1 = Put(kQ, 2, {.group = "wh_b"});
+  std::string a2 = Put(kQ, 3, {.group = "wh_a"});
+  std::string free = Put(kQ, 4);
+  auto got = Take(kQ, "w1");
+  ASSERT_EQ(got.size(), 3u);  // a2 waits for a1
+  EXPECT_EQ(got[0].id, a1);
+  EXPECT_EQ(got[1].id, b1);
+  EXPECT_EQ(got[2].id, free);
+  EXPECT_TRUE(Take(kQ, "w2").empty());
+  // a1 fails: its retry still blocks a2 (the group stays in order).
+  ASSERT_TRUE(q_->Fail(a1, got[0].lease_token, "HTTP 500", 100).ok());
+  EXPECT_TRUE(Take(kQ, "w2").empty());
+  now_ += 100;
+  auto retry = Take(kQ, "w2");
+  ASSERT_EQ(retry.size(), 1u);
+  EXPECT_EQ(retry[0].id, a1);
+  // a1 dead-letters on its last attempt: a2 is free to go.
+  auto out = q_->Fail(a1, retry[0].lease_token, "HTTP 500", 100);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->dead);
+  auto next = Take(kQ, "w2");
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].id, a2);
+}
+
+TEST_P(JobQueueConformance, CompleteBatchSkipsLostLeases) {
+  Put(kQ, 1);
+  Put(kQ, 2);
+  Put(kQ, 3);
+  auto got = Take(kQ, "w1");
+  ASSERT_EQ(got.size(), 3u);
+  std::vector<std::pair<std::string, std::string>> refs;
+  for (const auto& j : got) refs.emplace_back(j.id, j.lease_token);
+  refs[1].second = "stale-token";
+  auto n = q_->CompleteBatch(refs);
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 2u);
+  auto s = StatsOf(kQ);
+  EXPECT_EQ(s.leased, 1);
+  EXPECT_EQ(s.completed_total, 2);
+  EXPECT_EQ(*q_->CompleteBatch({}), 0u);
+}
+
+TEST_P(JobQueueConformance, BuryDeadLettersAtOnce) {
+  std::string id = Put(kQ, 1, {.max_attempts = 5});
+  auto got = Take(kQ, "w1");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(q_->Bury(id, "stale-token", "x").error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(q_->Bury(id, got[0].lease_token, "address refused: loopback 127.0.0.1").ok());
+  auto dead = q_->ListDead(kQ, 10);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].attempts, 1);
+  EXPECT_EQ((*dead)[0].last_error, "address refused: loopback 127.0.0.1");
+  EXPECT_EQ(StatsOf(kQ).dead_lettered_total, 1);
+  now_ += 100000;
+  EXPECT_TRUE(Take(kQ, "w1").empty());
+  // FindDead + Retry with an amended payload (the webhooks' manual retry).
+  auto found = q_->FindDead(id);
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->payload.at("n").as_int64(), 1);
+  boost::json::value amended = boost::json::object{{"n", 1}, {"attemptBase", 1}};
+  ASSERT_TRUE(q_->Retry(id, &amended).ok());
+  EXPECT_FALSE(q_->FindDead(id)->has_value());
+  auto back = Take(kQ, "w1");
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].attempt, 1);
+  EXPECT_EQ(back[0].payload.at("attemptBase").as_int64(), 1);
+}
+
 TEST_P(JobQueueConformance, LeaseExpiringOnTheLastAttemptDeadLetters) {
   std::string id = Put(kQ, 1, {.max_attempts = 1});
   ASSERT_EQ(Take(kQ, "crashing-worker", 500).size(), 1u);

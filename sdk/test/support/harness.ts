@@ -20,6 +20,8 @@ export async function loadSdk(): Promise<Sdk> {
 
 export interface Target {
   url: string;
+  /** An admin token (`realtime token --permissions admin`) of the default application. */
+  adminToken: string;
   /** A token of the default application with these permissions (and subject). */
   token(permissions: string[], subject?: string, expiresIn?: number): Promise<string>;
   /** Stop the server and start it again on the same port (and data). */
@@ -27,12 +29,13 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-async function startTarget(): Promise<Target> {
+async function startTarget(env: Record<string, string> = {}): Promise<Target> {
   useBinary(inject('realtimeBin'));
-  const srv = await startRealtime();
+  const srv = await startRealtime({ env });
   const admin = await cliToken(srv.dataDir, 'admin');
   return {
     url: srv.url,
+    adminToken: admin,
     async token(permissions, subject, expiresIn) {
       const res = await fetch(`${srv.url}/auth/token`, {
         method: 'POST',
@@ -59,16 +62,17 @@ export interface Ctx {
 
 /**
  * `describe` tests against the real binary (REALTIME_BIN, default build/bin/realtime), one
- * server per block. The global setup has already failed the run if the binary is absent or lacks
- * a route the tests use, so nothing here is ever skipped.
+ * server per block (started with `options.env` added to its environment). The global setup has
+ * already failed the run if the binary is absent or lacks a route the tests use, so nothing here
+ * is ever skipped.
  */
-export function describeBinary(title: string, body: (ctx: Ctx) => void): void {
+export function describeBinary(title: string, body: (ctx: Ctx) => void, options: { env?: Record<string, string> } = {}): void {
   describe(title, () => {
     const clients: RealtimeClient[] = [];
     const ctx = {} as Ctx;
     beforeAll(async () => {
       ctx.sdk = await loadSdk();
-      ctx.target = await startTarget();
+      ctx.target = await startTarget(options.env);
     });
     afterEach(() => {
       for (const c of clients.splice(0)) c.destroy();

@@ -71,7 +71,8 @@ export interface RealtimeProcess {
   restart(): Promise<void>;
 }
 
-export async function startRealtime(opts: { port?: number; dataDir?: string } = {}): Promise<RealtimeProcess> {
+/** `env`: extra environment variables for the server (e.g. REALTIME_WEBHOOK_RETRY_BASE_MS). */
+export async function startRealtime(opts: { port?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<RealtimeProcess> {
   if (!fs.existsSync(bin)) throw new Error(`server binary not found: ${bin} (run \`make build\`, or set REALTIME_BIN)`);
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'realtime-sdk-'));
@@ -81,7 +82,7 @@ export async function startRealtime(opts: { port?: number; dataDir?: string } = 
   let proc: ChildProcess;
 
   const spawnOnce = async () => {
-    proc = spawn(bin, ['serve'], { cwd: dataDir, env: cleanEnv({ PORT: String(port), REALTIME_DATA_DIR: dataDir }), stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = spawn(bin, ['serve'], { cwd: dataDir, env: cleanEnv({ ...opts.env, PORT: String(port), REALTIME_DATA_DIR: dataDir }), stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     proc.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
     const deadline = Date.now() + 15_000;
@@ -156,6 +157,8 @@ export async function missingRoutes(url: string, adminToken: string): Promise<st
     ['PUT', '/api/sync/sdkprobe/documents/probe', { headers: json, body: JSON.stringify({ data: { replaced: true } }) }],
     ['GET', '/api/sync/sdkprobe/documents', { headers: auth }],
     ['DELETE', '/api/sync/sdkprobe/documents/probe', { headers: auth }],
+    ['GET', '/api/webhooks', { headers: auth }],
+    ['GET', '/api/webhooks/logs', { headers: auth }],
   ];
   const missing: string[] = [];
   for (const [method, route, init] of probes) {

@@ -1,0 +1,141 @@
+// /api/webhooks (spec/23-api-webhooks.md) and /api/workers: webhook endpoints, their delivery
+// logs, test pings and dead-letter retries in the request's application and environment; the
+// worker heartbeats (docs/webhooks.md, docs/jobs.md).
+#include "api/webhooks_api.h"
+
+#include <boost/json/array.hpp>
+#include <charconv>
+
+#include "api/access.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "core/ids.h"
+#include "core/json.h"
+
+namespace rt::api {
+namespace {
+
+constexpr int64_t kWorkerLostAfterMs = 15000;  // three missed heartbeats
+
+net::HttpResponse Answer(int status, const Result<boost::json::object>& r) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return JsonResponse(status, json::Serialize(*r));
+}
+
+net::HttpResponse Answer(const Result<boost::json::array>& r) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return JsonResponse(200, json::Serialize(*r));
+}
+
+Result<int64_t> IntQuery(const net::HttpRequest& req, const char* name, int64_t fallback, int64_t min, int64_t max) {
+  const std::string* v = req.Query(name);
+  if (v == nullptr || v->empty()) return fallback;
+  int64_t out = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || end != v->data() + v->size() || out < min || out > max)
+    return Error::Validation(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
+                             std::to_string(max));
+  return out;
+}
+
+std::string StrQuery(const net::HttpRequest& req, const char* name) {
+  const std::string* v = req.Query(name);
+  return v ? *v : std::string();
+}
+
+boost::json::object WorkerToJson(const store::WorkerRow& w, int64_t now) {
+  boost::json::array queues;
+  for (const auto& q : w.queues) queues.emplace_back(q);
+  const char* status = w.stopped_at != 0 ? "stopped" : (now - w.last_beat > kWorkerLostAfterMs ? "lost" : "running");
+  return boost::json::object{{"id", w.id},
+                             {"kind", w.kind},
+                             {"host", w.host},
+                             {"pid", w.pid},
+                             {"version", w.version},
+                             {"queues", std::move(queues)},
+                             {"startedAt", w.started_at},
+                             {"lastBeat", w.last_beat},
+                             {"stoppedAt", w.stopped_at == 0 ? boost::json::value(nullptr) : boost::json::value(w.stopped_at)},
+                             {"status", status}};
+}
+
+}  // namespace
+
+void RegisterWebhookRoutes(net::Router& router, webhooks::WebhookService& hooks, registry::ApplicationService& apps,
+                           const AuthGate& gate) {
+  router.Add("GET", "/api/webhooks", net::Access::Need("service", "webhooks", "read"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest&, const Scope& s) { return Answer(hooks.List(s)); }));
+
+  router.Add("POST", "/api/webhooks", net::Access::Need("service", "webhooks", "create"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               auto body = json::Parse(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+               if (!body.ok()) return ErrorResponse(body.error());
+               return Answer(201, hooks.Create(s, *body));
+             }));
+
+  router.Add("GET", "/api/webhooks/logs", net::Access::Need("service", "webhooks", "read"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               webhooks::LogFilter f;
+               f.event = StrQuery(req, "event");
+               f.webhook_id = StrQuery(req, "webhookId");
+               f.status = StrQuery(req, "status");
+               auto limit = IntQuery(req, "limit", 100, 1, 1000);
+               if (!limit.ok()) return ErrorResponse(limit.error());
+               auto before = IntQuery(req, "before", 0, 0, INT64_MAX);
+               if (!before.ok()) return ErrorResponse(before.error());
+               f.limit = static_cast<int>(*limit);
+               f.before = *before;
+               return Answer(hooks.Logs(s, f));
+             }));
+
+  router.Add("GET", "/api/webhooks/logs/:id", net::Access::Need("service", "webhooks", "read"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, hooks.GetLog(s, req.Param("id")));
+             }));
+
+  router.Add("POST", "/api/webhooks/logs/:id/retry", net::Access::Need("service", "webhooks", "update"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               return Answer(202, hooks.RetryLog(s, req.Param("id")));
+             }));
+
+  router.Add("GET", "/api/webhooks/:id", net::Access::Need("service", "webhooks", "read"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, hooks.Get(s, req.Param("id")));
+             }));
+
+  router.Add("POST", "/api/webhooks/:id/activate", net::Access::Need("service", "webhooks", "update"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, hooks.SetActive(s, req.Param("id"), true));
+             }));
+
+  router.Add("POST", "/api/webhooks/:id/deactivate", net::Access::Need("service", "webhooks", "update"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, hooks.SetActive(s, req.Param("id"), false));
+             }));
+
+  router.Add("POST", "/api/webhooks/:id/test", net::Access::Need("service", "webhooks", "update"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, hooks.Test(s, req.Param("id")));
+             }));
+
+  router.Add("DELETE", "/api/webhooks/:id", net::Access::Need("service", "webhooks", "delete"),
+             Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
+               if (Status st = hooks.Delete(s, req.Param("id")); !st.ok()) return ErrorResponse(st.error());
+               net::HttpResponse res;
+               res.status = 204;
+               return res;
+             }));
+}
+
+void RegisterWorkerRoutes(net::Router& router, store::WorkerRepository& workers) {
+  router.Add("GET", "/api/workers", net::Access::Need("admin", "workers", "read"), [&workers](net::HttpRequest&) {
+    auto rows = workers.List();
+    if (!rows.ok()) return ErrorResponse(rows.error());
+    const int64_t now = NowMs();
+    boost::json::array out;
+    for (const auto& w : *rows) out.push_back(WorkerToJson(w, now));
+    return JsonResponse(200, json::Serialize(out));
+  });
+}
+
+}  // namespace rt::api
