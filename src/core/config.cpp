@@ -1,5 +1,7 @@
 #include "core/config.h"
 
+#include <fstream>
+
 #include <charconv>
 #include <thread>
 
@@ -200,7 +202,11 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadBool(env, "REALTIME_WEBHOOK_ALLOW_HTTP", c.webhook_allow_http, c.development()));
   RT_TRY(ReadBool(env, "REALTIME_WEBHOOK_ALLOW_PRIVATE", c.webhook_allow_private, c.development()));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_TIMEOUT_MS", 100, 600000, c.webhook_timeout_ms));
-  if (auto* v = Find(env, "REALTIME_WEBHOOK_CA_FILE")) c.webhook_ca_file = *v;
+  if (auto* v = Find(env, "REALTIME_WEBHOOK_CA_FILE")) {
+    if (!v->empty() && !std::ifstream(*v).good())
+      return Invalid("REALTIME_WEBHOOK_CA_FILE", "must be a readable PEM file", *v);
+    c.webhook_ca_file = *v;
+  }
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_MAX_RETRIES", 0, 100, c.webhook_max_retries));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_RETRY_BASE_MS", 1, 3600000, c.webhook_retry_base_ms));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_RETRY_MAX_MS", 1, 86400000, c.webhook_retry_max_ms));

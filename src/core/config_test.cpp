@@ -85,6 +85,29 @@ TEST(Config, ConnectionAndQueueBounds) {
   }
 }
 
+TEST(Config, WorkersAndWebhooks) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->workers);
+  EXPECT_TRUE(d->webhook_allow_http);  // development
+  EXPECT_TRUE(d->webhook_allow_private);
+  EXPECT_EQ(d->webhook_timeout_ms, 10000);
+  EXPECT_EQ(d->webhook_max_retries, 5);
+  auto p = LoadConfig({{"NODE_ENV", "production"}, {"REALTIME_WORKERS", "off"}, {"REALTIME_WEBHOOK_ALLOW_HTTP", "true"}});
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_FALSE(p->workers);
+  EXPECT_TRUE(p->webhook_allow_http);
+  EXPECT_FALSE(p->webhook_allow_private);  // production default
+  for (auto [var, value] : {std::pair{"REALTIME_WORKERS", "maybe"}, std::pair{"REALTIME_WEBHOOK_ALLOW_PRIVATE", "yes"},
+                            std::pair{"REALTIME_WEBHOOK_TIMEOUT_MS", "10"}, std::pair{"REALTIME_WEBHOOK_MAX_RETRIES", "-1"},
+                            std::pair{"REALTIME_SECRET_KEY", "short"},
+                            std::pair{"REALTIME_WEBHOOK_CA_FILE", "/nonexistent/ca.pem"}}) {
+    auto bad = LoadConfig({{var, value}});
+    ASSERT_FALSE(bad.ok()) << var << "=" << value;
+    EXPECT_NE(bad.error().message.find(var), std::string::npos) << bad.error().message;
+  }
+}
+
 TEST(Config, PostgresVariablesBuildAUrlAndDatabaseUrlWins) {
   auto c = LoadConfig({{"POSTGRES_USER", "rt"}, {"POSTGRES_PASSWORD", "p@ss word"}, {"POSTGRES_DB", "realtime"},
                        {"POSTGRES_HOST", "db"}, {"POSTGRES_PORT", "6543"}});

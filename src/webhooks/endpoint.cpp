@@ -75,18 +75,17 @@ Status ValidateEndpointUrl(std::string_view url, const UrlRules& rules) {
   if (!parsed.ok()) return Error::Validation("url: " + parsed.error().message);
   if (parsed->scheme != "https" && !rules.allow_http)
     return Error::Validation("url must use https (set REALTIME_WEBHOOK_ALLOW_HTTP=true to allow http)");
-  if (rules.allow_private) return Ok();
   std::string host = parsed->host;
   std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (host == "localhost" || host.ends_with(".localhost"))
+  if (!rules.allow_private && (host == "localhost" || host.ends_with(".localhost")))
     return Error::Validation("url must not point to localhost (set REALTIME_WEBHOOK_ALLOW_PRIVATE=true to allow it)");
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
   if (!ec) {
     AddressClass c = Classify(address);
-    if (!Allowed(c, false))
+    if (!Allowed(c, rules.allow_private))
       return Error::Validation("url must not point to a " + std::string(AddressClassName(c)) + " address (" + host +
-                               "); set REALTIME_WEBHOOK_ALLOW_PRIVATE=true to allow it");
+                               (Allowed(c, true) ? "); set REALTIME_WEBHOOK_ALLOW_PRIVATE=true to allow it" : ")"));
   }
   return Ok();
 }

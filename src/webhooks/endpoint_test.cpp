@@ -76,10 +76,15 @@ TEST(WebhookEndpoint, UrlRulesFollowTheEnvironment) {
   EXPECT_FALSE(ValidateEndpointUrl("http://x.example/", kProduction).ok());
   EXPECT_TRUE(ValidateEndpointUrl("http://x.example/", kDevelopment).ok());
   for (const char* url : {"https://127.0.0.1/", "https://10.1.2.3/", "https://192.168.0.1/", "https://172.16.0.1/",
-                          "https://169.254.169.254/latest", "https://[::1]/", "https://localhost:8443/",
-                          "https://0.0.0.0/", "https://[fe80::1]/", "https://[::ffff:127.0.0.1]/"}) {
+                          "https://[::1]/", "https://localhost:8443/", "https://[fe80::1]/",
+                          "https://[::ffff:127.0.0.1]/"}) {
     EXPECT_FALSE(ValidateEndpointUrl(url, kProduction).ok()) << url;
     EXPECT_TRUE(ValidateEndpointUrl(url, UrlRules{false, true}).ok()) << url;
+  }
+  // Cloud metadata, unspecified and multicast addresses: never, whatever the setting.
+  for (const char* url : {"https://169.254.169.254/latest", "https://0.0.0.0/", "https://224.0.0.1/"}) {
+    EXPECT_FALSE(ValidateEndpointUrl(url, kProduction).ok()) << url;
+    EXPECT_FALSE(ValidateEndpointUrl(url, UrlRules{false, true}).ok()) << url;
   }
   EXPECT_TRUE(ValidateEndpointUrl("https://93.184.216.34/hook", kProduction).ok());
 }

@@ -52,8 +52,8 @@ struct HttpRequestSpec {
   std::string url;
   // Sent as given, after Host, User-Agent and Content-Length, which the client sets itself (a
   // Host, Content-Length, Transfer-Encoding or Connection given here is ignored; a User-Agent
-  // replaces options.user_agent). A name that is
-  // not an HTTP token or a value containing CR, LF or NUL fails the request (permanent).
+  // replaces options.user_agent). A name that is not an HTTP token, or a value containing CR,
+  // LF or NUL, fails the request (permanent).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
