@@ -1,0 +1,122 @@
+// CdcReader: the change-data-capture pipeline of one target database (docs/cdc.md):
+//   prepare the target (wal_level, publication = the mapped tables, REPLICA IDENTITY FULL where a
+//   mapping needs old values, the pgoutput slot) -> stream the slot (cdc/pg_replication.h) ->
+//   decode (cdc/pgoutput.h, cdc/pg_values.h) -> evaluate the mappings of each changed table
+//   (cdc/mapping.h) -> at each Commit, publish the transaction's events through the sink (the
+//   event router), record every outcome, and only then confirm the commit's end LSN to the slot.
+//
+// Guarantees: a transaction's events are published together at its commit, in change order
+// (a subscriber never sees half a transaction; a transaction's mapped events — not its rows — are
+// held in memory until then). Nothing is lost: the slot's confirmed position moves only past
+// transactions whose events were handed to the sink, so after a crash PostgreSQL resends the rest.
+// Event ids are derived from (target, commit LSN, change index, mapping), so a resent
+// transaction produces the same ids (receivers and the router can drop the duplicates).
+//
+// One reader per slot: PostgreSQL lets one connection stream a slot at a time; a second instance
+// is refused ("replication slot … is active for PID …"), reports state "standby" and retries every
+// retry_delay, taking over within that delay after the streaming instance dies (its connection
+// closes and the slot is released). The slot is the election.
+//
+// Ownership / lifetime: owns its thread and connections; the sink must outlive it.
+// Thread safety: SetMappings, status and Stop may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cdc/mapping.h"
+#include "cdc/pg_replication.h"
+#include "core/result.h"
+#include "core/scope.h"
+#include "events/event.h"
+
+namespace rt::cdc {
+
+// A mapping the reader captures, with the scope whose clients receive its events.
+struct ReaderMapping {
+  Scope scope;
+  CompiledMapping compiled;
+};
+
+// What happened to one evaluated change (cdc_events / the subscription logs).
+struct CdcOutcome {
+  std::string event_id;
+  Scope scope;
+  std::string mapping_id;
+  std::string table;
+  std::string operation;
+  std::string topic;
+  std::string status;  // routed | filtered_when | filtered_trigger | needs_old_row | failed_template | failed_schema | failed
+  std::string error;
+  std::string lsn;  // the transaction's commit LSN
+  int64_t at = 0;
+};
+
+class ReaderSink {
+ public:
+  virtual ~ReaderSink() = default;
+  // Publishes one event (the router); an error is recorded as the outcome (e.g. failed_schema).
+  virtual Status Publish(const Scope& scope, events::RawEventInput input) = 0;
+  // Records the outcomes of one transaction (before its LSN is confirmed).
+  virtual void Record(std::vector<CdcOutcome> outcomes) = 0;
+};
+
+struct ReaderOptions {
+  std::string target_key;  // short stable id of the target (ids, metrics, status)
+  std::string conninfo;    // postgresql:// URL
+  std::string slot = "realtime_cdc_slot";
+  std::string publication = "realtime_cdc_pub";
+  bool set_replica_identity = true;  // CDC_SET_REPLICA_IDENTITY
+  std::chrono::milliseconds retry_delay{2000};
+};
+
+struct ReaderStatus {
+  std::string state = "stopped";  // starting | streaming | standby | idle | error | stopped
+  std::string slot;
+  std::string confirmed_lsn;
+  int64_t lag_bytes = 0;
+  double lag_seconds = 0;
+  std::string last_error;
+  std::string failure;  // FailureName of the last error ("" when none)
+  uint64_t captured = 0;  // row changes decoded on mapped tables
+  uint64_t routed = 0;    // events published
+  uint64_t filtered = 0;
+  uint64_t failed = 0;
+  std::vector<std::string> tables;
+  std::vector<std::string> warnings;  // e.g. a mapping that needs old rows on a table without FULL identity
+};
+
+class CdcReader {
+ public:
+  CdcReader(ReaderOptions options, ReaderSink& sink);
+  ~CdcReader();
+  CdcReader(const CdcReader&) = delete;
+  CdcReader& operator=(const CdcReader&) = delete;
+
+  // Replaces the captured mappings; a changed table set re-syncs the publication and restarts
+  // the stream from the confirmed position (nothing is lost).
+  void SetMappings(std::vector<ReaderMapping> mappings);
+  void Start();
+  void Stop();
+  ReaderStatus status() const;
+  const ReaderOptions& options() const { return options_; }
+
+ private:
+  struct Shared;
+  void Run();
+  Status RunOnce();  // one connect-prepare-stream cycle; returns why it ended
+
+  const ReaderOptions options_;
+  ReaderSink& sink_;
+  std::unique_ptr<Shared> shared_;
+  std::thread thread_;
+};
+
+}  // namespace rt::cdc
