@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_JOBS=${FUZZ_JOBS:-1}
-all_targets=(ws_frame eio_sio native_protocol filter mutation json_merge_diff jwt dotenv)
+all_targets=(ws_frame eio_sio native_protocol filter mutation json_merge_diff jwt dotenv pgoutput)
 targets=("$@")
 (( ${#targets[@]} )) || targets=("${all_targets[@]}")
 

@@ -5,6 +5,7 @@
 #include "api/auth.h"
 #include "api/dispatcher.h"
 #include "api/routes.h"
+#include "api/database_api.h"
 #include "api/events_api.h"
 #include "api/socket_api.h"
 #include "api/services_api.h"
@@ -18,7 +19,9 @@
 #include "app/realtime_core.h"
 #include "app/sync_module.h"
 #include "app/workers_module.h"
+#include "app/cdc_module.h"
 #include "broker/redis_probe.h"
+#include "cdc/mapping_service.h"
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/thread_pool.h"
@@ -113,13 +116,18 @@ int RunServe(const Config& config) {
   api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
   api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
   api::RegisterWebhookRoutes(router, (*workers)->webhooks(), p.apps, gate);
+  store::CdcRepository cdc_repo(*p.db);
+  cdc::MappingService mappings(cdc_repo, cdc::RepositorySchemaLookup(p.topic_repo, p.schema_repo));
+  CdcModule cdc(config, p, cdc_repo, core.router);  // the CDC readers (docs/cdc.md)
+  mappings.SetOnChange([&cdc] { cdc.Refresh(); });
+  api::RegisterDatabaseRoutes(router, mappings, p.apps, gate, [&cdc] { return boost::json::value(cdc.Status()); });
   api::RegisterWorkerRoutes(router, (*workers)->worker_repo());
   router.Add(
       "GET", "/api/metrics/prometheus", net::Access::Public(),
-      [&core, &server, &blocking, w = workers->get()](net::HttpRequest&) {
+      [&core, &server, &blocking, &cdc, w = workers->get()](net::HttpRequest&) {
         net::HttpResponse r;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        r.body = RenderMetrics(core, server, &blocking, w);
+        r.body = RenderMetrics(core, server, &blocking, w) + cdc.Metrics();
         return r;
       },
       net::ExecMode::kInline);
@@ -144,6 +152,7 @@ int RunServe(const Config& config) {
     db_init.Stop();
     return 1;
   }
+  cdc.Start();
   if (Status st = server.Start(); !st.ok()) {
     log::Error("cannot start the HTTP server", {{"error", st.error().message}});
     core.Stop();
@@ -169,6 +178,7 @@ int RunServe(const Config& config) {
   server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
   blocking.Shutdown();
   sync.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));  // the final flush
+  cdc.Stop();  // confirms what was routed; the slot keeps the rest
   (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));  // buffered webhooks enqueued
   core.Stop();
   db_init.Stop();

@@ -36,6 +36,37 @@ Status ReadInt(const EnvMap& env, const char* name, Int min, Int max, Int& out) 
   return Ok();
 }
 
+// CDC_EVENT_RETENTION: "7d", "1000000" or "7d,1000000" (days 1-3650, rows 1000-1000000000).
+Status ReadCdcRetention(const EnvMap& env, Config& c) {
+  const char* kName = "CDC_EVENT_RETENTION";
+  const std::string* v = Find(env, kName);
+  if (!v) return Ok();
+  const Error bad = Invalid(kName, "must be <days>d, <rows> or <days>d,<rows> (e.g. 7d,1000000)", *v);
+  bool days_seen = false, rows_seen = false;
+  std::string_view rest(*v);
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    std::string_view part = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (comma != std::string_view::npos && rest.empty()) return bad;
+    const bool days = !part.empty() && part.back() == 'd';
+    if (days) part.remove_suffix(1);
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), n);
+    if (part.empty() || ec != std::errc() || p != part.data() + part.size()) return bad;
+    if (days) {
+      if (days_seen || n < 1 || n > 3650) return bad;
+      days_seen = true;
+      c.cdc_event_retention_days = static_cast<int>(n);
+    } else {
+      if (rows_seen || n < 1000 || n > 1000000000) return bad;
+      rows_seen = true;
+      c.cdc_event_retention_rows = n;
+    }
+  }
+  return Ok();
+}
+
 // on/true/1 or off/false/0; unset: fallback.
 Status ReadBool(const EnvMap& env, const char* name, bool& out, bool fallback) {
   out = fallback;
@@ -212,6 +243,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_RETRY_MAX_MS", 1, 86400000, c.webhook_retry_max_ms));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_CONCURRENCY", 1, 100000, c.webhook_concurrency));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_LOG_RETENTION_DAYS", 1, 3650, c.webhook_log_retention_days));
+  RT_TRY(ReadCdcRetention(env, c));
   // Unset: development allows any origin (no credentials); elsewhere no cross-origin access.
   if (auto* v = Find(env, "CORS_ORIGINS")) c.cors_origins = *v;
   else c.cors_origins = c.development() ? "*" : "";

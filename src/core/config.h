@@ -96,6 +96,12 @@ struct Config {
   int webhook_concurrency = 256;       // REALTIME_WEBHOOK_CONCURRENCY: deliveries in flight per worker
   int webhook_log_retention_days = 7;  // REALTIME_WEBHOOK_LOG_RETENTION_DAYS
 
+  // Database CDC (docs/database.md). CDC_EVENT_RETENTION: "<days>d", "<rows>" or "<days>d,<rows>"
+  // (either part alone keeps the other's default); events older than the days, then all but the
+  // newest rows, are pruned.
+  int cdc_event_retention_days = 7;
+  int64_t cdc_event_retention_rows = 1000000;
+
   bool development() const { return node_env == "development"; }
   bool production() const { return node_env == "production"; }
   bool uses_postgres() const { return !database_url.empty(); }

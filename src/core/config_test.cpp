@@ -133,5 +133,29 @@ TEST(DotEnv, ParsesCommentsQuotesAndExport) {
   EXPECT_NE(bad.error().message.find("line 2"), std::string::npos);
 }
 
+TEST(Config, CdcEventRetention) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->cdc_event_retention_days, 7);
+  EXPECT_EQ(d->cdc_event_retention_rows, 1000000);
+  auto both = LoadConfig({{"CDC_EVENT_RETENTION", "3d,5000"}});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->cdc_event_retention_days, 3);
+  EXPECT_EQ(both->cdc_event_retention_rows, 5000);
+  auto rows = LoadConfig({{"CDC_EVENT_RETENTION", "20000"}});
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->cdc_event_retention_days, 7);
+  EXPECT_EQ(rows->cdc_event_retention_rows, 20000);
+  auto days = LoadConfig({{"CDC_EVENT_RETENTION", "30d"}});
+  ASSERT_TRUE(days.ok());
+  EXPECT_EQ(days->cdc_event_retention_days, 30);
+  EXPECT_EQ(days->cdc_event_retention_rows, 1000000);
+  for (const char* bad : {"d", "7x", "7d,", ",7d", "7d,7d", "0d", "10", "7d,5000,3", "-1d", "7 d"}) {
+    auto c = LoadConfig({{"CDC_EVENT_RETENTION", bad}});
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().message.find("CDC_EVENT_RETENTION"), std::string::npos) << c.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace rt

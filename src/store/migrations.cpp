@@ -242,6 +242,66 @@ CREATE INDEX jobs_group_idx ON jobs (group_key, seq);
           "webhook_deliveries; DROP TABLE IF EXISTS webhook_endpoints; DROP INDEX IF EXISTS jobs_group_idx; "
           "ALTER TABLE jobs DROP COLUMN group_key;",
       },
+      {
+          // Database CDC (spec/15, docs/database.md). A mapping id is shared by the environments;
+          // each environment has its own row (its running definition and version). table_name and
+          // topic repeat the definition's fields for the queries by topic and the status grid.
+          // cdc_events are the captured-event log; like webhook logs they outlive their mapping.
+          "0008_cdc",
+          R"sql(
+CREATE TABLE cdc_mappings (
+  id TEXT NOT NULL,
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (id, environment)
+);
+CREATE INDEX cdc_mappings_scope_idx ON cdc_mappings (application_id, environment);
+CREATE TABLE cdc_mapping_versions (
+  mapping_id TEXT NOT NULL,
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  definition TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (mapping_id, environment, version)
+);
+CREATE TABLE cdc_subscriptions (
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  mapping_id TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX cdc_subscriptions_mapping_idx ON cdc_subscriptions (application_id, mapping_id, environment);
+CREATE TABLE cdc_events (
+  id TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  mapping_id TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  lsn TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX cdc_events_scope_idx ON cdc_events (application_id, environment, created_at);
+CREATE INDEX cdc_events_created_idx ON cdc_events (created_at);
+)sql",
+          "DROP TABLE IF EXISTS cdc_events; DROP TABLE IF EXISTS cdc_subscriptions; "
+          "DROP TABLE IF EXISTS cdc_mapping_versions; DROP TABLE IF EXISTS cdc_mappings;",
+      },
   };
   return kMigrations;
 }

@@ -170,7 +170,10 @@ TEST_F(CdcReaderTest, MapsChangesInCommitOrderAndResumesAfterTheConfirmedPositio
     ASSERT_EQ(got.size(), 1007u);
     EXPECT_EQ(sink.transactions(), before_tx + 1);
     EXPECT_EQ(got.back().input.payload.at("id").as_int64(), 1099);
-    auto st = reader.status();
+    auto st = reader.status();  // the counters move right after the sink saw the commit
+    for (auto until = std::chrono::steady_clock::now() + 5s; st.routed < 1007 && std::chrono::steady_clock::now() < until;
+         st = reader.status())
+      std::this_thread::sleep_for(10ms);
     EXPECT_EQ(st.routed, 1007u);
     EXPECT_FALSE(st.confirmed_lsn.empty());
   }

@@ -1,0 +1,149 @@
+// /api/database (spec/15-api-database.md): mappings, versions, promotion, subscriptions and the
+// captured-event log in the request's application and environment (docs/database.md).
+#include "api/database_api.h"
+
+#include <charconv>
+
+#include "api/access.h"
+#include "api/errors.h"
+#include "core/json.h"
+
+namespace rt::api {
+namespace {
+
+net::HttpResponse Answer(int status, const Result<boost::json::object>& r) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return JsonResponse(status, json::Serialize(*r));
+}
+
+net::HttpResponse Answer(const Result<boost::json::array>& r) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return JsonResponse(200, json::Serialize(*r));
+}
+
+Result<int64_t> IntQuery(const net::HttpRequest& req, const char* name, int64_t fallback, int64_t min, int64_t max) {
+  const std::string* v = req.Query(name);
+  if (v == nullptr || v->empty()) return fallback;
+  int64_t out = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || end != v->data() + v->size() || out < min || out > max)
+    return Error::Validation(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
+                             std::to_string(max));
+  return out;
+}
+
+std::string StrQuery(const net::HttpRequest& req, const char* name) {
+  const std::string* v = req.Query(name);
+  return v ? *v : std::string();
+}
+
+// fn(body) with the parsed JSON body ({} when empty), or 400.
+template <typename Fn>
+net::HttpResponse WithJson(const net::HttpRequest& req, Fn&& fn) {
+  auto body = json::Parse(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+  if (!body.ok()) return ErrorResponse(body.error());
+  return fn(*body);
+}
+
+net::Access Read() { return net::Access::Need("service", "database", "read"); }
+net::Access Admin(const char* action) { return net::Access::Need("admin", "database", action); }
+
+}  // namespace
+
+void RegisterDatabaseRoutes(net::Router& router, cdc::MappingService& m, registry::ApplicationService& apps,
+                            const AuthGate& gate, std::function<boost::json::value()> reader_status) {
+  router.Add("GET", "/api/database/status", Read(),
+             Scoped(apps, gate, [status = std::move(reader_status)](net::HttpRequest&, const Scope&) {
+               return JsonResponse(200, json::Serialize(status ? status() : boost::json::value(nullptr)));
+             }));
+
+  router.Add("GET", "/api/database/mappings", Read(),
+             Scoped(apps, gate, [&m](net::HttpRequest&, const Scope& s) { return Answer(m.List(s)); }));
+
+  router.Add("POST", "/api/database/mappings", Admin("create"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return WithJson(req, [&](const boost::json::value& body) { return Answer(201, m.Create(s, body)); });
+             }));
+
+  router.Add("GET", "/api/database/mappings/status", Read(),
+             Scoped(apps, gate, [&m](net::HttpRequest&, const Scope& s) { return Answer(m.EnvironmentStatus(s)); }));
+
+  router.Add("GET", "/api/database/mappings/topic/:topic", Read(),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return Answer(m.ByTopic(s, req.Param("topic")));
+             }));
+
+  router.Add("GET", "/api/database/mappings/:id", Read(),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, m.Get(s, req.Param("id")));
+             }));
+
+  router.Add("PATCH", "/api/database/mappings/:id", Admin("update"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return WithJson(req, [&](const boost::json::value& body) {
+                 return Answer(200, m.Update(s, req.Param("id"), body));
+               });
+             }));
+
+  router.Add("DELETE", "/api/database/mappings/:id", Admin("delete"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               if (Status st = m.Delete(s, req.Param("id")); !st.ok()) return ErrorResponse(st.error());
+               net::HttpResponse res;
+               res.status = 204;
+               return res;
+             }));
+
+  router.Add("GET", "/api/database/mappings/:id/versions", Read(),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return Answer(m.Versions(s, req.Param("id")));
+             }));
+
+  router.Add("POST", "/api/database/mappings/:id/versions", Admin("update"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return WithJson(req, [&](const boost::json::value& body) {
+                 return Answer(201, m.CreateVersion(s, req.Param("id"), body));
+               });
+             }));
+
+  router.Add("POST", "/api/database/mappings/:id/promote", Admin("update"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return WithJson(req, [&](const boost::json::value& body) {
+                 return Answer(200, m.Promote(s, req.Param("id"), body));
+               });
+             }));
+
+  router.Add("GET", "/api/database/subscriptions", Read(),
+             Scoped(apps, gate, [&m](net::HttpRequest&, const Scope& s) { return Answer(m.Subscriptions(s)); }));
+
+  router.Add("POST", "/api/database/subscriptions", Admin("create"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return WithJson(req, [&](const boost::json::value& body) { return Answer(201, m.Subscribe(s, body)); });
+             }));
+
+  router.Add("GET", "/api/database/subscriptions/logs", Read(),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               cdc::EventLogFilter f;
+               f.event = StrQuery(req, "event");
+               f.mapping_id = StrQuery(req, "mappingId");
+               f.status = StrQuery(req, "status");
+               auto limit = IntQuery(req, "limit", 100, 1, 1000);
+               if (!limit.ok()) return ErrorResponse(limit.error());
+               auto before = IntQuery(req, "before", 0, 0, INT64_MAX);
+               if (!before.ok()) return ErrorResponse(before.error());
+               f.limit = static_cast<int>(*limit);
+               f.before = *before;
+               return Answer(m.Logs(s, f));
+             }));
+
+  router.Add("POST", "/api/database/subscriptions/:id/activate", Admin("update"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, m.SetSubscriptionActive(s, req.Param("id"), true));
+             }));
+
+  router.Add("POST", "/api/database/subscriptions/:id/deactivate", Admin("update"),
+             Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
+               return Answer(200, m.SetSubscriptionActive(s, req.Param("id"), false));
+             }));
+}
+
+}  // namespace rt::api

@@ -1,0 +1,193 @@
+#include "app/cdc_module.h"
+
+#include <boost/json/object.hpp>
+
+#include "core/encoding.h"
+#include "core/ids.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "registry/secrets.h"
+
+namespace rt::app {
+namespace {
+
+constexpr auto kRefreshEvery = std::chrono::seconds(2);
+
+std::string TargetKey(const std::string& url) { return "tgt_" + LowerHex(Sha256(url)).substr(0, 12); }
+
+}  // namespace
+
+CdcModule::CdcModule(const Config& config, Platform& platform, store::CdcRepository& repo,
+                     events::EventRouter& router)
+    : config_(config), platform_(platform), repo_(repo), router_(router) {}
+
+CdcModule::~CdcModule() { Stop(); }
+
+void CdcModule::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void CdcModule::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::map<std::string, std::unique_ptr<cdc::CdcReader>> readers;
+  {
+    std::lock_guard lock(mu_);
+    readers.swap(readers_);
+  }
+  for (auto& [url, reader] : readers) reader->Stop();
+}
+
+void CdcModule::Refresh() {
+  {
+    std::lock_guard lock(mu_);
+    refresh_ = true;
+  }
+  cv_.notify_all();
+}
+
+void CdcModule::Run() {
+  auto next_prune = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  for (;;) {
+    Sync();
+    if (std::chrono::steady_clock::now() >= next_prune) {  // CDC_EVENT_RETENTION
+      next_prune = std::chrono::steady_clock::now() + std::chrono::hours(1);
+      auto pruned = repo_.PruneEvents(NowMs() - int64_t{config_.cdc_event_retention_days} * 86400 * 1000,
+                                      config_.cdc_event_retention_rows);
+      if (pruned.ok() && *pruned > 0) log::Info("CDC event log pruned", {{"rows", *pruned}});
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, kRefreshEvery, [this] { return stopping_ || refresh_; });
+    if (stopping_) return;
+    refresh_ = false;
+  }
+}
+
+void CdcModule::Sync() {
+  auto rows = repo_.CapturedMappings();
+  if (!rows.ok()) return;  // the database is down: keep what runs
+  // target URL -> the mappings it serves
+  std::map<std::string, std::vector<cdc::ReaderMapping>> targets;
+  std::map<std::string, boost::json::object> app_configs;
+  for (const auto& row : *rows) {
+    auto def = json::Parse(row.definition);
+    if (!def.ok()) continue;
+    auto mapping = cdc::ParseMapping(*def);
+    if (!mapping.ok()) continue;
+    mapping->id = row.id;
+    mapping->version = row.version;
+    auto compiled = cdc::CompiledMapping::Compile(*mapping);
+    if (!compiled.ok()) continue;
+    if (!app_configs.contains(row.application_id)) {
+      auto app = platform_.apps.Get(row.application_id);
+      app_configs[row.application_id] = app.ok() ? app->config : boost::json::object();
+    }
+    std::string url;
+    const auto& cfg = app_configs[row.application_id];
+    if (const auto* cdc = cfg.if_contains("cdc"); cdc && cdc->is_object())
+      if (const auto* u = cdc->get_object().if_contains(row.environment); u && u->is_string())
+        url = std::string(u->get_string());
+    if (url.empty() && row.application_id == "default") url = config_.cdc_database_url;
+    if (url.empty()) continue;  // no target for this scope: reported by the status route
+    targets[url].push_back({Scope{row.application_id, row.environment}, std::move(*compiled)});
+  }
+  std::vector<std::unique_ptr<cdc::CdcReader>> retired;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    for (auto it = readers_.begin(); it != readers_.end();) {
+      if (!targets.contains(it->first)) {
+        retired.push_back(std::move(it->second));
+        it = readers_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [url, mappings] : targets) {
+      auto& reader = readers_[url];
+      if (!reader) {
+        cdc::ReaderOptions o;
+        o.target_key = TargetKey(url);
+        o.conninfo = url;
+        o.slot = config_.cdc_slot_name;
+        reader = std::make_unique<cdc::CdcReader>(std::move(o), *this);
+        reader->SetMappings(std::move(mappings));
+        reader->Start();
+        log::Info("CDC reader started", {{"target", TargetKey(url)}, {"url", registry::MaskUrlPassword(url)}});
+      } else {
+        reader->SetMappings(std::move(mappings));
+      }
+    }
+  }
+  for (auto& r : retired) r->Stop();
+}
+
+rt::Status CdcModule::Publish(const Scope& scope, events::RawEventInput input) {
+  auto id = router_.Publish(scope, std::move(input));
+  if (!id.ok()) return id.take_error();
+  return Ok();
+}
+
+void CdcModule::Record(std::vector<cdc::CdcOutcome> outcomes) {
+  std::vector<store::CdcEventRow> rows;
+  rows.reserve(outcomes.size());
+  for (auto& o : outcomes)
+    rows.push_back({std::move(o.event_id), o.scope.application_id, o.scope.environment, std::move(o.mapping_id),
+                    std::move(o.table), std::move(o.operation), std::move(o.topic), std::move(o.status),
+                    std::move(o.error), std::move(o.lsn), o.at});
+  if (rt::Status st = repo_.RecordEvents(rows); !st.ok())
+    log::Warn("CDC event log not written", {{"error", st.error().message}});
+}
+
+boost::json::array CdcModule::Status() const {
+  boost::json::array out;
+  std::lock_guard lock(mu_);
+  for (const auto& [url, reader] : readers_) {
+    cdc::ReaderStatus s = reader->status();
+    boost::json::array tables, warnings;
+    for (const auto& t : s.tables) tables.emplace_back(t);
+    for (const auto& w : s.warnings) warnings.emplace_back(w);
+    out.push_back(boost::json::object{{"target", reader->options().target_key},
+                                      {"url", registry::MaskUrlPassword(url)},
+                                      {"state", s.state},
+                                      {"slot", s.slot},
+                                      {"confirmedLsn", s.confirmed_lsn},
+                                      {"lagBytes", s.lag_bytes},
+                                      {"lagSeconds", s.lag_seconds},
+                                      {"lastError", s.last_error},
+                                      {"failure", s.failure},
+                                      {"captured", s.captured},
+                                      {"routed", s.routed},
+                                      {"filtered", s.filtered},
+                                      {"failed", s.failed},
+                                      {"tables", std::move(tables)},
+                                      {"warnings", std::move(warnings)}});
+  }
+  return out;
+}
+
+std::string CdcModule::Metrics() const {
+  std::string out =
+      "# HELP realtime_cdc_lag_seconds Age of the last routed commit while the CDC reader is behind (0 when caught up)\n"
+      "# TYPE realtime_cdc_lag_seconds gauge\n";
+  std::string events =
+      "# HELP realtime_cdc_events_total Row changes on mapped tables by outcome\n"
+      "# TYPE realtime_cdc_events_total counter\n";
+  std::lock_guard lock(mu_);
+  for (const auto& [url, reader] : readers_) {
+    cdc::ReaderStatus s = reader->status();
+    const std::string& t = reader->options().target_key;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.3f", s.lag_seconds);
+    out += "realtime_cdc_lag_seconds{target=\"" + t + "\"} " + buf + "\n";
+    events += "realtime_cdc_events_total{target=\"" + t + "\",outcome=\"routed\"} " + std::to_string(s.routed) + "\n";
+    events += "realtime_cdc_events_total{target=\"" + t + "\",outcome=\"filtered\"} " + std::to_string(s.filtered) + "\n";
+    events += "realtime_cdc_events_total{target=\"" + t + "\",outcome=\"failed\"} " + std::to_string(s.failed) + "\n";
+  }
+  return out + events;
+}
+
+}  // namespace rt::app
