@@ -131,15 +131,22 @@ rt::Status CdcModule::Publish(const Scope& scope, events::RawEventInput input) {
   return Ok();
 }
 
-void CdcModule::Record(std::vector<cdc::CdcOutcome> outcomes) {
+Result<uint64_t> CdcModule::RoutedPosition(const std::string& target_key) {
+  auto p = repo_.RoutedPosition(target_key);
+  if (!p.ok()) return p.take_error();
+  return static_cast<uint64_t>(*p);
+}
+
+rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes) {
   std::vector<store::CdcEventRow> rows;
   rows.reserve(outcomes.size());
   for (auto& o : outcomes)
     rows.push_back({std::move(o.event_id), o.scope.application_id, o.scope.environment, std::move(o.mapping_id),
                     std::move(o.table), std::move(o.operation), std::move(o.topic), std::move(o.status),
                     std::move(o.error), std::move(o.lsn), o.at});
-  if (rt::Status st = repo_.RecordEvents(rows); !st.ok())
-    log::Warn("CDC event log not written", {{"error", st.error().message}});
+  rt::Status st = repo_.RecordTransaction(rows, target_key, static_cast<int64_t>(commit_lsn));
+  if (!st.ok()) log::Warn("CDC transaction not recorded (it will be resent)", {{"error", st.error().message}});
+  return st;
 }
 
 boost::json::array CdcModule::Status() const {

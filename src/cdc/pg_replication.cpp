@@ -210,7 +210,7 @@ Status PgTarget::DropSlot(const std::string& slot) {
 }
 
 Result<uint64_t> PgTarget::CurrentLsn() {
-  PGresult* r = PQexec(conn_, "SELECT pg_current_wal_lsn()");
+  PGresult* r = PQexec(conn_, "SELECT pg_current_wal_insert_lsn()");
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
     PQclear(r);
     return Fail("cannot read the WAL position");

@@ -68,7 +68,7 @@ class PgTarget {
   // Creates the pgoutput slot unless it exists; returns its confirmed flush LSN (0 when new).
   Result<uint64_t> EnsureSlot(const std::string& slot);
   Status DropSlot(const std::string& slot);
-  // Current WAL position (pg_current_wal_lsn) for lag, and the slot's confirmed flush LSN.
+  // Current WAL insert position (pg_current_wal_insert_lsn: also with synchronous_commit off) for lag, and the slot's confirmed flush LSN.
   Result<uint64_t> CurrentLsn();
   Result<uint64_t> ConfirmedFlushLsn(const std::string& slot);
   // Runs SQL (tests, outbox install).

@@ -147,6 +147,8 @@ Status CdcReader::RunOnce() {
   }
   auto confirmed_at_start = t.EnsureSlot(options_.slot);
   if (!confirmed_at_start.ok()) return fail(t.last_failure(), confirmed_at_start.error());
+  auto routed_position = sink_.RoutedPosition(options_.target_key);
+  if (!routed_position.ok()) return fail(Failure::kOther, routed_position.error());
   auto stream = PgReplicationStream::Start({options_.conninfo, options_.slot, options_.publication, 0});
   if (!stream.ok()) return fail(ClassifyPgError(stream.error().message), stream.error());
   PgReplicationStream& s = **stream;
@@ -164,6 +166,7 @@ Status CdcReader::RunOnce() {
   RelationCache relations;
   Lsn confirmed = *confirmed_at_start;
   bool in_tx = false;
+  bool replay = false;  // the transaction was routed before a crash: skip it, confirm it
   Begin tx;
   uint64_t change_index = 0;
   struct Pending {
@@ -183,7 +186,7 @@ Status CdcReader::RunOnce() {
     std::string key = (*rel)->schema + "." + (*rel)->name;
     auto it = by_table.find(key);
     uint64_t index = change_index++;
-    if (it == by_table.end()) return Ok();
+    if (it == by_table.end() || replay) return Ok();
     Row new_row, old_row;
     if (new_tuple) {
       auto r = DecodeRow(**rel, *new_tuple);
@@ -262,6 +265,7 @@ Status CdcReader::RunOnce() {
           if constexpr (std::is_same_v<M, Begin>) {
             in_tx = true;
             tx = m;
+            replay = m.final_lsn <= *routed_position;
             change_index = 0;
             pending.clear();
             outcomes.clear();
@@ -286,7 +290,10 @@ Status CdcReader::RunOnce() {
                 outcomes[p.outcome].error = r.error().message;
               }
             }
-            if (!outcomes.empty()) sink_.Record(std::move(outcomes));
+            if (!outcomes.empty()) {
+              st = sink_.Record(options_.target_key, tx.final_lsn, std::move(outcomes));
+              if (!st.ok()) return;  // not recorded: not confirmed (resent after the reconnect)
+            }
             outcomes.clear();
             pending.clear();
             in_tx = false;

@@ -9,8 +9,10 @@
 // (a subscriber never sees half a transaction; a transaction's mapped events — not its rows — are
 // held in memory until then). Nothing is lost: the slot's confirmed position moves only past
 // transactions whose events were handed to the sink, so after a crash PostgreSQL resends the rest.
-// Event ids are derived from (target, commit LSN, change index, mapping), so a resent
-// transaction produces the same ids (receivers and the router can drop the duplicates).
+// Nothing is published twice either: the sink records each routed transaction's commit LSN with
+// its outcomes, and a transaction PostgreSQL resends at or below that position is skipped. Event
+// ids are derived from (target, commit LSN, change index, mapping) besides, so the same change
+// always carries the same id.
 //
 // One reader per slot: PostgreSQL lets one connection stream a slot at a time; a second instance
 // is refused ("replication slot … is active for PID …"), reports state "standby" and retries every
@@ -64,8 +66,13 @@ class ReaderSink {
   virtual ~ReaderSink() = default;
   // Publishes one event (the router); an error is recorded as the outcome (e.g. failed_schema).
   virtual Status Publish(const Scope& scope, events::RawEventInput input) = 0;
-  // Records the outcomes of one transaction (before its LSN is confirmed).
-  virtual void Record(std::vector<CdcOutcome> outcomes) = 0;
+  // Records the outcomes of one transaction and its commit LSN as the target's routed position
+  // (one database transaction), before the LSN is confirmed to PostgreSQL. An error stops the
+  // stream before the confirmation: PostgreSQL resends the transaction (at least once).
+  virtual Status Record(const std::string& target_key, uint64_t commit_lsn, std::vector<CdcOutcome> outcomes) = 0;
+  // The last recorded routed position of the target (0: none). Transactions at or below it were
+  // routed before a crash that came before their confirmation: the reader skips them.
+  virtual Result<uint64_t> RoutedPosition(const std::string& target_key) = 0;
 };
 
 struct ReaderOptions {

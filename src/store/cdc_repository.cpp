@@ -276,6 +276,30 @@ Status CdcRepository::RecordEvents(const std::vector<CdcEventRow>& events) {
   });
 }
 
+Status CdcRepository::RecordTransaction(const std::vector<CdcEventRow>& events, const std::string& target,
+                                        int64_t commit_lsn) {
+  return db_.Transaction([&](DbSession& s) -> Status {
+    for (const auto& e : events) {
+      RT_TRY(s.Exec(std::string("INSERT INTO cdc_events (") + kEventColumns +
+                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
+                    {e.id.empty() ? NewId("log") : e.id, e.event_id, e.application_id, e.environment, e.mapping_id,
+                     e.table, e.operation, e.topic, e.status, e.error, e.lsn, e.at}));
+    }
+    RT_TRY(s.Exec("INSERT INTO cdc_reader_positions (target, routed_lsn, updated_at) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (target) DO UPDATE SET routed_lsn = excluded.routed_lsn, updated_at = excluded.updated_at "
+                  "WHERE cdc_reader_positions.routed_lsn < excluded.routed_lsn",
+                  {target, commit_lsn, NowMs()}));
+    return Ok();
+  });
+}
+
+Result<int64_t> CdcRepository::RoutedPosition(const std::string& target) {
+  auto r = db_.Exec("SELECT routed_lsn FROM cdc_reader_positions WHERE target = $1", {target});
+  if (!r.ok()) return r.take_error();
+  if (r->rows.empty()) return int64_t{0};
+  return AsInt(r->rows[0][0]);
+}
+
 Result<std::vector<CdcEventRow>> CdcRepository::ListEvents(const CdcEventQuery& q) {
   if (q.application_id.empty() || q.environment.empty())
     return Error::Validation("CDC events are listed per application and environment");

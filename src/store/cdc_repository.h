@@ -103,6 +103,12 @@ class CdcRepository {
 
   // In one transaction; a repeated id is ignored.
   Status RecordEvents(const std::vector<CdcEventRow>& events);
+  // The outcomes of one transaction of a CDC target and its commit LSN as the target's routed
+  // position, in one database transaction: after a crash the reader skips transactions at or
+  // below the position (their events were routed already), so a replay publishes nothing twice.
+  Status RecordTransaction(const std::vector<CdcEventRow>& events, const std::string& target, int64_t commit_lsn);
+  // The target's routed position (0 when none).
+  Result<int64_t> RoutedPosition(const std::string& target);
   // Newest first (created_at, then id, descending). kValidation without a scope.
   Result<std::vector<CdcEventRow>> ListEvents(const CdcEventQuery& query);
   // Deletes events created before before_ms, then the oldest beyond the newest max_rows

@@ -298,8 +298,13 @@ CREATE TABLE cdc_events (
 );
 CREATE INDEX cdc_events_scope_idx ON cdc_events (application_id, environment, created_at);
 CREATE INDEX cdc_events_created_idx ON cdc_events (created_at);
+CREATE TABLE cdc_reader_positions (
+  target TEXT PRIMARY KEY,
+  routed_lsn BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
 )sql",
-          "DROP TABLE IF EXISTS cdc_events; DROP TABLE IF EXISTS cdc_subscriptions; "
+          "DROP TABLE IF EXISTS cdc_reader_positions; DROP TABLE IF EXISTS cdc_events; DROP TABLE IF EXISTS cdc_subscriptions; "
           "DROP TABLE IF EXISTS cdc_mapping_versions; DROP TABLE IF EXISTS cdc_mappings;",
       },
   };

@@ -88,6 +88,35 @@ class CdcRepositoryConformance : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<store::CdcRepository> repo_;
 };
 
+TEST_P(CdcRepositoryConformance, RecordTransactionKeepsTheHighestRoutedPosition) {
+  EXPECT_EQ(*repo_->RoutedPosition("tgt_a"), 0);
+  store::CdcEventRow e;
+  e.event_id = "evt_1";
+  e.application_id = "app_a";
+  e.environment = "development";
+  e.mapping_id = "map_1";
+  e.table = "sessions";
+  e.operation = "insert";
+  e.topic = "session.status";
+  e.status = "routed";
+  e.lsn = "0/100";
+  e.at = 1;
+  ASSERT_TRUE(repo_->RecordTransaction({e}, "tgt_a", 0x100).ok());
+  EXPECT_EQ(*repo_->RoutedPosition("tgt_a"), 0x100);
+  ASSERT_TRUE(repo_->RecordTransaction({}, "tgt_a", 0x50).ok());  // never moves back
+  EXPECT_EQ(*repo_->RoutedPosition("tgt_a"), 0x100);
+  ASSERT_TRUE(repo_->RecordTransaction({}, "tgt_a", 0x200).ok());
+  EXPECT_EQ(*repo_->RoutedPosition("tgt_a"), 0x200);
+  EXPECT_EQ(*repo_->RoutedPosition("tgt_b"), 0);
+  store::CdcEventQuery q;
+  q.application_id = "app_a";
+  q.environment = "development";
+  auto rows = repo_->ListEvents(q);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].event_id, "evt_1");
+}
+
 TEST_P(CdcRepositoryConformance, MappingsAreScopedPerEnvironmentWithVersionSnapshots) {
   Put(Mapping("map_1"));
   Put(Mapping("map_2", "development", "app_a", kT0 + 1, "orders.created"));
