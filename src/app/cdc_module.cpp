@@ -34,11 +34,14 @@ void CdcModule::Stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::map<std::string, std::unique_ptr<cdc::CdcReader>> readers;
+  std::map<std::string, std::unique_ptr<cdc::OutboxWorker>> outboxes;
   {
     std::lock_guard lock(mu_);
     readers.swap(readers_);
+    outboxes.swap(outboxes_);
   }
   for (auto& [url, reader] : readers) reader->Stop();
+  for (auto& [url, w] : outboxes) w->Stop();
 }
 
 void CdcModule::Refresh() {
@@ -66,7 +69,60 @@ void CdcModule::Run() {
   }
 }
 
+// Every configured target URL and the scopes that use it (applications' config.cdc.<env>, and
+// CDC_DATABASE_URL for the default application in this server's environment).
+std::map<std::string, std::vector<Scope>> CdcModule::ConfiguredTargets() {
+  std::map<std::string, std::vector<Scope>> out;
+  auto apps = platform_.apps.List();
+  if (!apps.ok()) return out;
+  bool default_has_own = false;
+  const std::string default_env = config_.production() ? "production"
+                                  : config_.node_env == "staging" ? "staging" : "development";
+  for (const auto& app : *apps) {
+    const auto* cdc = app.config.if_contains("cdc");
+    if (!cdc || !cdc->is_object()) continue;
+    for (const auto& [env, url] : cdc->get_object()) {
+      if (!url.is_string() || url.get_string().empty()) continue;
+      out[std::string(url.get_string())].push_back(Scope{app.id, std::string(env)});
+      if (app.id == "default" && env == default_env) default_has_own = true;
+    }
+  }
+  if (!config_.cdc_database_url.empty() && !default_has_own)
+    out[config_.cdc_database_url].push_back(Scope{"default", default_env});
+  return out;
+}
+
 void CdcModule::Sync() {
+  auto configured = ConfiguredTargets();
+  std::vector<std::unique_ptr<cdc::OutboxWorker>> retired_outboxes;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    for (auto it = outboxes_.begin(); it != outboxes_.end();) {
+      auto found = configured.find(it->first);
+      bool same = found != configured.end() && found->second == it->second->options().scopes;
+      if (!same) {
+        retired_outboxes.push_back(std::move(it->second));
+        it = outboxes_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [url, scopes] : configured) {
+      if (outboxes_.contains(url)) continue;
+      cdc::OutboxOptions o;
+      o.target_key = TargetKey(url);
+      o.conninfo = url;
+      o.scopes = scopes;
+      o.poll = std::chrono::milliseconds(config_.cdc_poll_interval_ms);
+      auto w = std::make_unique<cdc::OutboxWorker>(
+          std::move(o), [this](const Scope& scope, events::RawEventInput in) { return Publish(scope, std::move(in)); });
+      w->Start();
+      outboxes_[url] = std::move(w);
+    }
+  }
+  for (auto& w : retired_outboxes) w->Stop();
+
   auto rows = repo_.CapturedMappings();
   if (!rows.ok()) return;  // the database is down: keep what runs
   // target URL -> the mappings it serves
@@ -113,6 +169,7 @@ void CdcModule::Sync() {
         o.target_key = TargetKey(url);
         o.conninfo = url;
         o.slot = config_.cdc_slot_name;
+        o.set_replica_identity = config_.cdc_set_replica_identity;
         reader = std::make_unique<cdc::CdcReader>(std::move(o), *this);
         reader->SetMappings(std::move(mappings));
         reader->Start();
@@ -149,11 +206,28 @@ rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn,
   return st;
 }
 
+namespace {
+
+boost::json::value OutboxJson(const cdc::OutboxWorker* w) {
+  if (!w) return nullptr;
+  cdc::OutboxStatus o = w->status();
+  return boost::json::object{{"state", o.state}, {"lastError", o.last_error}, {"routed", o.routed},
+                             {"pending", o.pending}, {"lagSeconds", o.lag_seconds}};
+}
+
+}  // namespace
+
 boost::json::array CdcModule::Status() const {
   boost::json::array out;
   std::lock_guard lock(mu_);
+  for (const auto& [url, w] : outboxes_) {  // targets with an outbox but no reader (no mapping yet)
+    if (readers_.contains(url)) continue;
+    out.push_back(boost::json::object{{"target", w->options().target_key}, {"url", registry::MaskUrlPassword(url)},
+                                      {"state", "idle"}, {"outbox", OutboxJson(w.get())}});
+  }
   for (const auto& [url, reader] : readers_) {
     cdc::ReaderStatus s = reader->status();
+    auto ob = outboxes_.find(url);
     boost::json::array tables, warnings;
     for (const auto& t : s.tables) tables.emplace_back(t);
     for (const auto& w : s.warnings) warnings.emplace_back(w);
@@ -171,7 +245,8 @@ boost::json::array CdcModule::Status() const {
                                       {"filtered", s.filtered},
                                       {"failed", s.failed},
                                       {"tables", std::move(tables)},
-                                      {"warnings", std::move(warnings)}});
+                                      {"warnings", std::move(warnings)},
+                                      {"outbox", OutboxJson(ob == outboxes_.end() ? nullptr : ob->second.get())}});
   }
   return out;
 }

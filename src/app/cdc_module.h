@@ -6,6 +6,9 @@
 // updating and stopping readers as that set changes, without a restart. Without any target
 // nothing runs (and nothing else is affected).
 //
+// Every configured target also gets an outbox worker (cdc/outbox.h) routing its `event_outbox`
+// rows into the scopes that use the target.
+//
 // Readers publish through the EventRouter (so the schema gate, webhooks and metrics apply) and
 // record every outcome in cdc_events (the subscription logs) before the LSN is confirmed.
 //
@@ -24,6 +27,7 @@
 #include <boost/json/array.hpp>
 
 #include "app/platform.h"
+#include "cdc/outbox.h"
 #include "cdc/reader.h"
 #include "core/config.h"
 #include "events/router.h"
@@ -53,7 +57,8 @@ class CdcModule final : public cdc::ReaderSink {
 
  private:
   void Run();
-  void Sync();  // one refresh: compute targets, start/update/stop readers
+  void Sync();  // one refresh: compute targets, start/update/stop readers and outbox workers
+  std::map<std::string, std::vector<Scope>> ConfiguredTargets();
 
   const Config& config_;
   Platform& platform_;
@@ -66,6 +71,7 @@ class CdcModule final : public cdc::ReaderSink {
   bool refresh_ = false;   // guarded by mu_
   std::string fingerprint_;
   std::map<std::string, std::unique_ptr<cdc::CdcReader>> readers_;  // by target URL; guarded by mu_
+  std::map<std::string, std::unique_ptr<cdc::OutboxWorker>> outboxes_;  // by target URL; guarded by mu_
   std::thread thread_;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/migrate_cmd.h"
+#include "app/outbox_cmd.h"
 #include "app/serve.h"
 #include "app/token_cmd.h"
 #include "core/config.h"
@@ -28,6 +29,8 @@ constexpr const char* kUsage =
     "  migrate latest|status|rollback  manage platform-database migrations\n"
     "  token --app ID --permissions a,b [--sub S] [--ttl 1h] [--topics p,q] [--env E]\n"
     "                                print a signed JWT (bootstrap for scripts)\n"
+    "  outbox install --app ID --env ENV\n"
+    "                                create event_outbox in the application's CDC target database\n"
     "  version                       print the version\n"
     "  --help                        show this help\n"
     "\n"
@@ -75,7 +78,7 @@ int Main(int argc, char** argv) {
     std::printf("realtime %s\n", REALTIME_VERSION);
     return 0;
   }
-  if (cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "token")
+  if (cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "token" && cmd != "outbox")
     return UsageError("unknown command '" + cmd + "'");
   if ((cmd == "serve" || cmd == "worker") && args.size() > 1) return UsageError("unexpected argument '" + args[1] + "'");
 
@@ -84,6 +87,7 @@ int Main(int argc, char** argv) {
   if (cmd == "serve") return RunServe(config);
   if (cmd == "worker") return RunWorker(config);
   if (cmd == "token") return RunToken(config, std::vector<std::string>(args.begin() + 1, args.end()));
+  if (cmd == "outbox") return RunOutbox(config, std::vector<std::string>(args.begin() + 1, args.end()));
   if (args.size() != 2) return UsageError("migrate needs exactly one of: latest, status, rollback");
   return RunMigrate(config, args[1]);
 }

@@ -191,6 +191,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
       return Invalid("CDC_SLOT_NAME", "must be 1-63 characters of lowercase letters, digits and _", *v);
     c.cdc_slot_name = *v;
   }
+  RT_TRY(ReadBool(env, "CDC_SET_REPLICA_IDENTITY", c.cdc_set_replica_identity, true));
   RT_TRY(ReadInt(env, "REALTIME_THREADS", 0, 256, c.threads));
   if (c.threads == 0) c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RT_TRY(ReadInt<int64_t>(env, "REALTIME_MAX_BODY_BYTES", 1024, int64_t{1} << 30, c.max_body_bytes));

@@ -47,6 +47,7 @@ struct Config {
   std::string cdc_database_url;                   // CDC_DATABASE_URL
   int cdc_poll_interval_ms = 1000;                // CDC_POLL_INTERVAL_MS
   std::string cdc_slot_name = "realtime_cdc_slot";  // CDC_SLOT_NAME
+  bool cdc_set_replica_identity = true;             // CDC_SET_REPLICA_IDENTITY (docs/cdc.md)
 
   int threads = 0;                             // REALTIME_THREADS (0 = number of cores)
   int64_t max_body_bytes = 1 << 20;            // REALTIME_MAX_BODY_BYTES
