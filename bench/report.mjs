@@ -16,6 +16,9 @@ const ROWS = [
   { scenario: 'filtered', metric: 'deliveries/s (filters match 10%)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'idle', metric: 'server RSS bytes per idle connection', get: (r) => r.rss_per_conn_bytes, fmt: fmtInt, higher: false, cpu: null },
   { scenario: 'schema', metric: 'deliveries/s, 10-field schema active (fanout)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'webhooks', id: 'hook-sat', metric: 'signed webhook deliveries/s to a keep-alive receiver (saturated)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'webhooks', id: 'hook-lat', metric: 'p99 enqueue→delivered at a moderate rate (queue empty)', get: (r) => r.p99_us, fmt: fmtMs, higher: false, cpu: 'latency_server_cpu_pct' },
+  { scenario: 'webhooks', id: 'hook-pub', metric: 'fanout deliveries/s with an endpoint matching every event', get: (r) => r.publish_on_per_s, fmt: fmtInt, higher: true, cpu: 'publish_on_cpu_pct' },
   { scenario: 'docs', metric: 'document merges/s (HTTP PATCH …/merge)', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
   { scenario: 'rest', metric: 'requests/s (wrk GET /api/topics/:name)', get: (r) => r.requests_per_s, fmt: fmtInt, higher: true },
 ];
@@ -53,6 +56,21 @@ function notes(scenario, r, row) {
   if (scenario === 'docs' && r.p99_us) n.push(`merge→deliver p99 ${fmtMs(r.p99_us)}, ${fmtInt(r.delivered_per_s)} deliveries/s`);
   if (scenario === 'rest' && r.p99_us) n.push(`p99 ${fmtMs(r.p99_us)}`);
   if (scenario === 'schema' && r.unvalidated_per_s) n.push(`without a schema ${fmtInt(r.unvalidated_per_s)}/s: validated = ${(100 * r.ratio).toFixed(0)}%; ${fmtInt(r.validations)} events validated`);
+  if (row.id === 'hook-sat') {
+    const s = r.saturation || {};
+    n.push('ours only: the Node peers have no webhooks');
+    n.push(`${r.endpoints} endpoint(s), maxConcurrency ${r.max_concurrency}; ${fmtInt(s.published_per_s)} events/s published${s.saturated ? '' : ' (NOT saturated: delivery kept up)'}, backlog ${fmtInt(s.backlog_start)} → ${fmtInt(s.backlog_end)} jobs`);
+    const perDelivery = (x) => (x.delivered_per_s ? `${fmtInt((x.server_cpu_pct * 1e4) / x.delivered_per_s)} µs server CPU per delivery` : '');
+    n.push(`${perDelivery(s)}; receiver ${Math.round(s.receiver_cpu_pct)}% CPU, other processes (loadgen incl.) ${Math.round(s.other_cpu_pct)}% CPU`);
+    if (r.drain) n.push(`drain with no publishing: ${fmtInt(r.drain.delivered_per_s)}/s (${Math.round(r.drain.server_cpu_pct)}% CPU, ${perDelivery(r.drain)})${r.drain.valid ? '' : ' (queue emptied: lower bound)'}`);
+    n.push(`${fmtInt(r.verified)} of ${fmtInt(r.received)} signatures verified (1 in 100), ${r.bad_signatures} bad`);
+  }
+  if (row.id === 'hook-lat' && r.latency) {
+    const l = r.latency;
+    n.push(`at ${fmtInt(l.rate)} events/s (${fmtInt(l.delivered_per_s)} delivered/s${l.saturated ? ': the queue built up, the figure includes queueing' : ''}): p50 ${fmtMs(l.p50_us)}, p99.9 ${fmtMs(l.p999_us)}, max ${fmtMs(l.max_us)}; publish→delivered p99 ${fmtMs(l.pub_p99_us)}; receiver ${Math.round(l.receiver_cpu_pct)}% CPU, other processes ${Math.round(l.other_cpu_pct)}% CPU`);
+  }
+  if (row.id === 'hook-pub' && r.publish_off_per_s)
+    n.push(`${fmtInt(r.publish_off?.subs)} subs; with no endpoint ${fmtInt(r.publish_off_per_s)}/s (${Math.round(r.publish_off.server_cpu_pct)}% CPU): with = ${(100 * r.publish_ratio).toFixed(0)}%; ${fmtInt(r.publish_enqueued)} jobs enqueued`);
   const errs = (r.errors || 0) + (r.closed || 0) + (r.half_errors || 0) + (r.half_closed || 0);
   if (errs) n.push(`${errs} errors/closes: ${r.first_error || r.half_first_error || ''}`.trim());
   return n.join('; ');
@@ -78,6 +96,9 @@ function targetsSection(results) {
   const sch = o('schema');
   if (sch?.ratio !== undefined)
     line(sch.ratio >= 0.9, `fan-out with a 10-field schema active: ${(100 * sch.ratio).toFixed(0)}% of the same without (${fmtInt(sch.delivered_per_s)} vs ${fmtInt(sch.unvalidated_per_s)} deliveries/s; target ≥ 90%, issue 12)`);
+  const hook = o('webhooks');
+  if (hook?.delivered_per_s)
+    line(hook.delivered_per_s >= 5000, `signed webhook deliveries to a local keep-alive receiver: ${fmtInt(hook.delivered_per_s)}/s${hook.saturation?.saturated ? '' : ' (not saturated)'}, enqueue→delivered p99 ${fmtMs(hook.p99_us)} at ${fmtInt(hook.latency_rate)} events/s (target ≥ 5,000/s, issue 14)`);
   return out.join('\n');
 }
 
@@ -120,7 +141,7 @@ tests, from /proc/stat): a figure measured while it is high is disturbed.
 
 ${md}
 
-${crashes.length ? `**Server crashes during the run:**\n${crashes.map((c) => `- ${c}`).join('\n')}\n\n` : ''}## Targets (issue 8)
+${crashes.length ? `**Server crashes during the run:**\n${crashes.map((c) => `- ${c}`).join('\n')}\n\n` : ''}## Targets (issues 8, 12, 14)
 
 ${targetsSection(results)}
 

@@ -2,7 +2,7 @@
 // `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
 // peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
 // (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
-//   node bench/run.mjs [--smoke] [--only fanout,idle,schema] [--targets ours,ws,sio]
+//   node bench/run.mjs [--smoke] [--only fanout,idle,schema,webhooks] [--targets ours,ws,sio]
 // Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
 // sync API is absent), 1 otherwise. Nothing here asserts speed.
 import { spawn, execFileSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderReport } from './report.mjs';
+import { runWebhooks } from './webhooks.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -23,14 +24,19 @@ const opt = (name) => {
 };
 const only = opt('--only')?.split(',');
 const onlyTargets = opt('--targets')?.split(',');
-// Ports: ours, the ws peer, the socket.io peer (BENCH_PORT_BASE moves all three).
+// Ports: ours, the ws peer, the socket.io peer, the webhook receiver (BENCH_PORT_BASE moves them all).
 const base = Number(process.env.BENCH_PORT_BASE || 3100);
-const P = { ours: base, ws: base + 1, sio: base + 2 };
+const P = { ours: base, ws: base + 1, sio: base + 2, hook: base + 3 };
 
 // Sizes: full run (the issue's targets) and smoke (every scenario, tiny, < 2 min).
+// hookRate: the `webhooks` latency point (events/s, queue must stay empty); hookSat: its
+// saturation publish rate (above the 5,000/s target; doubled once if delivery keeps up;
+// BENCH_WEBHOOK_RATE overrides).
 const S = smoke
-  ? { fanout: 200, latency: 100, many: 200, filtered: 200, idle: 500, docsSubs: 20, sameRate: 30, warmup: 700, duration: 1200, wrkSecs: 1 }
-  : { fanout: 5000, latency: 1000, many: 5000, filtered: 5000, idle: 19000, docsSubs: 1000, sameRate: 30, warmup: 3000, duration: 10000, wrkSecs: 10 };
+  ? { fanout: 200, latency: 100, many: 200, filtered: 200, idle: 500, docsSubs: 20, sameRate: 30, warmup: 700, duration: 1200, wrkSecs: 1,
+    hookRate: 200, hookSat: 3000 }
+  : { fanout: 5000, latency: 1000, many: 5000, filtered: 5000, idle: 19000, docsSubs: 1000, sameRate: 30, warmup: 3000, duration: 10000, wrkSecs: 10,
+    hookRate: 2000, hookSat: Number(process.env.BENCH_WEBHOOK_RATE || 6000) };
 
 const children = [];
 const crashes = [];  // servers that died during the run (reported and fail the run)
@@ -210,6 +216,25 @@ async function schemaScenario(targets, common, auth) {
   return { ...on, ok: on.ok !== false && validations > 0 && !failures, error, unvalidated: off, unvalidated_per_s: off.delivered_per_s, ratio, validations, failures };
 }
 
+// Exact Prometheus sample (name with its labels, e.g. 'm{queue="q"}'); 0 when absent.
+async function metricSample(port, sample) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/api/metrics/prometheus`)).text();
+  for (const line of text.split('\n')) if (line.startsWith(sample + ' ')) return Number(line.slice(sample.length + 1));
+  return 0;
+}
+
+function machineBusyTicks() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f[0] + f[1] + f[2] + f[5] + f[6] + f[7];  // user nice system irq softirq steal
+}
+
+// `webhooks` (ours only: the Node peers have no webhooks; issue 14): see bench/webhooks.mjs.
+async function webhooksScenario(targets, common, auth) {
+  const t = targets.find((x) => x.key === 'ours');
+  if (!t) return { ok: false, skipped: 'needs the ours target' };
+  return runWebhooks({ t, common, auth, S, smoke, port: P.hook, here, start, waitHealthy, loadgen, sleep, log, cpuTicks, metricSample, machineBusyTicks });
+}
+
 async function main() {
   const started = new Date();
   const mach = machine();
@@ -283,6 +308,7 @@ async function main() {
       '--topic', 'sync.bench.updated', '--service', 'bench', '--pubs', '4']) };
   }
   if (!only || only.includes('schema')) results.schema = { ours: await schemaScenario(targets, common, auth) };
+  if (!only || only.includes('webhooks')) results.webhooks = { ours: await webhooksScenario(targets, common, auth) };
   if (!only || only.includes('rest')) {
     results.rest = {};
     for (const t of targets.filter((x) => x.proto === 'ws')) {

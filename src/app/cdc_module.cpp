@@ -115,6 +115,9 @@ void CdcModule::Sync() {
       o.conninfo = url;
       o.scopes = scopes;
       o.poll = std::chrono::milliseconds(config_.cdc_poll_interval_ms);
+      o.before_commit = [this] {
+        if (barrier_) barrier_();
+      };
       auto w = std::make_unique<cdc::OutboxWorker>(
           std::move(o), [this](const Scope& scope, events::RawEventInput in) { return Publish(scope, std::move(in)); });
       w->Start();
@@ -168,7 +171,10 @@ void CdcModule::Sync() {
         cdc::ReaderOptions o;
         o.target_key = TargetKey(url);
         o.conninfo = url;
-        o.slot = config_.cdc_slot_name;
+        // Slot names are per PostgreSQL server: CDC_DATABASE_URL's reader uses CDC_SLOT_NAME as
+        // is; the readers of application targets (possibly databases of one server) get a suffix.
+        o.slot = url == config_.cdc_database_url ? config_.cdc_slot_name
+                                                 : config_.cdc_slot_name + "_" + TargetKey(url).substr(4, 8);
         o.set_replica_identity = config_.cdc_set_replica_identity;
         reader = std::make_unique<cdc::CdcReader>(std::move(o), *this);
         reader->SetMappings(std::move(mappings));
@@ -195,6 +201,7 @@ Result<uint64_t> CdcModule::RoutedPosition(const std::string& target_key) {
 }
 
 rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes) {
+  if (barrier_) barrier_();
   std::vector<store::CdcEventRow> rows;
   rows.reserve(outcomes.size());
   for (auto& o : outcomes)

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,10 @@ class CdcModule final : public cdc::ReaderSink {
   CdcModule(const Config& config, Platform& platform, store::CdcRepository& repo, events::EventRouter& router);
   ~CdcModule() override;
 
+  // Runs on a reader's or outbox worker's thread after it published a transaction's events and
+  // before it records / commits them: the webhooks' durability barrier (the deliveries those
+  // events caused are stored before PostgreSQL is told the transaction is handled). Set before Start.
+  void SetPublishBarrier(std::function<void()> barrier) { barrier_ = std::move(barrier); }
   void Start();
   void Stop();
   // Reload mappings and targets now (after a change made through the API).
@@ -64,6 +69,7 @@ class CdcModule final : public cdc::ReaderSink {
   Platform& platform_;
   store::CdcRepository& repo_;
   events::EventRouter& router_;
+  std::function<void()> barrier_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

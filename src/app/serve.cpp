@@ -120,6 +120,7 @@ int RunServe(const Config& config) {
   cdc::MappingService mappings(cdc_repo, cdc::RepositorySchemaLookup(p.topic_repo, p.schema_repo));
   CdcModule cdc(config, p, cdc_repo, core.router);  // the CDC readers (docs/cdc.md)
   mappings.SetOnChange([&cdc] { cdc.Refresh(); });
+  cdc.SetPublishBarrier([w = workers->get()] { w->AwaitEnqueued(); });
   api::RegisterDatabaseRoutes(router, mappings, p.apps, gate, [&cdc] { return boost::json::value(cdc.Status()); });
   api::RegisterWorkerRoutes(router, (*workers)->worker_repo());
   router.Add(

@@ -113,6 +113,7 @@ Result<int> OutboxWorker::PollOnce(pg_conn* c) {
     if (!ids.empty()) ids += ',';
     ids += id;
   }
+  if (n > 0 && options_.before_commit) options_.before_commit();
   if (n > 0) {
     std::string update = "UPDATE event_outbox SET processed_at = now() WHERE id IN (" + ids + ")";
     if (Status st = Exec(c, update.c_str()); !st.ok()) {

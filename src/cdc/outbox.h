@@ -40,6 +40,7 @@ struct OutboxOptions {
   std::vector<Scope> scopes;  // every scope whose target this is: each receives the events
   std::chrono::milliseconds poll{1000};  // CDC_POLL_INTERVAL_MS
   int batch = 100;
+  std::function<void()> before_commit;  // after a batch was published, before it is marked processed
 };
 
 struct OutboxStatus {

@@ -70,7 +70,7 @@ Failure ClassifyPgError(std::string_view m) {
   auto has = [m](std::string_view s) { return m.find(s) != std::string_view::npos; };
   if (has("wal_level")) return Failure::kWalLevel;
   if (has("must be owner of")) return Failure::kNotOwner;
-  if (has("does not exist") && (has("relation") || has("table"))) return Failure::kNoRelation;
+  if (has("does not exist") && (has("relation") || has("table") || has("schema"))) return Failure::kNoRelation;
   if (has("replication slot") && has("already exists")) return Failure::kSlotExists;
   if (has("replication slot") && has("is active for PID")) return Failure::kSlotInUse;
   if (has("permission denied") || has("must be superuser") || has("must have replication") ||

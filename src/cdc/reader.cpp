@@ -27,10 +27,12 @@ std::string StatusOf(OutcomeKind k) {
   }
 }
 
-// evt_ + 16 hex of SHA-256(target, commit LSN, change index, mapping id): the same change gives
+// evt_ + 16 hex of SHA-256(target, commit LSN, change index, mapping id, scope): the same change gives
 // the same id when PostgreSQL resends its transaction after a crash.
-std::string DeriveEventId(const std::string& target, Lsn commit_lsn, uint64_t change_index, const std::string& mapping) {
-  std::string key = target + '\x1f' + std::to_string(commit_lsn) + '\x1f' + std::to_string(change_index) + '\x1f' + mapping;
+std::string DeriveEventId(const std::string& target, Lsn commit_lsn, uint64_t change_index, const std::string& mapping,
+                          const Scope& scope) {
+  std::string key = target + '\x1f' + std::to_string(commit_lsn) + '\x1f' + std::to_string(change_index) + '\x1f' +
+                    mapping + '\x1f' + scope.Key();
   return "evt_" + LowerHex(Sha256(key)).substr(0, 16);
 }
 
@@ -209,7 +211,7 @@ Status CdcReader::RunOnce() {
       Outcome o = m.compiled.Evaluate(change, &ev);
       if (o.kind == OutcomeKind::kNotThisTable || o.kind == OutcomeKind::kNotThisEvent) continue;
       const std::string& mapping_id = m.compiled.mapping().id;
-      CdcOutcome rec{DeriveEventId(options_.target_key, tx.final_lsn, index, mapping_id), m.scope, mapping_id,
+      CdcOutcome rec{DeriveEventId(options_.target_key, tx.final_lsn, index, mapping_id, m.scope), m.scope, mapping_id,
                      m.compiled.mapping().TableName(), std::string(OperationName(op)), m.compiled.mapping().topic,
                      StatusOf(o.kind), o.message, FormatLsn(tx.final_lsn), NowMs()};
       if (o.emitted()) {

@@ -9,10 +9,10 @@
 // (a subscriber never sees half a transaction; a transaction's mapped events — not its rows — are
 // held in memory until then). Nothing is lost: the slot's confirmed position moves only past
 // transactions whose events were handed to the sink, so after a crash PostgreSQL resends the rest.
-// Nothing is published twice either: the sink records each routed transaction's commit LSN with
-// its outcomes, and a transaction PostgreSQL resends at or below that position is skipped. Event
-// ids are derived from (target, commit LSN, change index, mapping) besides, so the same change
-// always carries the same id.
+// Duplicates are rare and recognisable: the sink records each routed transaction's commit LSN
+// with its outcomes, and a transaction PostgreSQL resends at or below that position is skipped;
+// only a crash between routing a transaction and recording it publishes it again, with the same
+// event ids (derived from target, commit LSN, change index, mapping and scope).
 //
 // One reader per slot: PostgreSQL lets one connection stream a slot at a time; a second instance
 // is refused ("replication slot … is active for PID …"), reports state "standby" and retries every

@@ -167,7 +167,12 @@ Status DbQueue::Complete(const std::string& id, const std::string& lease_token) 
 }
 
 Result<size_t> DbQueue::CompleteBatch(const std::vector<std::pair<std::string, std::string>>& refs) {
-  if (refs.empty()) return size_t{0};
+  return CompleteBatchWith(refs, {});
+}
+
+Result<size_t> DbQueue::CompleteBatchWith(const std::vector<std::pair<std::string, std::string>>& refs,
+                                          const std::function<Status(store::DbSession&)>& also) {
+  if (refs.empty() && !also) return size_t{0};
   std::map<std::string, int64_t> per_queue;
   auto done = db_.Transaction([&](store::DbSession& s) -> Status {
     per_queue.clear();
@@ -177,7 +182,7 @@ Result<size_t> DbQueue::CompleteBatch(const std::vector<std::pair<std::string, s
       if (!r.ok()) return r.take_error();
       if (!r->rows.empty()) ++per_queue[AsString(r->rows[0][0])];
     }
-    return Ok();
+    return also ? also(s) : Ok();
   });
   if (!done.ok()) return done.take_error();
   size_t total = 0;

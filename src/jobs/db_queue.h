@@ -36,6 +36,8 @@ class DbQueue final : public Queue {
                                  int max_jobs) override;
   Status Complete(const std::string& id, const std::string& lease_token) override;
   Result<size_t> CompleteBatch(const std::vector<std::pair<std::string, std::string>>& refs) override;
+  Result<size_t> CompleteBatchWith(const std::vector<std::pair<std::string, std::string>>& refs,
+                                   const std::function<Status(store::DbSession&)>& also) override;
   Status Bury(const std::string& id, const std::string& lease_token, const std::string& error) override;
   Result<FailOutcome> Fail(const std::string& id, const std::string& lease_token, const std::string& error,
                            int64_t retry_delay_ms) override;

@@ -31,6 +31,7 @@
 
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/db.h"
 
 namespace rt::jobs {
 
@@ -133,6 +135,10 @@ class Queue {
   // Completes several leased jobs in one transaction; returns how many were completed (a job
   // whose lease was lost is skipped, not an error). refs: (id, lease_token).
   virtual Result<size_t> CompleteBatch(const std::vector<std::pair<std::string, std::string>>& refs) = 0;
+  // The same, and `also` runs in the same database transaction (e.g. writing the outcome's log):
+  // both happen or neither does. `also` may be empty.
+  virtual Result<size_t> CompleteBatchWith(const std::vector<std::pair<std::string, std::string>>& refs,
+                                           const std::function<Status(store::DbSession&)>& also) = 0;
   // Attempt failed: retry claimable after retry_delay_ms, or dead-letter if no attempt is left.
   virtual Result<FailOutcome> Fail(const std::string& id, const std::string& lease_token, const std::string& error,
                                    int64_t retry_delay_ms) = 0;

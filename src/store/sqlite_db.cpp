@@ -32,17 +32,50 @@ struct StmtCloser {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
 
-// Runs one statement on an open connection; caller holds the lock.
-Result<DbResult> ExecOn(sqlite3* db, std::string_view sql, const DbParams& params) {
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db, rc, "prepare");
-  std::unique_ptr<sqlite3_stmt, StmtCloser> stmt(raw);
+// Resets a statement after use so that a cached one is ready for the next call.
+struct StmtReset {
+  sqlite3_stmt* s;
+  ~StmtReset() {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  }
+};
 
-  // $N placeholders are named parameters to SQLite; bind each by its name.
-  for (size_t i = 0; i < params.size(); ++i) {
-    std::string name = "$" + std::to_string(i + 1);
-    int idx = sqlite3_bind_parameter_index(raw, name.c_str());
+constexpr size_t kMaxCachedStatements = 512;
+
+// Runs one statement on an open connection; caller holds the lock. Statements are prepared once
+// and kept in `cache` (by SQL text), with the SQLite index of each $N placeholder.
+Result<DbResult> ExecOn(sqlite3* db, StatementCache* cache, std::string_view sql, const DbParams& params) {
+  CachedStatement* cached = nullptr;
+  std::unique_ptr<sqlite3_stmt, StmtCloser> owned;
+  CachedStatement local;
+  if (cache) {
+    auto it = cache->find(sql);
+    if (it != cache->end()) cached = &it->second;
+  }
+  if (!cached) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "prepare");
+    local.stmt = raw;
+    // $N placeholders are named parameters to SQLite: resolve each name to its index once.
+    int n = sqlite3_bind_parameter_count(raw);
+    for (int i = 1; i <= n; ++i) {
+      std::string name = "$" + std::to_string(i);
+      local.index.push_back(sqlite3_bind_parameter_index(raw, name.c_str()));
+    }
+    if (cache && cache->size() < kMaxCachedStatements) {
+      cached = &cache->emplace(std::string(sql), local).first->second;
+    } else {
+      owned.reset(raw);
+      cached = &local;
+    }
+  }
+  sqlite3_stmt* raw = cached->stmt;
+  StmtReset reset{raw};
+  int rc = SQLITE_OK;
+  for (size_t i = 0; i < params.size() && i < cached->index.size(); ++i) {
+    int idx = cached->index[i];
     if (idx == 0) continue;  // parameter unused by this statement
     const DbValue& v = params[i];
     if (auto* n = std::get_if<int64_t>(&v)) {
@@ -95,12 +128,15 @@ Status ExecScriptOn(sqlite3* db, std::string_view sql) {
 
 class SqliteSession final : public DbSession {
  public:
-  explicit SqliteSession(sqlite3* db) : db_(db) {}
-  Result<DbResult> Exec(std::string_view sql, const DbParams& params) override { return ExecOn(db_, sql, params); }
+  SqliteSession(sqlite3* db, StatementCache* cache) : db_(db), cache_(cache) {}
+  Result<DbResult> Exec(std::string_view sql, const DbParams& params) override {
+    return ExecOn(db_, cache_, sql, params);
+  }
   Status ExecScript(std::string_view sql) override { return ExecScriptOn(db_, sql); }
 
  private:
   sqlite3* db_;
+  StatementCache* cache_;
 };
 
 }  // namespace
@@ -133,17 +169,20 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   return std::unique_ptr<SqliteDb>(new SqliteDb(db, path));
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+SqliteDb::~SqliteDb() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+  sqlite3_close(db_);
+}
 
 Result<DbResult> SqliteDb::Exec(std::string_view sql, const DbParams& params) {
   std::lock_guard lock(mu_);
-  return ExecOn(db_, sql, params);
+  return ExecOn(db_, &cache_, sql, params);
 }
 
 Status SqliteDb::Transaction(const std::function<Status(DbSession&)>& fn) {
   std::lock_guard lock(mu_);
   RT_TRY(ExecScriptOn(db_, "BEGIN IMMEDIATE"));
-  SqliteSession session(db_);
+  SqliteSession session(db_, &cache_);
   Status st = fn(session);
   if (st.ok()) st = ExecScriptOn(db_, "COMMIT");
   if (!st.ok()) {

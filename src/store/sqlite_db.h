@@ -7,19 +7,38 @@
 // platform or document write survives a power loss, not only a process crash. The price is one
 // fsync per commit (measured ~4 ms on the CI disk against ~0.15 ms with NORMAL).
 //
+// Statements are prepared once per SQL text and reused (bounded cache), so the hot paths (queue
+// claims, delivery logs, documents) do not re-parse their SQL on every call.
+//
 // Thread safety: all methods may be called from any thread; calls are serialized.
 // Lifetime: the connection closes when the SqliteDb is destroyed.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "store/db.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace rt::store {
+
+// A prepared statement kept for reuse, with the SQLite index of each $N placeholder (0: unused).
+struct CachedStatement {
+  sqlite3_stmt* stmt = nullptr;
+  std::vector<int> index;
+};
+struct SqlHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StatementCache = std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>>;
 
 class SqliteDb final : public Db {
  public:
@@ -38,7 +57,8 @@ class SqliteDb final : public Db {
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
   std::mutex mu_;
-  sqlite3* db_;  // guarded by mu_
+  sqlite3* db_;           // guarded by mu_
+  StatementCache cache_;  // guarded by mu_: prepared statements by SQL text (at most 512)
   const std::string path_;
 };
 

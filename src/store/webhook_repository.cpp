@@ -190,7 +190,11 @@ Result<std::string> WebhookRepository::Fingerprint() {
 
 Status WebhookRepository::RecordAttempts(const std::vector<DeliveryAttempt>& attempts) {
   if (attempts.empty()) return Ok();
-  return db_.Transaction([&](DbSession& s) -> Status {
+  return db_.Transaction([&](DbSession& s) { return RecordAttemptsIn(s, attempts); });
+}
+
+Status WebhookRepository::RecordAttemptsIn(DbSession& s, const std::vector<DeliveryAttempt>& attempts) {
+  {
     for (const auto& a : attempts) {
       const bool delivered = a.status == "delivered";
       RT_TRY(s.Exec(
@@ -202,7 +206,7 @@ Status WebhookRepository::RecordAttempts(const std::vector<DeliveryAttempt>& att
                                      a.error, a.response_body, a.at}));
     }
     return Ok();
-  });
+  }
 }
 
 Result<std::vector<DeliveryLog>> WebhookRepository::WithHistory(Result<DbResult> rows) {

@@ -103,6 +103,9 @@ class WebhookRepository {
   // success (status == "delivered"), attempts (= attempt), duration, error, response_body,
   // next_attempt_at, delivered_at (= at when delivered, else NULL), url, job_id, updated_at.
   Status RecordAttempts(const std::vector<DeliveryAttempt>& attempts);
+  // The same inside a caller's transaction (the delivery worker writes the logs in the transaction
+  // that completes the jobs: one commit per settled batch).
+  static Status RecordAttemptsIn(DbSession& s, const std::vector<DeliveryAttempt>& attempts);
   // Newest first (created_at, then id, descending), each with its history (one extra query for
   // the page). kValidation when the scope is missing.
   Result<std::vector<DeliveryLog>> ListLogs(const LogQuery& query);

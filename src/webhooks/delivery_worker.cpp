@@ -10,6 +10,9 @@ namespace rt::webhooks {
 namespace {
 
 constexpr const char* kStopped = "client stopped";
+constexpr size_t kSettleBatch = 64;
+constexpr auto kSettleWait = std::chrono::milliseconds(2);
+constexpr size_t kMinClaim = 16;  // with deliveries in flight, claim only when this many slots are free
 
 int64_t Jitter(int64_t base_ms) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -62,7 +65,11 @@ void DeliveryWorker::Run() {
     bool stopping = false;
     bool past_deadline = false;
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
+      // Group commit: a few more answers are on their way — wait up to 2 ms for them, so that a
+      // settle (one database commit) covers many deliveries instead of one or two.
+      if (!done_.empty() && done_.size() < kSettleBatch && in_flight_ > done_.size() && !stopping_)
+        cv_.wait_for(lock, kSettleWait, [this] { return done_.size() >= kSettleBatch || stopping_; });
       done.swap(done_);
       stopping = stopping_;
       past_deadline = stopping_ && std::chrono::steady_clock::now() >= stop_deadline_;
@@ -92,6 +99,7 @@ void DeliveryWorker::Run() {
 bool DeliveryWorker::ClaimMore() {
   size_t busy = in_flight_ + parked_count_;
   if (busy >= options_.max_in_flight) return false;
+  if (busy > 0 && options_.max_in_flight - busy < std::min(kMinClaim, options_.max_in_flight)) return false;
   int want = static_cast<int>(std::min<size_t>(options_.max_in_flight - busy, static_cast<size_t>(options_.claim_batch)));
   auto jobs = queue_.Claim(jobs::kWebhookDeliveryQueue, options_.worker_id, lease_ms_, want);
   if (!jobs.ok()) {
@@ -238,14 +246,13 @@ void DeliveryWorker::Settle(std::vector<Done>& done) {
     }
     records.push_back(std::move(a));
   }
-  if (!completed.empty()) {
-    auto n = queue_.CompleteBatch(completed);
-    if (!n.ok()) log::Warn("webhook jobs not completed (they will be delivered again)", {{"error", n.error().message}});
-  }
-  if (!records.empty()) {
-    Status st = repo_.RecordAttempts(records);
-    if (!st.ok()) log::Warn("webhook delivery log not written", {{"error", st.error().message}});
-  }
+  if (completed.empty() && records.empty()) return;
+  // One commit per settled batch: the completed jobs and every attempt's log row together.
+  auto n = queue_.CompleteBatchWith(completed, [&records](store::DbSession& s) {
+    return store::WebhookRepository::RecordAttemptsIn(s, records);
+  });
+  if (!n.ok())
+    log::Warn("webhook outcomes not stored (the completed jobs will be delivered again)", {{"error", n.error().message}});
 }
 
 }  // namespace rt::webhooks

@@ -179,6 +179,7 @@ TEST_F(CdcReaderTest, MapsChangesInCommitOrderAndResumesAfterTheConfirmedPositio
     ASSERT_TRUE(target_->Exec("INSERT INTO " + t + " SELECT g, 'bulk', 'x' FROM generate_series(100, 1099) g").ok());
     got = sink.WaitEvents(1007);
     ASSERT_EQ(got.size(), 1007u);
+    EXPECT_EQ(sink.WaitOutcomes(1008).size(), 1008u);  // recorded right after the publishes
     EXPECT_EQ(sink.transactions(), before_tx + 1);
     EXPECT_EQ(got.back().input.payload.at("id").as_int64(), 1099);
     auto st = reader.status();  // the counters move right after the sink saw the commit
