@@ -28,8 +28,8 @@ lib_pkgs=(
     libhiredis-dev libgtest-dev libgmock-dev libbenchmark-dev
     libvalijson-dev libqrencode-dev libcrypt-dev
 )
-# Services used by the integration tests (scripts/test-services.sh).
-service_pkgs=(postgresql redis-server)
+# Services used by the integration tests (scripts/test-services.sh), and the CLIs the tests use.
+service_pkgs=(postgresql postgresql-client redis-server openssl)  # openssl: the test CAs of the webhook TLS tests; psql: the CDC e2e
 # SDK / admin UI tooling. Skipped if a Node >= 18 is already on PATH
 # (e.g. Node 20 from another source, which bundles its own npm).
 node_pkgs=(nodejs npm)
