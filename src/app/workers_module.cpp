@@ -72,12 +72,21 @@ WorkersModule::WorkersModule(const Config& config, Platform& platform, std::stri
   }
 }
 
-WorkersModule::~WorkersModule() { Stop(std::chrono::milliseconds(0)); }
+WorkersModule::~WorkersModule() {
+  alive_->store(false, std::memory_order_release);
+  Stop(std::chrono::milliseconds(0));
+}
 
 void WorkersModule::AttachTo(events::EventRouter& router, gateway::GatewayDeps& deps) {
-  router.AddObserver([this](const events::RoutedEvent& e, bool remote) { fanout_.OnEvent(e, remote); });
-  deps.connection_observer = [this](const Scope& scope, const std::string& socket_id, const std::string& subject,
-                                    bool connected) { fanout_.OnConnection(scope, socket_id, subject, connected); };
+  // The router and the gateways outlive this module (connections closed during the realtime
+  // core's destruction still report their disconnect): the hooks check `alive_` first.
+  router.AddObserver([this, alive = alive_](const events::RoutedEvent& e, bool remote) {
+    if (alive->load(std::memory_order_acquire)) fanout_.OnEvent(e, remote);
+  });
+  deps.connection_observer = [this, alive = alive_](const Scope& scope, const std::string& socket_id,
+                                                    const std::string& subject, bool connected) {
+    if (alive->load(std::memory_order_acquire)) fanout_.OnConnection(scope, socket_id, subject, connected);
+  };
 }
 
 Status WorkersModule::Start() {

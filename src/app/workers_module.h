@@ -86,6 +86,8 @@ class WorkersModule {
   std::unique_ptr<webhooks::DeliveryWorker> worker_;
   std::unique_ptr<webhooks::WebhookService> service_;
 
+  // False once destruction began; shared with the hooks given to the router and the gateways.
+  std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;           // guarded by mu_
