@@ -1,7 +1,14 @@
-// Request-body helpers shared by the REST handlers.
+// Request and answer helpers shared by the REST handlers: JSON bodies, query parameters, and
+// Result -> response.
 #pragma once
 
+#include <charconv>
+#include <cstdint>
+#include <string>
 #include <string_view>
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -22,6 +29,45 @@ net::HttpResponse WithBody(const net::HttpRequest& req, Fn&& fn) {
   auto body = JsonBody(req);
   if (!body.ok()) return ErrorResponse(body.error());
   return fn(*body);
+}
+
+// fn(body) with the parsed JSON body of any type ({} when empty), or 400.
+template <typename Fn>
+net::HttpResponse WithJson(const net::HttpRequest& req, Fn&& fn) {
+  auto body = json::Parse(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+  if (!body.ok()) return ErrorResponse(body.error());
+  return fn(*body);
+}
+
+// `status` with the object, or the error's response.
+inline net::HttpResponse Answer(int status, const Result<boost::json::object>& r) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return JsonResponse(status, json::Serialize(*r));
+}
+
+// 200 with the array, or the error's response.
+inline net::HttpResponse Answer(const Result<boost::json::array>& r) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return JsonResponse(200, json::Serialize(*r));
+}
+
+// An integer query parameter in [min, max]; fallback when absent or empty; ValidationError else.
+inline Result<int64_t> IntQuery(const net::HttpRequest& req, const char* name, int64_t fallback, int64_t min,
+                                int64_t max) {
+  const std::string* v = req.Query(name);
+  if (v == nullptr || v->empty()) return fallback;
+  int64_t out = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || end != v->data() + v->size() || out < min || out > max)
+    return Error::Validation(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
+                             std::to_string(max));
+  return out;
+}
+
+// A query parameter, "" when absent.
+inline std::string StrQuery(const net::HttpRequest& req, const char* name) {
+  const std::string* v = req.Query(name);
+  return v ? *v : std::string();
 }
 
 }  // namespace rt::api

@@ -2,48 +2,14 @@
 // captured-event log in the request's application and environment (docs/database.md).
 #include "api/database_api.h"
 
-#include <charconv>
 
 #include "api/access.h"
+#include "api/body.h"
 #include "api/errors.h"
 #include "core/json.h"
 
 namespace rt::api {
 namespace {
-
-net::HttpResponse Answer(int status, const Result<boost::json::object>& r) {
-  if (!r.ok()) return ErrorResponse(r.error());
-  return JsonResponse(status, json::Serialize(*r));
-}
-
-net::HttpResponse Answer(const Result<boost::json::array>& r) {
-  if (!r.ok()) return ErrorResponse(r.error());
-  return JsonResponse(200, json::Serialize(*r));
-}
-
-Result<int64_t> IntQuery(const net::HttpRequest& req, const char* name, int64_t fallback, int64_t min, int64_t max) {
-  const std::string* v = req.Query(name);
-  if (v == nullptr || v->empty()) return fallback;
-  int64_t out = 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || end != v->data() + v->size() || out < min || out > max)
-    return Error::Validation(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
-                             std::to_string(max));
-  return out;
-}
-
-std::string StrQuery(const net::HttpRequest& req, const char* name) {
-  const std::string* v = req.Query(name);
-  return v ? *v : std::string();
-}
-
-// fn(body) with the parsed JSON body ({} when empty), or 400.
-template <typename Fn>
-net::HttpResponse WithJson(const net::HttpRequest& req, Fn&& fn) {
-  auto body = json::Parse(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
-  if (!body.ok()) return ErrorResponse(body.error());
-  return fn(*body);
-}
 
 net::Access Read() { return net::Access::Need("service", "database", "read"); }
 net::Access Admin(const char* action) { return net::Access::Need("admin", "database", action); }

@@ -4,7 +4,6 @@
 #include "api/webhooks_api.h"
 
 #include <boost/json/array.hpp>
-#include <charconv>
 
 #include "api/access.h"
 #include "api/body.h"
@@ -16,32 +15,6 @@ namespace rt::api {
 namespace {
 
 constexpr int64_t kWorkerLostAfterMs = 15000;  // three missed heartbeats
-
-net::HttpResponse Answer(int status, const Result<boost::json::object>& r) {
-  if (!r.ok()) return ErrorResponse(r.error());
-  return JsonResponse(status, json::Serialize(*r));
-}
-
-net::HttpResponse Answer(const Result<boost::json::array>& r) {
-  if (!r.ok()) return ErrorResponse(r.error());
-  return JsonResponse(200, json::Serialize(*r));
-}
-
-Result<int64_t> IntQuery(const net::HttpRequest& req, const char* name, int64_t fallback, int64_t min, int64_t max) {
-  const std::string* v = req.Query(name);
-  if (v == nullptr || v->empty()) return fallback;
-  int64_t out = 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || end != v->data() + v->size() || out < min || out > max)
-    return Error::Validation(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
-                             std::to_string(max));
-  return out;
-}
-
-std::string StrQuery(const net::HttpRequest& req, const char* name) {
-  const std::string* v = req.Query(name);
-  return v ? *v : std::string();
-}
 
 boost::json::object WorkerToJson(const store::WorkerRow& w, int64_t now) {
   boost::json::array queues;
@@ -68,9 +41,7 @@ void RegisterWebhookRoutes(net::Router& router, webhooks::WebhookService& hooks,
 
   router.Add("POST", "/api/webhooks", net::Access::Need("service", "webhooks", "create"),
              Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
-               auto body = json::Parse(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
-               if (!body.ok()) return ErrorResponse(body.error());
-               return Answer(201, hooks.Create(s, *body));
+               return WithJson(req, [&](const boost::json::value& body) { return Answer(201, hooks.Create(s, body)); });
              }));
 
   router.Add("GET", "/api/webhooks/logs", net::Access::Need("service", "webhooks", "read"),

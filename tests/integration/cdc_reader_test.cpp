@@ -96,10 +96,7 @@ bool WaitState(cdc::CdcReader& r, const std::string& state, std::chrono::millise
 class CdcReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!PgUrl()) {
-      if (std::getenv("REALTIME_REQUIRE_PG")) FAIL() << "REALTIME_REQUIRE_PG=1 but REALTIME_TEST_PG_URL is unset";
-      GTEST_SKIP() << "REALTIME_TEST_PG_URL not set";
-    }
+    RT_REQUIRE_BACKEND(Backend::kPostgres);
     auto t = cdc::PgTarget::Connect(PgUrl());
     ASSERT_TRUE(t.ok()) << t.error().message;
     target_ = std::move(*t);

@@ -28,10 +28,7 @@ uint64_t U64At(const std::string& s, size_t at) {
 class PgReplication : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!PgUrl()) {
-      if (std::getenv("REALTIME_REQUIRE_PG")) FAIL() << "REALTIME_REQUIRE_PG=1 but REALTIME_TEST_PG_URL is unset";
-      GTEST_SKIP() << "REALTIME_TEST_PG_URL not set";
-    }
+    RT_REQUIRE_BACKEND(Backend::kPostgres);
     auto t = PgTarget::Connect(PgUrl());
     ASSERT_TRUE(t.ok()) << t.error().message;
     target_ = std::move(*t);
