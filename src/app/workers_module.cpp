@@ -43,7 +43,6 @@ Result<std::unique_ptr<WorkersModule>> WorkersModule::Create(const Config& confi
 WorkersModule::WorkersModule(const Config& config, Platform& platform, std::string instance_id, std::string kind,
                              webhooks::SecretBox box)
     : config_(config),
-      platform_(platform),
       instance_id_(std::move(instance_id)),
       kind_(std::move(kind)),
       started_at_(NowMs()),
@@ -68,7 +67,7 @@ WorkersModule::WorkersModule(const Config& config, Platform& platform, std::stri
     o.retry_max_ms = config.webhook_retry_max_ms;
     o.max_in_flight = static_cast<size_t>(config.webhook_concurrency);
     o.poll = std::chrono::milliseconds(config.worker_poll_ms);
-    worker_ = std::make_unique<webhooks::DeliveryWorker>(queue_, webhook_repo_, cache_, std::move(o));
+    worker_ = std::make_unique<webhooks::DeliveryWorker>(queue_, cache_, std::move(o));
   }
 }
 

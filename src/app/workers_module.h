@@ -73,7 +73,6 @@ class WorkersModule {
   void SampleQueues();
 
   const Config& config_;
-  Platform& platform_;
   const std::string instance_id_;
   const std::string kind_;
   const int64_t started_at_;

@@ -6,22 +6,12 @@
 #include <cstring>
 #include <set>
 
+#include "cdc/pgoutput.h"
+
 namespace rt::cdc {
 namespace {
 
 constexpr int64_t kPgEpochOffsetUs = 946684800LL * 1000000;  // 2000-01-01 in Unix µs
-
-std::string LsnText(uint64_t lsn) {
-  char buf[40];
-  snprintf(buf, sizeof buf, "%X/%X", static_cast<unsigned>(lsn >> 32), static_cast<unsigned>(lsn & 0xffffffffu));
-  return buf;
-}
-
-uint64_t LsnValue(const char* text) {
-  unsigned hi = 0, lo = 0;
-  if (text == nullptr || sscanf(text, "%X/%X", &hi, &lo) != 2) return 0;
-  return (static_cast<uint64_t>(hi) << 32) | lo;
-}
 
 std::string ConnError(pg_conn* c) {
   std::string m = c ? PQerrorMessage(c) : "out of memory";
@@ -215,7 +205,8 @@ Result<uint64_t> PgTarget::CurrentLsn() {
     PQclear(r);
     return Fail("cannot read the WAL position");
   }
-  uint64_t lsn = LsnValue(PQgetvalue(r, 0, 0));
+  auto parsed = ParseLsn(PQgetvalue(r, 0, 0));
+  uint64_t lsn = parsed.ok() ? *parsed : 0;
   PQclear(r);
   return lsn;
 }
@@ -234,7 +225,8 @@ Result<uint64_t> PgTarget::ConfirmedFlushLsn(const std::string& slot) {
     return Error::NotFound("replication slot " + slot + " does not exist");
   }
   std::string plugin = PQgetvalue(r, 0, 1);
-  uint64_t lsn = PQgetisnull(r, 0, 0) ? 0 : LsnValue(PQgetvalue(r, 0, 0));
+  auto parsed = PQgetisnull(r, 0, 0) ? Result<Lsn>(Lsn{0}) : ParseLsn(PQgetvalue(r, 0, 0));
+  uint64_t lsn = parsed.ok() ? *parsed : 0;
   PQclear(r);
   if (plugin != "pgoutput") {
     last_failure_ = Failure::kSlotExists;
@@ -258,7 +250,7 @@ Result<std::unique_ptr<PgReplicationStream>> PgReplicationStream::Start(const St
   std::unique_ptr<PgReplicationStream> s(new PgReplicationStream(c));
   char* slot = PQescapeIdentifier(c, o.slot.data(), o.slot.size());
   char* pub = PQescapeLiteral(c, o.publication.data(), o.publication.size());
-  std::string sql = std::string("START_REPLICATION SLOT ") + (slot ? slot : "") + " LOGICAL " + LsnText(o.start_lsn) +
+  std::string sql = std::string("START_REPLICATION SLOT ") + (slot ? slot : "") + " LOGICAL " + FormatLsn(o.start_lsn) +
                     " (proto_version '1', publication_names " + (pub ? pub : "''") + ")";
   PQfreemem(slot);
   PQfreemem(pub);

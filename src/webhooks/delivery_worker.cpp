@@ -24,10 +24,8 @@ bool Success(int status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
-DeliveryWorker::DeliveryWorker(jobs::Queue& queue, store::WebhookRepository& repo, EndpointCache& cache,
-                               DeliveryWorkerOptions options)
+DeliveryWorker::DeliveryWorker(jobs::Queue& queue, EndpointCache& cache, DeliveryWorkerOptions options)
     : queue_(queue),
-      repo_(repo),
       cache_(cache),
       options_(std::move(options)),
       lease_ms_(options_.http.timeout.count() + 5000),

@@ -18,7 +18,8 @@
 // Graceful stop: no new claims; in-flight deliveries get `grace` to finish, then are cancelled
 // and released (their attempt is not counted), as are jobs waiting for a slot.
 //
-// Ownership / lifetime: references the queue, repository and cache (must outlive it); owns its
+// Ownership / lifetime: references the queue and cache (must outlive it); logs are written in the
+// queue's completion transaction (store::WebhookRepository::RecordAttemptsIn); owns its
 // HTTP client and loop thread. Thread safety: Start/Stop from the owner's thread; Wake and
 // stats() from any thread.
 #pragma once
@@ -62,8 +63,7 @@ struct DeliveryStats {
 
 class DeliveryWorker {
  public:
-  DeliveryWorker(jobs::Queue& queue, store::WebhookRepository& repo, EndpointCache& cache,
-                 DeliveryWorkerOptions options);
+  DeliveryWorker(jobs::Queue& queue, EndpointCache& cache, DeliveryWorkerOptions options);
   ~DeliveryWorker();
   DeliveryWorker(const DeliveryWorker&) = delete;
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
@@ -94,7 +94,6 @@ class DeliveryWorker {
   void ReleaseParked();
 
   jobs::Queue& queue_;
-  store::WebhookRepository& repo_;
   EndpointCache& cache_;
   const DeliveryWorkerOptions options_;
   const int64_t lease_ms_;

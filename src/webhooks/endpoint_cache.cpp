@@ -10,6 +10,18 @@ Status EndpointCache::Refresh() {
   std::lock_guard lock(refresh_mu_);
   auto fp = repo_.Fingerprint();
   if (!fp.ok()) return fp.take_error();
+  return LoadLocked(std::move(*fp));
+}
+
+Status EndpointCache::RefreshIfChanged() {
+  std::lock_guard lock(refresh_mu_);
+  auto fp = repo_.Fingerprint();
+  if (!fp.ok()) return fp.take_error();
+  if (*fp == fingerprint_) return Ok();
+  return LoadLocked(std::move(*fp));
+}
+
+Status EndpointCache::LoadLocked(std::string fingerprint) {
   auto rows = repo_.ListActive();
   if (!rows.ok()) return rows.take_error();
   auto next = std::make_shared<Snapshot>();
@@ -34,20 +46,10 @@ Status EndpointCache::Refresh() {
     next->by_scope[e->scope.Key()].push_back(e);
     next->by_id.emplace(e->id, e);
   }
-  fingerprint_ = std::move(*fp);
+  fingerprint_ = std::move(fingerprint);
   has_any_.store(!next->by_id.empty(), std::memory_order_relaxed);
   snapshot_.store(std::shared_ptr<const Snapshot>(std::move(next)));
   return Ok();
-}
-
-Status EndpointCache::RefreshIfChanged() {
-  {
-    std::lock_guard lock(refresh_mu_);
-    auto fp = repo_.Fingerprint();
-    if (!fp.ok()) return fp.take_error();
-    if (*fp == fingerprint_) return Ok();
-  }
-  return Refresh();
 }
 
 std::shared_ptr<const Endpoint> EndpointCache::Find(const std::string& id) const {

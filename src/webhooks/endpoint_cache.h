@@ -58,6 +58,8 @@ class EndpointCache {
   std::shared_ptr<const Endpoint> Find(const std::string& id) const;
 
  private:
+  Status LoadLocked(std::string fingerprint);  // requires refresh_mu_
+
   store::WebhookRepository& repo_;
   const SecretBox& box_;
   std::mutex refresh_mu_;

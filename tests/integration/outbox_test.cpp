@@ -115,9 +115,7 @@ TEST_F(Outbox, ReportsAnAbsentTableThenRoutesRowsOnceAcrossTwoWorkers) {
   EXPECT_EQ(got.events.size(), 301u);  // nothing routed twice after the last one arrived
   ASSERT_EQ(got.by_row.size(), 301u);
   for (const auto& [n, times] : got.by_row) EXPECT_EQ(times, 1) << "row " << n;
-  EXPECT_GT(w1.status().routed + w2.status().routed, 0u);
-  auto left = target_->Exec("SELECT 1");  // the connection still works
-  EXPECT_TRUE(left.ok());
+  EXPECT_EQ(w1.status().routed + w2.status().routed, 301u);  // the workers' counters agree with the sink
 }
 
 }  // namespace
