@@ -94,6 +94,16 @@ std::map<std::string, std::vector<Scope>> CdcModule::ConfiguredTargets() {
 
 void CdcModule::Sync() {
   auto configured = ConfiguredTargets();
+  // Nothing changed (mappings, subscriptions, targets): keep the readers streaming as they are.
+  // (Handing a reader its mappings again would restart its stream.)
+  auto fp = repo_.Fingerprint();
+  if (!fp.ok()) return;  // the database is down: keep what runs
+  std::string state = *fp;
+  for (const auto& [url, scopes] : configured) {
+    state += '\x1e' + url;
+    for (const auto& scope : scopes) state += '\x1f' + scope.Key();
+  }
+  if (state == fingerprint_) return;
   std::vector<std::unique_ptr<cdc::OutboxWorker>> retired_outboxes;
   {
     std::lock_guard lock(mu_);
@@ -128,9 +138,11 @@ void CdcModule::Sync() {
 
   auto rows = repo_.CapturedMappings();
   if (!rows.ok()) return;  // the database is down: keep what runs
+  std::map<std::string, std::string> url_of;  // Scope::Key() -> target URL
+  for (const auto& [url, scopes] : configured)
+    for (const auto& scope : scopes) url_of[scope.Key()] = url;
   // target URL -> the mappings it serves
   std::map<std::string, std::vector<cdc::ReaderMapping>> targets;
-  std::map<std::string, boost::json::object> app_configs;
   for (const auto& row : *rows) {
     auto def = json::Parse(row.definition);
     if (!def.ok()) continue;
@@ -140,18 +152,12 @@ void CdcModule::Sync() {
     mapping->version = row.version;
     auto compiled = cdc::CompiledMapping::Compile(*mapping);
     if (!compiled.ok()) continue;
-    if (!app_configs.contains(row.application_id)) {
-      auto app = platform_.apps.Get(row.application_id);
-      app_configs[row.application_id] = app.ok() ? app->config : boost::json::object();
-    }
-    std::string url;
-    const auto& cfg = app_configs[row.application_id];
-    if (const auto* cdc = cfg.if_contains("cdc"); cdc && cdc->is_object())
-      if (const auto* u = cdc->get_object().if_contains(row.environment); u && u->is_string())
-        url = std::string(u->get_string());
+    Scope scope{row.application_id, row.environment};
+    auto found = url_of.find(scope.Key());
+    std::string url = found != url_of.end() ? found->second : std::string();
     if (url.empty() && row.application_id == "default") url = config_.cdc_database_url;
     if (url.empty()) continue;  // no target for this scope: reported by the status route
-    targets[url].push_back({Scope{row.application_id, row.environment}, std::move(*compiled)});
+    targets[url].push_back({std::move(scope), std::move(*compiled)});
   }
   std::vector<std::unique_ptr<cdc::CdcReader>> retired;
   {
@@ -186,6 +192,7 @@ void CdcModule::Sync() {
     }
   }
   for (auto& r : retired) r->Stop();
+  fingerprint_ = std::move(state);
 }
 
 rt::Status CdcModule::Publish(const Scope& scope, events::RawEventInput input) {

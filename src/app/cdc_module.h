@@ -75,7 +75,7 @@ class CdcModule final : public cdc::ReaderSink {
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
   bool refresh_ = false;   // guarded by mu_
-  std::string fingerprint_;
+  std::string fingerprint_;  // run thread only: mappings + subscriptions + targets at the last Sync
   std::map<std::string, std::unique_ptr<cdc::CdcReader>> readers_;  // by target URL; guarded by mu_
   std::map<std::string, std::unique_ptr<cdc::OutboxWorker>> outboxes_;  // by target URL; guarded by mu_
   std::thread thread_;
