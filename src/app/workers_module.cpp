@@ -56,6 +56,7 @@ WorkersModule::WorkersModule(const Config& config, Platform& platform, std::stri
   http.ca_file = config.webhook_ca_file;
   http.allow_private = config.webhook_allow_private;
   http.timeout = std::chrono::milliseconds(config.webhook_timeout_ms);
+  http.max_idle_per_host = 100;  // the largest maxConcurrency: no connection churn at full concurrency
   service_ = std::make_unique<webhooks::WebhookService>(
       webhook_repo_, box_, cache_, queue_,
       webhooks::UrlRules{config.webhook_allow_http, config.webhook_allow_private}, http);
