@@ -207,7 +207,8 @@ Result<uint64_t> CdcModule::RoutedPosition(const std::string& target_key) {
   return static_cast<uint64_t>(*p);
 }
 
-rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes) {
+rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes,
+                             bool complete) {
   if (barrier_) barrier_();
   std::vector<store::CdcEventRow> rows;
   rows.reserve(outcomes.size());
@@ -215,7 +216,7 @@ rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn,
     rows.push_back({std::move(o.event_id), o.scope.application_id, o.scope.environment, std::move(o.mapping_id),
                     std::move(o.table), std::move(o.operation), std::move(o.topic), std::move(o.status),
                     std::move(o.error), std::move(o.lsn), o.at});
-  rt::Status st = repo_.RecordTransaction(rows, target_key, static_cast<int64_t>(commit_lsn));
+  rt::Status st = repo_.RecordTransaction(rows, target_key, complete ? static_cast<int64_t>(commit_lsn) : 0);
   if (!st.ok()) log::Warn("CDC transaction not recorded (it will be resent)", {{"error", st.error().message}});
   return st;
 }

@@ -57,7 +57,8 @@ class CdcModule final : public cdc::ReaderSink {
 
   // cdc::ReaderSink
   rt::Status Publish(const Scope& scope, events::RawEventInput input) override;
-  rt::Status Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes) override;
+  rt::Status Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes,
+                    bool complete) override;
   Result<uint64_t> RoutedPosition(const std::string& target_key) override;
 
  private:

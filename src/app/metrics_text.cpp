@@ -88,6 +88,9 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
          "origin=\"remote\"");
   Metric(out, "realtime_events_rejected_total", "counter", "Publishes refused (validation, policy, limits)",
          static_cast<double>(router.rejected.load()));
+  Metric(out, "realtime_events_duplicates_total", "counter",
+         "Database events dropped as repeats of an id already routed (replay after a crash or failover)",
+         static_cast<double>(router.duplicates.load()));
   Metric(out, "realtime_events_delivered_total", "counter", "Events delivered to subscribers",
          static_cast<double>(hub.delivered.load()));
   Metric(out, "realtime_events_filtered_total", "counter", "Events filtered out by subscription filters",

@@ -178,7 +178,33 @@ Status CdcReader::RunOnce() {
   };
   std::vector<Pending> pending;
   std::vector<CdcOutcome> outcomes;
+  bool chunked = false;  // the current transaction already published and recorded a chunk
   int64_t last_commit_ms = 0;
+  // Publishes the pending events and records the outcomes (complete: the transaction's commit).
+  auto flush = [&](bool complete) -> Status {
+    uint64_t routed = 0, failed = 0;
+    for (auto& p : pending) {
+      auto r = sink_.Publish(p.scope, std::move(p.input));
+      if (r.ok()) {
+        ++routed;
+      } else {
+        ++failed;
+        outcomes[p.outcome].status = r.error().code == ErrorCode::kValidation ? "failed_schema" : "failed";
+        outcomes[p.outcome].error = r.error().message;
+      }
+    }
+    pending.clear();
+    {
+      std::lock_guard lock(shared_->mu);
+      shared_->status.routed += routed;
+      shared_->status.failed += failed;
+    }
+    if (outcomes.empty() && !(complete && chunked)) return Ok();
+    Status st = sink_.Record(options_.target_key, tx.final_lsn, std::move(outcomes), complete);
+    outcomes.clear();
+    chunked = !complete;
+    return st;  // not recorded: not confirmed (resent after the reconnect)
+  };
   auto next_lag = std::chrono::steady_clock::now();
 
   auto handle_change = [&](uint32_t relation_id, Operation op, const TupleData* new_tuple, const TupleData* old_tuple,
@@ -269,6 +295,7 @@ Status CdcReader::RunOnce() {
             tx = m;
             replay = m.final_lsn <= *routed_position;
             change_index = 0;
+            chunked = false;
             pending.clear();
             outcomes.clear();
           } else if constexpr (std::is_same_v<M, Relation>) {
@@ -280,37 +307,20 @@ Status CdcReader::RunOnce() {
           } else if constexpr (std::is_same_v<M, Delete>) {
             st = handle_change(m.relation_id, Operation::kDelete, nullptr, &m.old_tuple, m.old_image);
           } else if constexpr (std::is_same_v<M, Commit>) {
-            uint64_t routed = 0, failed = 0;
-            for (auto& p : pending) {
-              auto r = sink_.Publish(p.scope, std::move(p.input));
-              if (r.ok()) {
-                ++routed;
-              } else {
-                ++failed;
-                outcomes[p.outcome].status =
-                    r.error().code == ErrorCode::kValidation ? "failed_schema" : "failed";
-                outcomes[p.outcome].error = r.error().message;
-              }
-            }
-            if (!outcomes.empty()) {
-              st = sink_.Record(options_.target_key, tx.final_lsn, std::move(outcomes));
-              if (!st.ok()) return;  // not recorded: not confirmed (resent after the reconnect)
-            }
-            outcomes.clear();
-            pending.clear();
+            st = flush(true);
+            if (!st.ok()) return;
             in_tx = false;
             confirmed = std::max(confirmed, m.end_lsn);
             last_commit_ms = PgMicrosToUnixMicros(m.commit_time) / 1000;
             st = s.SendStatus(confirmed, confirmed);
             std::lock_guard lock(shared_->mu);
-            shared_->status.routed += routed;
-            shared_->status.failed += failed;
             shared_->status.confirmed_lsn = FormatLsn(confirmed);
           }
           // Origin, Type, Truncate and logical messages carry nothing to map (docs/cdc.md).
         },
         x.message);
     if (!st.ok()) return st;
+    if (outcomes.size() >= kChunkEvents) RT_TRY(flush(false));  // a large transaction streams
   }
   // Mappings changed or stopping: confirm what is handled; the next cycle resumes from there.
   if (!in_tx) (void)s.SendStatus(confirmed, confirmed);

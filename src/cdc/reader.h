@@ -5,14 +5,18 @@
 //   (cdc/mapping.h) -> at each Commit, publish the transaction's events through the sink (the
 //   event router), record every outcome, and only then confirm the commit's end LSN to the slot.
 //
-// Guarantees: a transaction's events are published together at its commit, in change order
-// (a subscriber never sees half a transaction; a transaction's mapped events — not its rows — are
-// held in memory until then). Nothing is lost: the slot's confirmed position moves only past
-// transactions whose events were handed to the sink, so after a crash PostgreSQL resends the rest.
+// Guarantees: PostgreSQL sends a transaction only after it committed; its events are published
+// together when its Commit message arrives, in change order, so a subscriber never sees an
+// uncommitted change nor, for transactions of up to kChunkEvents mapped events, half of one.
+// A larger transaction streams: every kChunkEvents outcomes are published and recorded as they
+// arrive, so memory stays bounded whatever its size (rows are never held, only mapped events).
+// Nothing is lost: the slot's confirmed position moves only past transactions whose events were
+// handed to the sink, so after a crash PostgreSQL resends the rest.
 // Duplicates are rare and recognisable: the sink records each routed transaction's commit LSN
 // with its outcomes, and a transaction PostgreSQL resends at or below that position is skipped;
-// only a crash between routing a transaction and recording it publishes it again, with the same
-// event ids (derived from target, commit LSN, change index, mapping and scope).
+// only a crash between routing a transaction (or a chunk of a large one) and recording its commit
+// publishes it again, with the same event ids (derived from target, commit LSN, change index,
+// mapping and scope), which the router's duplicate filter drops when it saw them.
 //
 // One reader per slot: PostgreSQL lets one connection stream a slot at a time; a second instance
 // is refused ("replication slot … is active for PID …"), reports state "standby" and retries every
@@ -66,10 +70,12 @@ class ReaderSink {
   virtual ~ReaderSink() = default;
   // Publishes one event (the router); an error is recorded as the outcome (e.g. failed_schema).
   virtual Status Publish(const Scope& scope, events::RawEventInput input) = 0;
-  // Records the outcomes of one transaction and its commit LSN as the target's routed position
-  // (one database transaction), before the LSN is confirmed to PostgreSQL. An error stops the
-  // stream before the confirmation: PostgreSQL resends the transaction (at least once).
-  virtual Status Record(const std::string& target_key, uint64_t commit_lsn, std::vector<CdcOutcome> outcomes) = 0;
+  // Records outcomes (one database transaction). complete: the transaction's last outcomes —
+  // its commit LSN becomes the target's routed position, before the LSN is confirmed to
+  // PostgreSQL; otherwise a chunk of a large transaction (the position does not move). An error
+  // stops the stream before the confirmation: PostgreSQL resends the transaction (at least once).
+  virtual Status Record(const std::string& target_key, uint64_t commit_lsn, std::vector<CdcOutcome> outcomes,
+                        bool complete) = 0;
   // The last recorded routed position of the target (0: none). Transactions at or below it were
   // routed before a crash that came before their confirmation: the reader skips them.
   virtual Result<uint64_t> RoutedPosition(const std::string& target_key) = 0;
@@ -102,6 +108,9 @@ struct ReaderStatus {
 
 class CdcReader {
  public:
+  // Outcomes held per transaction before a chunk is published and recorded (see Guarantees).
+  static constexpr size_t kChunkEvents = 4096;
+
   CdcReader(ReaderOptions options, ReaderSink& sink);
   ~CdcReader();
   CdcReader(const CdcReader&) = delete;

@@ -31,6 +31,10 @@ Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input
     }
   }
   std::string id = event->id;
+  if (event->source == Source::kDatabase && !recent_.Insert(id)) {  // a repeat (replay after a crash)
+    stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
+    return id;
+  }
   std::string json = SerializeEvent(*event);
   broker_.Publish({scope, event->topic, json, exclude});
   auto routed = std::make_shared<const RoutedEvent>(scope, std::move(*event), std::move(json), std::move(exclude));
@@ -43,6 +47,10 @@ void EventRouter::OnRemote(broker::BrokerMessage&& m) {
   auto event = ParseEvent(m.event_json);
   if (!event.ok() || event->topic != m.topic) {
     log::Warn("dropped an undecodable event from another instance", {{"topic", m.topic}});
+    return;
+  }
+  if (event->source == Source::kDatabase && !recent_.Insert(event->id)) {
+    stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   stats_.remote.fetch_add(1, std::memory_order_relaxed);

@@ -4,6 +4,8 @@
 //   -> serialize once -> fan out locally (SubscriptionHub) and to other instances (Broker)
 //   -> [observers: webhooks, metrics]
 // Events from other instances enter through OnRemote and go straight to the local fan-out.
+// Duplicate filter: database events (CDC, outbox) carry deterministic ids; one whose id was
+// already published here or received from another instance is dropped (events/recent_ids.h).
 //
 // Thread safety: Publish may be called from any thread concurrently and does not block on I/O.
 // Stages and observers are added during start-up only; they must be thread-safe.
@@ -19,6 +21,7 @@
 #include "core/scope.h"
 #include "events/event.h"
 #include "events/hub.h"
+#include "events/recent_ids.h"
 #include "registry/topic_policy.h"
 
 namespace rt::events {
@@ -32,6 +35,7 @@ struct RouterStats {
   std::atomic<uint64_t> published{0};
   std::atomic<uint64_t> rejected{0};
   std::atomic<uint64_t> remote{0};
+  std::atomic<uint64_t> duplicates{0};  // database events dropped as repeats (local or remote)
 };
 
 class EventRouter {
@@ -42,7 +46,7 @@ class EventRouter {
   void AddStage(PublishStage stage) { stages_.push_back(std::move(stage)); }
   void AddObserver(EventObserver observer) { observers_.push_back(std::move(observer)); }
 
-  // Publishes; returns the event id. ForbiddenError (a reserved topic: PublishRefusal in
+  // Publishes; returns the event id (also for a dropped duplicate, which is not an error). ForbiddenError (a reserved topic: PublishRefusal in
   // events/event.h) / ValidationError / NotFoundError (strict topics) / PayloadTooLarge, or a
   // stage's error; nothing is delivered then.
   Result<std::string> Publish(const Scope& scope, RawEventInput input);
@@ -63,6 +67,7 @@ class EventRouter {
   std::vector<PublishStage> stages_;
   std::vector<EventObserver> observers_;
   RouterStats stats_;
+  RecentIds recent_;  // ids of database events (the duplicate filter)
 };
 
 }  // namespace rt::events

@@ -269,7 +269,7 @@ Status CdcRepository::RecordEvents(const std::vector<CdcEventRow>& events) {
     for (const auto& e : events) {
       RT_TRY(s.Exec(std::string("INSERT INTO cdc_events (") + kEventColumns +
                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
-                    {e.id.empty() ? NewId("log") : e.id, e.event_id, e.application_id, e.environment, e.mapping_id,
+                    {!e.id.empty() ? e.id : e.event_id.size() > 4 ? "log_" + e.event_id.substr(4) : NewId("log"), e.event_id, e.application_id, e.environment, e.mapping_id,
                      e.table, e.operation, e.topic, e.status, e.error, e.lsn, e.at}));
     }
     return Ok();
@@ -282,9 +282,10 @@ Status CdcRepository::RecordTransaction(const std::vector<CdcEventRow>& events, 
     for (const auto& e : events) {
       RT_TRY(s.Exec(std::string("INSERT INTO cdc_events (") + kEventColumns +
                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
-                    {e.id.empty() ? NewId("log") : e.id, e.event_id, e.application_id, e.environment, e.mapping_id,
+                    {!e.id.empty() ? e.id : e.event_id.size() > 4 ? "log_" + e.event_id.substr(4) : NewId("log"), e.event_id, e.application_id, e.environment, e.mapping_id,
                      e.table, e.operation, e.topic, e.status, e.error, e.lsn, e.at}));
     }
+    if (commit_lsn <= 0) return Ok();
     RT_TRY(s.Exec("INSERT INTO cdc_reader_positions (target, routed_lsn, updated_at) VALUES ($1, $2, $3) "
                   "ON CONFLICT (target) DO UPDATE SET routed_lsn = excluded.routed_lsn, updated_at = excluded.updated_at "
                   "WHERE cdc_reader_positions.routed_lsn < excluded.routed_lsn",

@@ -106,6 +106,8 @@ class CdcRepository {
   // The outcomes of one transaction of a CDC target and its commit LSN as the target's routed
   // position, in one database transaction: after a crash the reader skips transactions at or
   // below the position (their events were routed already), so a replay publishes nothing twice.
+  // commit_lsn 0: a chunk of a transaction still streaming; the position does not move. A row
+  // without an id gets one derived from its event id, so a replayed outcome is not logged twice.
   Status RecordTransaction(const std::vector<CdcEventRow>& events, const std::string& target, int64_t commit_lsn);
   // The target's routed position (0 when none).
   Result<int64_t> RoutedPosition(const std::string& target);

@@ -34,10 +34,15 @@ class CollectingSink : public cdc::ReaderSink {
     cv_.notify_all();
     return Ok();
   }
-  Status Record(const std::string&, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes) override {
+  Status Record(const std::string&, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes,
+                bool complete) override {
     std::lock_guard lock(mu_);
-    ++transactions_;
-    position_ = std::max(position_, commit_lsn);
+    if (complete) {
+      ++transactions_;
+      position_ = std::max(position_, commit_lsn);
+    } else {
+      chunks_.push_back({events_.size(), outcomes.size(), position_});
+    }
     for (auto& o : outcomes) outcomes_.push_back(std::move(o));
     cv_.notify_all();
     return Ok();
@@ -65,6 +70,15 @@ class CollectingSink : public cdc::ReaderSink {
     std::lock_guard lock(mu_);
     return transactions_;
   }
+  struct Chunk {
+    size_t events_published_before;  // events the sink had when the chunk was recorded
+    size_t outcomes;
+    uint64_t position;  // the routed position then
+  };
+  std::vector<Chunk> chunks() {
+    std::lock_guard lock(mu_);
+    return chunks_;
+  }
 
  private:
   std::mutex mu_;
@@ -72,6 +86,7 @@ class CollectingSink : public cdc::ReaderSink {
   std::vector<Published> events_;
   std::vector<cdc::CdcOutcome> outcomes_;
   int transactions_ = 0;
+  std::vector<Chunk> chunks_;
   uint64_t position_ = 0;
 };
 
@@ -214,6 +229,38 @@ TEST_F(CdcReaderTest, MapsChangesInCommitOrderAndResumesAfterTheConfirmedPositio
   ASSERT_EQ(taken.size(), 1u);
   EXPECT_EQ(taken[0].input.payload.at("id").as_int64(), 5002);
   standby.Stop();
+}
+
+TEST_F(CdcReaderTest, ALargeTransactionStreamsInChunksAndMovesThePositionOnlyAtItsCommit) {
+  CollectingSink sink;
+  cdc::CdcReader reader(options_, sink);
+  reader.SetMappings(Mappings());
+  reader.Start();
+  ASSERT_TRUE(WaitState(reader, "streaming")) << reader.status().last_error;
+  constexpr int kRows = 10000;  // > 2 chunks of CdcReader::kChunkEvents
+  static_assert(kRows > 2 * cdc::CdcReader::kChunkEvents);
+  ASSERT_TRUE(target_->Exec("INSERT INTO " + schema_ + ".items SELECT g, 'bulk', 'x' FROM generate_series(1, " +
+                            std::to_string(kRows) + ") g")
+                  .ok());
+  auto got = sink.WaitEvents(kRows, 60s);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kRows));
+  for (int i = 0; i < kRows; ++i) ASSERT_EQ(got[i].input.payload.at("id").as_int64(), i + 1);  // in order, all
+  EXPECT_EQ(sink.WaitOutcomes(kRows).size(), static_cast<size_t>(kRows));
+  auto chunks = sink.chunks();
+  ASSERT_EQ(chunks.size(), static_cast<size_t>(kRows / cdc::CdcReader::kChunkEvents));
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    EXPECT_EQ(chunks[i].outcomes, cdc::CdcReader::kChunkEvents);
+    EXPECT_EQ(chunks[i].events_published_before, (i + 1) * cdc::CdcReader::kChunkEvents);  // published, then recorded
+    EXPECT_EQ(chunks[i].position, 0u) << "a chunk does not move the routed position";
+  }
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       sink.transactions() < 1 && std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(sink.transactions(), 1) << "the commit recorded the rest and the position once";
+  auto position = sink.RoutedPosition("");
+  ASSERT_TRUE(position.ok());
+  EXPECT_GT(*position, 0u);
+  reader.Stop();
 }
 
 TEST_F(CdcReaderTest, SkipsTransactionsAtOrBelowTheRoutedPosition) {

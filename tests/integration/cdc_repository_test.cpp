@@ -115,6 +115,17 @@ TEST_P(CdcRepositoryConformance, RecordTransactionKeepsTheHighestRoutedPosition)
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].event_id, "evt_1");
+  // A replayed transaction (same event ids) logs nothing twice; a chunk (position 0) leaves the
+  // routed position where it was.
+  store::CdcEventRow f = e;
+  f.event_id = "evt_2";
+  ASSERT_TRUE(repo_->RecordTransaction({f}, "tgt_a", 0).ok());
+  EXPECT_EQ(*repo_->RoutedPosition("tgt_a"), 0x200);
+  ASSERT_TRUE(repo_->RecordTransaction({e, f}, "tgt_a", 0x300).ok());
+  EXPECT_EQ(*repo_->RoutedPosition("tgt_a"), 0x300);
+  rows = repo_->ListEvents(q);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 2u);
 }
 
 TEST_P(CdcRepositoryConformance, MappingsAreScopedPerEnvironmentWithVersionSnapshots) {
