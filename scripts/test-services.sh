@@ -11,11 +11,13 @@
 #   TEST_SERVICES_DIR  state dir       (default /tmp/realtime-test-services)
 #   TEST_PG_PORT       PostgreSQL port (default 55432)
 #   TEST_REDIS_PORT    Redis port      (default 56379)
+#   TEST_PG_WAL_LEVEL  wal_level       (default logical; the CDC e2e starts a `replica` one)
 set -euo pipefail
 
 DIR=${TEST_SERVICES_DIR:-/tmp/realtime-test-services}
 PG_PORT=${TEST_PG_PORT:-55432}
 REDIS_PORT=${TEST_REDIS_PORT:-56379}
+WAL_LEVEL=${TEST_PG_WAL_LEVEL:-logical}
 PG_BIN=/usr/lib/postgresql/15/bin
 TIMEOUT=30
 
@@ -124,7 +126,7 @@ start_pg() {
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCK'
-wal_level = logical
+wal_level = $WAL_LEVEL
 max_replication_slots = 10
 max_wal_senders = 10
 fsync = off

@@ -143,6 +143,7 @@ void CdcModule::Sync() {
     for (const auto& scope : scopes) url_of[scope.Key()] = url;
   // target URL -> the mappings it serves
   std::map<std::string, std::vector<cdc::ReaderMapping>> targets;
+  std::map<std::string, std::pair<Scope, std::vector<std::string>>> untargeted;  // by Scope::Key()
   for (const auto& row : *rows) {
     auto def = json::Parse(row.definition);
     if (!def.ok()) continue;
@@ -156,13 +157,20 @@ void CdcModule::Sync() {
     auto found = url_of.find(scope.Key());
     std::string url = found != url_of.end() ? found->second : std::string();
     if (url.empty() && row.application_id == "default") url = config_.cdc_database_url;
-    if (url.empty()) continue;  // no target for this scope: reported by the status route
+    if (url.empty()) {  // no target for this scope: reported by the status route
+      auto& u = untargeted[scope.Key()];
+      u.first = scope;
+      u.second.push_back(row.id);
+      continue;
+    }
     targets[url].push_back({std::move(scope), std::move(*compiled)});
   }
   std::vector<std::unique_ptr<cdc::CdcReader>> retired;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
+    untargeted_.clear();
+    for (auto& [key, u] : untargeted) untargeted_.push_back(std::move(u));
     for (auto it = readers_.begin(); it != readers_.end();) {
       if (!targets.contains(it->first)) {
         retired.push_back(std::move(it->second));
@@ -239,6 +247,21 @@ boost::json::array CdcModule::Status() const {
     if (readers_.contains(url)) continue;
     out.push_back(boost::json::object{{"target", w->options().target_key}, {"url", registry::MaskUrlPassword(url)},
                                       {"state", "idle"}, {"outbox", OutboxJson(w.get())}});
+  }
+  for (const auto& [scope, mapping_ids] : untargeted_) {  // the troubleshooting table's first row
+    boost::json::array ids;
+    for (const auto& id : mapping_ids) ids.emplace_back(id);
+    out.push_back(boost::json::object{
+        {"target", nullptr},
+        {"applicationId", scope.application_id},
+        {"environment", scope.environment},
+        {"state", "error"},
+        {"failure", "no_target"},
+        {"lastError", "No CDC database configured for application " + scope.application_id + ", environment " +
+                          scope.environment + ": set config.cdc." + scope.environment +
+                          " in the application's settings" +
+                          (scope.application_id == "default" ? " or CDC_DATABASE_URL" : "")},
+        {"mappings", std::move(ids)}});
   }
   for (const auto& [url, reader] : readers_) {
     cdc::ReaderStatus s = reader->status();

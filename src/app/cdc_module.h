@@ -79,6 +79,8 @@ class CdcModule final : public cdc::ReaderSink {
   std::string fingerprint_;  // run thread only: mappings + subscriptions + targets at the last Sync
   std::map<std::string, std::unique_ptr<cdc::CdcReader>> readers_;  // by target URL; guarded by mu_
   std::map<std::string, std::unique_ptr<cdc::OutboxWorker>> outboxes_;  // by target URL; guarded by mu_
+  // Scopes with captured mappings but no target database (Status: "No CDC database configured").
+  std::vector<std::pair<Scope, std::vector<std::string>>> untargeted_;  // (scope, mapping ids); guarded by mu_
   std::thread thread_;
 };
 

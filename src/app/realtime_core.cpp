@@ -1,18 +1,13 @@
 #include "app/realtime_core.h"
 
+#include "app/pipeline.h"
 #include "broker/memory_broker.h"
-#include "broker/redis_broker.h"
 #include "broker/redis_presence.h"
 #include "core/ids.h"
 #include "core/log.h"
 
 namespace rt::app {
 namespace {
-
-std::unique_ptr<broker::Broker> MakeBroker(const Config& config, const std::string& instance_id) {
-  if (config.redis_url.empty()) return std::make_unique<broker::MemoryBroker>();
-  return std::make_unique<broker::RedisBroker>(config.redis_url, instance_id);
-}
 
 std::unique_ptr<broker::PresenceStore> MakePresence(const Config& config, const std::string& instance_id) {
   if (config.redis_url.empty()) return std::make_unique<broker::MemoryPresence>();
@@ -66,15 +61,7 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   deps.token_watch = &token_watch;
   // The schema gate (registry/schema_gate.h): every event published here to a topic with an
   // active schema version is validated before fan-out, whatever its source.
-  // A refused pipeline event (sync, CDC) has no publisher to answer: it is logged with its id.
-  router.AddStage([&gate = platform.schema_gate](const Scope& scope, events::RealtimeEvent& event) {
-    Status st = gate.Check(scope, event.topic, event.payload);
-    if (!st.ok() && event.source != events::Source::kSocket)
-      log::Warn("schema gate refused a pipeline event", {{"eventId", event.id}, {"topic", event.topic},
-                                                        {"source", events::SourceName(event.source)},
-                                                        {"error", st.error().message}});
-    return st;
-  });
+  AddSchemaGate(router, platform.schema_gate);
   platform.keys.SetRemovalListener([this](const std::vector<std::string>& ids) { token_watch.KeysRemoved(ids); });
   platform.apps.SetDeletionListener([this](const std::string& id) { token_watch.ApplicationsRemoved({id}); });
   platform.topic_catalog.SetRemovalListener(

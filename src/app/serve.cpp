@@ -16,6 +16,7 @@
 #include "app/db_init.h"
 #include "app/platform.h"
 #include "app/metrics_text.h"
+#include "app/pipeline.h"
 #include "app/realtime_core.h"
 #include "app/sync_module.h"
 #include "app/workers_module.h"
@@ -153,7 +154,7 @@ int RunServe(const Config& config) {
     db_init.Stop();
     return 1;
   }
-  cdc.Start();
+  if (config.workers) cdc.Start();  // REALTIME_WORKERS=off: a `realtime worker` reads CDC instead
   if (Status st = server.Start(); !st.ok()) {
     log::Error("cannot start the HTTP server", {{"error", st.error().message}});
     core.Stop();
@@ -194,19 +195,36 @@ int RunWorker(const Config& config) {
     log::Error("cannot open the platform database", {{"error", platform.error().message}});
     return 1;
   }
-  DbInit db_init(**platform);
+  Platform& p = **platform;
+  DbInit db_init(p);
   db_init.Start();
-  auto workers = WorkersModule::Create(config, **platform, NewId("inst"), "worker");
+  Pipeline pipeline(config, p, NewId("inst"));  // publishes to the servers' clients through Redis
+  auto workers = WorkersModule::Create(config, p, pipeline.instance_id(), "worker");
   if (!workers.ok()) {
     log::Error("cannot start the workers", {{"error", workers.error().message}});
     db_init.Stop();
     return 1;
   }
+  (*workers)->AttachRouter(pipeline.router());
+  store::CdcRepository cdc_repo(*p.db);
+  CdcModule cdc(config, p, cdc_repo, pipeline.router());
+  cdc.SetPublishBarrier([w = workers->get()] { w->AwaitEnqueued(); });
+  if (Status st = pipeline.Start(); !st.ok()) {
+    log::Error("cannot start the broker", {{"error", st.error().message}});
+    db_init.Stop();
+    return 1;
+  }
   (void)(*workers)->Start();
-  log::Info("worker started", {{"database", (*platform)->db->Describe()}});
+  // Without a broker between processes the worker's events would reach no client: the CDC
+  // readers and the outbox then run in `serve` only.
+  if (pipeline.reaches_clients()) cdc.Start();
+  else log::Info("CDC readers and the outbox run in serve: a worker needs REDIS_URL to reach the clients");
+  log::Info("worker started", {{"database", p.db->Describe()}, {"cdc", pipeline.reaches_clients()}});
   int sig = WaitForSignal(signals);
   log::Info("worker stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  cdc.Stop();  // confirms what was routed; the slot keeps the rest
   (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));
+  pipeline.Stop();
   db_init.Stop();
   log::Info("worker stopped");
   return 0;

@@ -8,7 +8,8 @@
 namespace rt::app {
 
 int RunServe(const Config& config);
-// `realtime worker`: background workers only (none are defined until the job queues land).
+// `realtime worker`: the background workers without HTTP — webhook deliveries and, with
+// REDIS_URL, the CDC readers and outbox (their events reach the servers' clients through Redis).
 int RunWorker(const Config& config);
 
 }  // namespace rt::app

@@ -77,12 +77,16 @@ WorkersModule::~WorkersModule() {
   Stop(std::chrono::milliseconds(0));
 }
 
-void WorkersModule::AttachTo(events::EventRouter& router, gateway::GatewayDeps& deps) {
+void WorkersModule::AttachRouter(events::EventRouter& router) {
   // The router and the gateways outlive this module (connections closed during the realtime
   // core's destruction still report their disconnect): the hooks check `alive_` first.
   router.AddObserver([this, alive = alive_](const events::RoutedEvent& e, bool remote) {
     if (alive->load(std::memory_order_acquire)) fanout_.OnEvent(e, remote);
   });
+}
+
+void WorkersModule::AttachTo(events::EventRouter& router, gateway::GatewayDeps& deps) {
+  AttachRouter(router);
   deps.connection_observer = [this, alive = alive_](const Scope& scope, const std::string& socket_id,
                                                     const std::string& subject, bool connected) {
     if (alive->load(std::memory_order_acquire)) fanout_.OnConnection(scope, socket_id, subject, connected);

@@ -1,6 +1,7 @@
 // WorkersModule: the background work of an instance, shared by `serve` and `worker`: the durable
-// job queue, the webhook endpoints (cache, API service), the fan-out from the event router (serve
-// only) and the queue consumers (the webhook delivery worker; later CDC readers and the outbox),
+// job queue, the webhook endpoints (cache, API service), the fan-out from the event router and
+// the queue consumers (the webhook delivery worker; the CDC readers and outbox run beside it in
+// app/cdc_module.h),
 // plus housekeeping on one thread: endpoint cache refresh (2 s), heartbeat in the `workers` table
 // (5 s, listed by GET /api/workers), queue gauges (5 s) and delivery-log retention (hourly).
 //
@@ -48,7 +49,9 @@ class WorkersModule {
                                                        std::string instance_id, std::string kind);
   ~WorkersModule();
 
-  // Hooks the fan-out to the router and the gateways' connection events.
+  // Hooks the fan-out to the router's events (AttachRouter) and, in `serve`, to the gateways'
+  // connection events too (AttachTo).
+  void AttachRouter(events::EventRouter& router);
   void AttachTo(events::EventRouter& router, gateway::GatewayDeps& deps);
   Status Start();
   void Stop(std::chrono::milliseconds grace);

@@ -230,7 +230,9 @@ Result<uint64_t> PgTarget::ConfirmedFlushLsn(const std::string& slot) {
   PQclear(r);
   if (plugin != "pgoutput") {
     last_failure_ = Failure::kSlotExists;
-    return Error::Conflict("replication slot " + slot + " exists with plugin " + plugin + " (pgoutput needed)");
+    return Error::Conflict("replication slot \"" + slot + "\" already exists with plugin " + plugin +
+                           " (pgoutput is needed): drop it with SELECT pg_drop_replication_slot('" + slot +
+                           "') or set CDC_SLOT_NAME");
   }
   return lsn;
 }

@@ -1,0 +1,45 @@
+#include "app/pipeline.h"
+
+#include "broker/memory_broker.h"
+#include "broker/redis_broker.h"
+#include "core/log.h"
+
+namespace rt::app {
+
+void AddSchemaGate(events::EventRouter& router, registry::SchemaGate& gate) {
+  // A refused pipeline event (sync, CDC) has no publisher to answer: it is logged with its id.
+  router.AddStage([&gate](const Scope& scope, events::RealtimeEvent& event) {
+    Status st = gate.Check(scope, event.topic, event.payload);
+    if (!st.ok() && event.source != events::Source::kSocket)
+      log::Warn("schema gate refused a pipeline event", {{"eventId", event.id}, {"topic", event.topic},
+                                                        {"source", events::SourceName(event.source)},
+                                                        {"error", st.error().message}});
+    return st;
+  });
+}
+
+std::unique_ptr<broker::Broker> MakeBroker(const Config& config, const std::string& instance_id) {
+  if (config.redis_url.empty()) return std::make_unique<broker::MemoryBroker>();
+  return std::make_unique<broker::RedisBroker>(config.redis_url, instance_id);
+}
+
+Pipeline::Pipeline(const Config& config, Platform& platform, std::string instance_id)
+    : instance_id_(std::move(instance_id)),
+      reaches_clients_(!config.redis_url.empty()),
+      broker_(MakeBroker(config, instance_id_)),
+      hub_(shard_),
+      router_(hub_, *broker_, platform.topic_catalog,
+              events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes)}) {
+  AddSchemaGate(router_, platform.schema_gate);
+}
+
+Status Pipeline::Start() {
+  return broker_->Start([this](broker::BrokerMessage&& m) {
+    // Only database events matter here (the duplicate filter); the rest is not even parsed.
+    if (m.event_json.find(R"("source":"database")") != std::string::npos) router_.OnRemote(std::move(m));
+  });
+}
+
+void Pipeline::Stop() { broker_->Stop(); }
+
+}  // namespace rt::app
