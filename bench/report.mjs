@@ -19,6 +19,9 @@ const ROWS = [
   { scenario: 'webhooks', id: 'hook-sat', metric: 'signed webhook deliveries/s to a keep-alive receiver (saturated)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'webhooks', id: 'hook-lat', metric: 'p99 enqueue→delivered at a moderate rate (queue empty)', get: (r) => r.p99_us, fmt: fmtMs, higher: false, cpu: 'latency_server_cpu_pct' },
   { scenario: 'webhooks', id: 'hook-pub', metric: 'fanout deliveries/s with an endpoint matching every event', get: (r) => r.publish_on_per_s, fmt: fmtInt, higher: true, cpu: 'publish_on_cpu_pct' },
+  { scenario: 'cdc', id: 'cdc-bulk', metric: 'CDC rows/s to 1 subscriber (10k-row transactions)', get: (r) => r.rows_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'cdc', id: 'cdc-single', metric: 'CDC rows/s to 1 subscriber (single-row transactions)', get: (r) => r.single_rows_per_s, fmt: fmtInt, higher: true, cpu: 'single_cpu_pct' },
+  { scenario: 'cdc', id: 'cdc-lat', metric: 'CDC p99 row write→client at ½ the single-row rate', get: (r) => r.p99_us, fmt: fmtMs, higher: false, cpu: 'latency_cpu_pct' },
   { scenario: 'docs', metric: 'document merges/s (HTTP PATCH …/merge)', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
   { scenario: 'rest', metric: 'requests/s (wrk GET /api/topics/:name)', get: (r) => r.requests_per_s, fmt: fmtInt, higher: true },
 ];
@@ -71,6 +74,12 @@ function notes(scenario, r, row) {
   }
   if (row.id === 'hook-pub' && r.publish_off_per_s)
     n.push(`${fmtInt(r.publish_off?.subs)} subs; with no endpoint ${fmtInt(r.publish_off_per_s)}/s (${Math.round(r.publish_off.server_cpu_pct)}% CPU): with = ${(100 * r.publish_ratio).toFixed(0)}%; ${fmtInt(r.publish_enqueued)} jobs enqueued`);
+  if (row.id === 'cdc-bulk' && r.bulk) {
+    n.push('ours only; ceiling: PostgreSQL\'s pg_recvlogical on the same changes');
+    n.push(`${fmtInt(r.bulk.rows)} rows in ${fmtInt(r.bulk.rows / r.bulk.tx_rows)} transactions (inserts took ${fmtInt(r.bulk.insert_ms)} ms); pg_recvlogical drained them at ${fmtInt(r.ceiling.rows_per_s)} rows/s: ours = ${(100 * r.rows_per_s / r.ceiling.rows_per_s).toFixed(0)}% of the ceiling`);
+  }
+  if (row.id === 'cdc-single' && r.single) n.push(`pgbench (8 clients) committed ${fmtInt(r.single.pgbench_tps)} tx/s on the same 2 cores`);
+  if (row.id === 'cdc-lat' && r.latency) n.push(`at ${fmtInt(r.latency.rate)} rows/s: p50 ${fmtMs(r.latency.p50_us)}, max ${fmtMs(r.latency.max_us)} over ${fmtInt(r.latency.samples)} rows`);
   const errs = (r.errors || 0) + (r.closed || 0) + (r.half_errors || 0) + (r.half_closed || 0);
   if (errs) n.push(`${errs} errors/closes: ${r.first_error || r.half_first_error || ''}`.trim());
   return n.join('; ');
@@ -99,6 +108,12 @@ function targetsSection(results) {
   const hook = o('webhooks');
   if (hook?.delivered_per_s)
     line(hook.delivered_per_s >= 5000, `signed webhook deliveries to a local keep-alive receiver: ${fmtInt(hook.delivered_per_s)}/s${hook.saturation?.saturated ? '' : ' (not saturated)'}, enqueue→delivered p99 ${fmtMs(hook.p99_us)} at ${fmtInt(hook.latency_rate)} events/s (target ≥ 5,000/s, issue 14)`);
+  const cdc = o('cdc');
+  if (cdc?.rows_per_s) {
+    line(cdc.rows_per_s >= 100000, `CDC bulk (10k-row transactions): ${fmtInt(cdc.rows_per_s)} rows/s delivered (target ≥ 100,000; pg_recvlogical ${fmtInt(cdc.ceiling?.rows_per_s)} rows/s, issue 13)`);
+    line(cdc.single_rows_per_s >= 20000, `CDC single-row transactions: ${fmtInt(cdc.single_rows_per_s)} rows/s delivered (target ≥ 20,000; pgbench committed ${fmtInt(cdc.single?.pgbench_tps)} tx/s)`);
+    line(cdc.p99_us <= 50000, `CDC row write→client p99 at ${fmtInt(cdc.latency?.rate)} rows/s: ${fmtMs(cdc.p99_us)} (target ≤ 50 ms)`);
+  }
   return out.join('\n');
 }
 

@@ -2,7 +2,7 @@
 // `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
 // peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
 // (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
-//   node bench/run.mjs [--smoke] [--only fanout,idle,schema,webhooks] [--targets ours,ws,sio]
+//   node bench/run.mjs [--smoke] [--only fanout,idle,schema,webhooks,cdc] [--targets ours,ws,sio]
 // Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
 // sync API is absent), 1 otherwise. Nothing here asserts speed.
 import { spawn, execFileSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderReport } from './report.mjs';
+import { runCdc } from './cdc.mjs';
 import { runWebhooks } from './webhooks.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,9 +35,9 @@ const P = { ours: base, ws: base + 1, sio: base + 2, hook: base + 3 };
 // BENCH_WEBHOOK_RATE overrides).
 const S = smoke
   ? { fanout: 200, latency: 100, many: 200, filtered: 200, idle: 500, docsSubs: 20, sameRate: 30, warmup: 700, duration: 1200, wrkSecs: 1,
-    hookRate: 200, hookSat: 3000 }
+    hookRate: 200, hookSat: 3000, cdcBulkTx: 2, cdcBulkRows: 2000, cdcSecs: 1 }
   : { fanout: 5000, latency: 1000, many: 5000, filtered: 5000, idle: 19000, docsSubs: 1000, sameRate: 30, warmup: 3000, duration: 10000, wrkSecs: 10,
-    hookRate: 2000, hookSat: Number(process.env.BENCH_WEBHOOK_RATE || 6000) };
+    hookRate: 2000, hookSat: Number(process.env.BENCH_WEBHOOK_RATE || 6000), cdcBulkTx: 30, cdcBulkRows: 10000, cdcSecs: 5 };
 
 const children = [];
 const crashes = [];  // servers that died during the run (reported and fail the run)
@@ -309,6 +310,11 @@ async function main() {
   }
   if (!only || only.includes('schema')) results.schema = { ours: await schemaScenario(targets, common, auth) };
   if (!only || only.includes('webhooks')) results.webhooks = { ours: await webhooksScenario(targets, common, auth) };
+  if (!only || only.includes('cdc')) {
+    // Ours only (a server of its own on a throwaway PostgreSQL); the ceiling is pg_recvlogical.
+    log('cdc on ours (PostgreSQL logical replication → /ws)');
+    results.cdc = { ours: await runCdc({ S, smoke, portBase: base, root, here, serverBin: server, start, waitHealthy, sleep, log, cpuTicks }) };
+  }
   if (!only || only.includes('rest')) {
     results.rest = {};
     for (const t of targets.filter((x) => x.proto === 'ws')) {

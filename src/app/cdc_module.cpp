@@ -223,7 +223,7 @@ rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn,
   for (auto& o : outcomes)
     rows.push_back({std::move(o.event_id), o.scope.application_id, o.scope.environment, std::move(o.mapping_id),
                     std::move(o.table), std::move(o.operation), std::move(o.topic), std::move(o.status),
-                    std::move(o.error), std::move(o.lsn), o.at});
+                    std::move(o.error), std::move(o.lsn), o.at, std::move(o.log_id)});
   rt::Status st = repo_.RecordTransaction(rows, target_key, complete ? static_cast<int64_t>(commit_lsn) : 0);
   if (!st.ok()) log::Warn("CDC transaction not recorded (it will be resent)", {{"error", st.error().message}});
   return st;

@@ -276,7 +276,7 @@ PgReplicationStream::~PgReplicationStream() {
 
 Result<std::optional<std::string>> PgReplicationStream::Next(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
+  for (bool polled = false;; polled = true) {
     char* buf = nullptr;
     int n = PQgetCopyData(conn_, &buf, /*async=*/1);
     if (n > 0) {
@@ -297,9 +297,9 @@ Result<std::optional<std::string>> PgReplicationStream::Next(std::chrono::millis
       return Error::Unavailable("replication stream broke: " + m);
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::optional<std::string>();
+    if (left.count() <= 0 && polled) return std::optional<std::string>();  // (timeout 0: one look at the socket)
     pollfd p{PQsocket(conn_), POLLIN, 0};
-    int ready = poll(&p, 1, static_cast<int>(left.count()));
+    int ready = poll(&p, 1, static_cast<int>(std::max<int64_t>(0, left.count())));
     if (ready < 0 && errno != EINTR) return Error::Unavailable(std::string("poll failed: ") + strerror(errno));
     if (ready > 0 && PQconsumeInput(conn_) == 0) {
       std::string m = ConnError(conn_);

@@ -1,6 +1,7 @@
 #include "cdc/reader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <unordered_map>
 
@@ -15,6 +16,7 @@ namespace {
 
 constexpr auto kPoll = std::chrono::milliseconds(500);
 constexpr auto kLagEvery = std::chrono::seconds(5);
+constexpr auto kGroupWindow = std::chrono::milliseconds(20);  // longest a committed transaction waits to be recorded
 
 std::string StatusOf(OutcomeKind k) {
   switch (k) {
@@ -180,8 +182,14 @@ Status CdcReader::RunOnce() {
   std::vector<CdcOutcome> outcomes;
   bool chunked = false;  // the current transaction already published and recorded a chunk
   int64_t last_commit_ms = 0;
-  // Publishes the pending events and records the outcomes (complete: the transaction's commit).
-  auto flush = [&](bool complete) -> Status {
+  // Group recording: committed transactions are published at once, then recorded and confirmed
+  // together — when the stream has nothing more to read right now, after kGroupWindow, or at
+  // kChunkEvents outcomes — so a burst of small transactions costs one sink transaction.
+  std::vector<CdcOutcome> group;  // outcomes of committed transactions not yet recorded
+  bool group_open = false, group_chunked = false;
+  Lsn group_commit = 0, group_end = 0;
+  auto group_since = std::chrono::steady_clock::now();
+  auto publish_pending = [&] {
     uint64_t routed = 0, failed = 0;
     for (auto& p : pending) {
       auto r = sink_.Publish(p.scope, std::move(p.input));
@@ -194,16 +202,30 @@ Status CdcReader::RunOnce() {
       }
     }
     pending.clear();
-    {
-      std::lock_guard lock(shared_->mu);
-      shared_->status.routed += routed;
-      shared_->status.failed += failed;
-    }
-    if (outcomes.empty() && !(complete && chunked)) return Ok();
-    Status st = sink_.Record(options_.target_key, tx.final_lsn, std::move(outcomes), complete);
+    std::lock_guard lock(shared_->mu);
+    shared_->status.routed += routed;
+    shared_->status.failed += failed;
+  };
+  // Not recorded: not confirmed (PostgreSQL resends after the reconnect).
+  auto record_group = [&]() -> Status {
+    if (!group_open) return Ok();
+    if (!group.empty() || group_chunked)
+      RT_TRY(sink_.Record(options_.target_key, group_commit, std::move(group), /*complete=*/true));
+    group.clear();
+    group_open = group_chunked = false;
+    confirmed = std::max(confirmed, group_end);
+    RT_TRY(s.SendStatus(confirmed, confirmed));
+    std::lock_guard lock(shared_->mu);
+    shared_->status.confirmed_lsn = FormatLsn(confirmed);
+    return Ok();
+  };
+  auto record_chunk = [&]() -> Status {  // a large transaction streams
+    RT_TRY(record_group());
+    publish_pending();
+    Status st = sink_.Record(options_.target_key, tx.final_lsn, std::move(outcomes), /*complete=*/false);
     outcomes.clear();
-    chunked = !complete;
-    return st;  // not recorded: not confirmed (resent after the reconnect)
+    chunked = true;
+    return st;
   };
   auto next_lag = std::chrono::steady_clock::now();
 
@@ -240,6 +262,10 @@ Status CdcReader::RunOnce() {
       CdcOutcome rec{DeriveEventId(options_.target_key, tx.final_lsn, index, mapping_id, m.scope), m.scope, mapping_id,
                      m.compiled.mapping().TableName(), std::string(OperationName(op)), m.compiled.mapping().topic,
                      StatusOf(o.kind), o.message, FormatLsn(tx.final_lsn), NowMs()};
+      char log_id[64];
+      snprintf(log_id, sizeof log_id, "log_%016llx%08llx%.4s", static_cast<unsigned long long>(tx.final_lsn),
+               static_cast<unsigned long long>(index), rec.event_id.c_str() + 4);
+      rec.log_id = log_id;
       if (o.emitted()) {
         events::RawEventInput in;
         in.topic = std::move(ev.topic);
@@ -275,12 +301,16 @@ Status CdcReader::RunOnce() {
       }
       if (Status st = s.SendStatus(confirmed, confirmed); !st.ok()) return st;
     }
-    auto msg = s.Next(kPoll);
+    auto msg = s.Next(group_open ? std::chrono::milliseconds(0) : kPoll);
     if (!msg.ok()) return fail(s.last_failure(), msg.error());
-    if (!*msg) continue;
+    if (!*msg) {  // nothing more to read right now
+      RT_TRY(record_group());
+      continue;
+    }
     auto decoded = DecodeCopyData(**msg);
     if (!decoded.ok()) return decoded.take_error();
     if (auto* k = std::get_if<PrimaryKeepalive>(&*decoded)) {
+      RT_TRY(record_group());
       if (!in_tx && k->wal_end > confirmed) confirmed = k->wal_end;  // everything before it was sent and handled
       if (k->reply_requested) RT_TRY(s.SendStatus(confirmed, confirmed));
       continue;
@@ -307,23 +337,28 @@ Status CdcReader::RunOnce() {
           } else if constexpr (std::is_same_v<M, Delete>) {
             st = handle_change(m.relation_id, Operation::kDelete, nullptr, &m.old_tuple, m.old_image);
           } else if constexpr (std::is_same_v<M, Commit>) {
-            st = flush(true);
-            if (!st.ok()) return;
+            publish_pending();
+            for (auto& o : outcomes) group.push_back(std::move(o));
+            outcomes.clear();
+            if (!group_open) group_since = std::chrono::steady_clock::now();
+            group_open = true;
+            group_chunked = group_chunked || chunked;
+            group_commit = tx.final_lsn;
+            group_end = m.end_lsn;
             in_tx = false;
-            confirmed = std::max(confirmed, m.end_lsn);
             last_commit_ms = PgMicrosToUnixMicros(m.commit_time) / 1000;
-            st = s.SendStatus(confirmed, confirmed);
-            std::lock_guard lock(shared_->mu);
-            shared_->status.confirmed_lsn = FormatLsn(confirmed);
+            if (group.size() >= kChunkEvents || std::chrono::steady_clock::now() - group_since >= kGroupWindow)
+              st = record_group();
           }
           // Origin, Type, Truncate and logical messages carry nothing to map (docs/cdc.md).
         },
         x.message);
     if (!st.ok()) return st;
-    if (outcomes.size() >= kChunkEvents) RT_TRY(flush(false));  // a large transaction streams
+    if (outcomes.size() >= kChunkEvents) RT_TRY(record_chunk());
   }
-  // Mappings changed or stopping: confirm what is handled; the next cycle resumes from there.
-  if (!in_tx) (void)s.SendStatus(confirmed, confirmed);
+  // Mappings changed or stopping: record and confirm what is handled; the next cycle resumes there.
+  RT_TRY(record_group());
+  (void)s.SendStatus(confirmed, confirmed);
   return Ok();
 }
 

@@ -11,10 +11,13 @@
 // A larger transaction streams: every kChunkEvents outcomes are published and recorded as they
 // arrive, so memory stays bounded whatever its size (rows are never held, only mapped events).
 // Nothing is lost: the slot's confirmed position moves only past transactions whose events were
-// handed to the sink, so after a crash PostgreSQL resends the rest.
+// handed to the sink and recorded, so after a crash PostgreSQL resends the rest. Recording is
+// grouped: a transaction's events are published at its commit; consecutive transactions are
+// recorded together (one sink transaction) when the stream has nothing more to read, after 20 ms,
+// or at kChunkEvents outcomes.
 // Duplicates are rare and recognisable: the sink records each routed transaction's commit LSN
 // with its outcomes, and a transaction PostgreSQL resends at or below that position is skipped;
-// only a crash between routing a transaction (or a chunk of a large one) and recording its commit
+// only a crash between routing a transaction (or a chunk of a large one) and recording its group
 // publishes it again, with the same event ids (derived from target, commit LSN, change index,
 // mapping and scope), which the router's duplicate filter drops when it saw them.
 //
@@ -63,6 +66,9 @@ struct CdcOutcome {
   std::string error;
   std::string lsn;  // the transaction's commit LSN
   int64_t at = 0;
+  // log_ + commit LSN (16 hex) + change index (8 hex) + 4 hex of the event id: deterministic (a
+  // replayed outcome is not logged twice) and increasing, so the log's index grows at its end.
+  std::string log_id;
 };
 
 class ReaderSink {
