@@ -26,10 +26,11 @@ lib_pkgs=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libssl-dev libpq-dev libsqlite3-dev libspdlog-dev libfmt-dev
     libhiredis-dev libgtest-dev libgmock-dev libbenchmark-dev
-    libvalijson-dev libqrencode-dev libcrypt-dev
+    libvalijson-dev libqrencode-dev libcrypt-dev libcurl4-openssl-dev
 )
 # Services used by the integration tests (scripts/test-services.sh), and the CLIs the tests use.
-service_pkgs=(postgresql postgresql-client redis-server openssl)  # openssl: the test CAs of the webhook TLS tests; psql: the CDC e2e
+# oathtool: TOTP codes for the MFA tests; python3-aiosmtpd: the SMTP sink of the mailer tests.
+service_pkgs=(postgresql postgresql-client redis-server openssl oathtool python3-aiosmtpd)  # openssl: the test CAs of the webhook TLS tests; psql: the CDC e2e
 # SDK / admin UI tooling. Skipped if a Node >= 18 is already on PATH
 # (e.g. Node 20 from another source, which bundles its own npm).
 node_pkgs=(nodejs npm)

@@ -9,6 +9,7 @@
 #include "api/routes.h"
 #include "api/scope.h"
 #include "core/json.h"
+#include "identity/rbac.h"
 
 namespace rt::api {
 namespace {
@@ -22,6 +23,8 @@ Result<bool> Reveal(const net::HttpRequest& req, const AuthGate& gate) {
   auto p = gate.Authenticate(req);
   if (!p.ok()) return p.take_error();
   if (p->Has("admin") || (!p->authenticated() && gate.AnonymousAllowed(req))) return true;
+  if (p->kind == auth::Principal::Kind::kSession && identity::Allows(p->permissions, "applications", "update"))
+    return true;
   return Error::Forbidden("Only an admin may reveal secrets");
 }
 

@@ -1,17 +1,45 @@
 #include "api/auth.h"
 
+#include "core/ids.h"
+#include "identity/rbac.h"
+
 namespace rt::api {
+
+namespace {
+
+constexpr std::string_view kSessionPrefix = "sess_";
+
+}  // namespace
 
 Result<auth::Principal> AuthGate::Authenticate(const net::HttpRequest& req) const {
   if (const auto* cached = std::any_cast<auth::Principal>(&req.auth)) return *cached;
+  auto session = [this](const std::string& token) -> Result<auth::Principal> {
+    if (!sessions_) return Error::Unauthorized("Session tokens are not accepted by this server");
+    return sessions_(token);
+  };
   if (const std::string* h = req.Header("authorization"); h && !h->empty()) {
-    if (auto token = net::BearerToken(req)) return tokens_.Authenticate(*token);
-    return Error::Unauthorized("Session tokens are not supported yet: use Authorization: Bearer <jwt>");
+    auto token = net::BearerToken(req);
+    if (!token) return Error::Unauthorized("Authorization must be 'Bearer <token>'");
+    if (std::string_view(*token).starts_with(kSessionPrefix)) return session(std::string(*token));
+    return tokens_.Authenticate(*token);
   }
-  if (req.Header("x-session-token")) {
-    return Error::Unauthorized("Session tokens are not supported yet: use Authorization: Bearer <jwt>");
+  if (const std::string* s = req.Header("x-session-token"); s && !s->empty()) {
+    if (!std::string_view(*s).starts_with(kSessionPrefix)) return Error::Unauthorized("Invalid session token");
+    return session(*s);
   }
   return auth::Principal{};
+}
+
+bool AuthGate::Claimed() const {
+  // Once claimed, always claimed (the last super_admin cannot be deleted). Until then every
+  // anonymous development request asks the database (a user may have been created by another
+  // instance or the CLI a moment ago).
+  if (claimed_.load(std::memory_order_acquire)) return true;
+  if (!claimed_check_) return false;
+  auto claimed = claimed_check_();
+  if (!claimed.ok()) return true;  // unknown: no anonymous management (fail closed)
+  if (*claimed) claimed_.store(true, std::memory_order_release);
+  return *claimed;
 }
 
 Status RequirePermission(const auth::Principal& principal, std::string_view permission) {
@@ -40,7 +68,7 @@ Result<auth::Principal> AuthGate::RequireManagement(const net::HttpRequest& req)
 std::string DescribeAccess(const net::Access& access) {
   switch (access.kind) {
     case net::Access::kPublic: return "public";
-    case net::Access::kToken: return "token";
+    case net::Access::kToken: return access.session_only ? "session" : "token";
     case net::Access::kPermission: return access.permission;
   }
   return "token";
@@ -54,7 +82,16 @@ Status AuthGate::Guard(const net::Access& access, net::HttpRequest& req) const {
     if (access.dev_anonymous && AnonymousAllowed(req)) return Ok();
     return Error::Unauthorized("Authentication required: send Authorization: Bearer <token>");
   }
-  if (access.kind == net::Access::kPermission) RT_TRY(RequirePermission(*p, access.permission));
+  if (p->kind == auth::Principal::Kind::kSession) {
+    // An admin user: the route's RBAC pair decides (a route without one: any session).
+    if (*access.resource && !identity::Allows(p->permissions, access.resource, access.action))
+      return Error::Forbidden("Insufficient permissions: '" + std::string(access.resource) + ":" + access.action +
+                              "' is required");
+  } else if (access.session_only) {
+    return Error::Forbidden("This route needs an admin user's session (POST /api/auth/login), not a token");
+  } else if (access.kind == net::Access::kPermission) {
+    RT_TRY(RequirePermission(*p, access.permission));
+  }
   req.auth = std::move(*p);
   return Ok();
 }

@@ -1,21 +1,28 @@
 // AuthGate: REST authentication and permission guards.
 //
-// Credentials: `Authorization: Bearer <jwt>`. No credentials = an anonymous principal (routes
-// decide). A present but invalid token is always 401, never treated as anonymous. Session tokens
-// (`X-Session-Token`, or `Authorization: <session>` without Bearer) belong to admin users, which a
-// later issue adds: they are recognised here and refused with 401 until then.
+// Credentials: `Authorization: Bearer <jwt>`, or an admin user's session token
+// (`Authorization: Bearer sess_…` or `X-Session-Token: sess_…`, resolved by the SessionResolver
+// the identity module installs; without one they are refused with 401). No credentials = an
+// anonymous principal (routes decide). A present but invalid credential is always 401, never
+// treated as anonymous.
 //
 // Guards: Require(perm) -> 401 when anonymous, 403 when the permission is missing.
 // RequireManagement -> admin; in NODE_ENV=development an anonymous caller on a loopback address
-// is also let through so the embedded quick start works without a token (documented in the
-// README). Development's conveniences never reach a non-loopback peer: it is treated as in
-// production (docs/security.md).
+// is also let through — until the instance is claimed (an admin user exists) — so the embedded
+// quick start works without a token (documented in the README). Development's conveniences never
+// reach a non-loopback peer: it is treated as in production (docs/security.md).
 // Guard(route access, req): the dispatcher's check of a route's declared Access before the
 // handler runs; it caches the principal in req.auth so handlers do not verify the token twice.
+// A session principal is checked against the route's RBAC (resource, action) pair; a JWT against
+// the route's permission (docs/security.md "JWT mapping").
 //
 // Thread safety: const methods, safe from any thread; they may block (key reload on unknown kid).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "auth/principal.h"
@@ -25,16 +32,28 @@
 
 namespace rt::api {
 
+// Resolves a session token to its user's principal (kind kSession); 401 when unknown/expired.
+using SessionResolver = std::function<Result<auth::Principal>(const std::string& token)>;
+// Whether an admin user exists (the instance is claimed).
+using ClaimedCheck = std::function<Result<bool>()>;
+
 class AuthGate {
  public:
   AuthGate(auth::TokenService& tokens, bool development) : tokens_(tokens), development_(development) {}
 
+  // Set during start-up, before requests arrive.
+  void SetSessionResolver(SessionResolver resolver) { sessions_ = std::move(resolver); }
+  void SetClaimedCheck(ClaimedCheck check) { claimed_check_ = std::move(check); }
+
   bool development() const { return development_; }
-  // Development conveniences (anonymous management, anonymous tokens) for this request? Only for
-  // a loopback peer that is not a proxy relaying someone else (X-Forwarded-For / Forwarded).
-  bool AnonymousAllowed(const net::HttpRequest& req) const {
+  // Anonymous subscribe/publish tokens for this request? Only in development, for a loopback peer
+  // that is not a proxy relaying someone else (X-Forwarded-For / Forwarded).
+  bool AnonymousTokensAllowed(const net::HttpRequest& req) const {
     return development_ && req.FromLoopback() && !req.Header("x-forwarded-for") && !req.Header("forwarded");
   }
+  // Anonymous management (development's quick start): as above, and only while nobody has
+  // claimed the instance (no admin user exists; asked of the database until one does).
+  bool AnonymousAllowed(const net::HttpRequest& req) const { return AnonymousTokensAllowed(req) && !Claimed(); }
   Result<auth::Principal> Authenticate(const net::HttpRequest& req) const;
   // 401 (no or invalid credentials where the route needs them) or 403 (missing permission).
   Status Guard(const net::Access& access, net::HttpRequest& req) const;
@@ -42,11 +61,17 @@ class AuthGate {
   Result<auth::Principal> RequireManagement(const net::HttpRequest& req) const;
 
  private:
+  bool Claimed() const;
+
   auth::TokenService& tokens_;
   const bool development_;
+  SessionResolver sessions_;
+  ClaimedCheck claimed_check_;
+  mutable std::atomic<bool> claimed_{false};
 };
 
-// "public", "token" (any valid token) or the permission a route needs ("admin", "service", ...).
+// "public", "token" (any valid token), "session" (an admin user's session) or the permission a
+// route needs ("admin", "service", ...).
 std::string DescribeAccess(const net::Access& access);
 
 // 401 if anonymous, 403 if the principal lacks the permission.

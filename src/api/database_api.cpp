@@ -11,8 +11,8 @@
 namespace rt::api {
 namespace {
 
-net::Access Read() { return net::Access::Need("service", "database", "read"); }
-net::Access Admin(const char* action) { return net::Access::Need("admin", "database", action); }
+net::Access Read() { return net::Access::Need("service", "mappings", "read"); }
+net::Access Admin(const char* action) { return net::Access::Need("admin", "mappings", action); }
 
 }  // namespace
 

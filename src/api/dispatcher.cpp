@@ -87,6 +87,7 @@ void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
   auto queued = blocking_.TryPost([this, route, shared, done] {
     net::HttpResponse res = Run(gate_, *route, *shared);
     if (after_handler_) after_handler_();
+    if (auditor_) auditor_(*route, *shared, res.status);
     (*done)(std::move(res));
   });
   if (queued == ThreadPool::PostResult::kFull) {

@@ -30,6 +30,10 @@ class Dispatcher {
   // durability barrier (the webhooks' fan-out waits until what this request enqueued is stored,
   // so that an acknowledged request is never lost). Set during start-up only.
   void SetAfterHandler(std::function<void()> barrier) { after_handler_ = std::move(barrier); }
+  // Called on the blocking thread after each non-inline route's handler with its status (the
+  // audit log of management writes, api/identity_api.h). Set during start-up only.
+  using Auditor = std::function<void(const net::Route&, const net::HttpRequest&, int status)>;
+  void SetAuditor(Auditor auditor) { auditor_ = std::move(auditor); }
 
  private:
   net::Router& router_;
@@ -37,6 +41,7 @@ class Dispatcher {
   const AuthGate& gate_;
   const net::CorsPolicy cors_;
   std::function<void()> after_handler_;
+  Auditor auditor_;
 };
 
 }  // namespace rt::api

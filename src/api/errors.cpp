@@ -16,6 +16,7 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUnsupportedMediaType: return 415;
+    case ErrorCode::kTooManyRequests: return 429;
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
@@ -32,7 +33,12 @@ net::HttpResponse ErrorResponse(const Error& error) {
       if (kv.key() != "error" && kv.key() != "message") body[kv.key()] = kv.value();
     }
   }
-  return net::HttpResponse::Json(HttpStatus(error.code), json::Serialize(body));
+  auto res = net::HttpResponse::Json(HttpStatus(error.code), json::Serialize(body));
+  if (error.code == ErrorCode::kTooManyRequests && error.details) {  // e.g. login throttling
+    if (const auto* after = error.details->if_contains("retryAfter"); after && after->is_int64())
+      res.headers.emplace_back("Retry-After", std::to_string(after->as_int64()));
+  }
+  return res;
 }
 
 net::HttpResponse JsonResponse(int status, std::string body) { return net::HttpResponse::Json(status, std::move(body)); }

@@ -23,8 +23,11 @@ boost::json::object KeyJson(const auth::SigningKey& k, bool with_secret) {
 template <typename Fn>
 net::Handler AdminOnly(const AuthGate& gate, Fn fn) {
   return [&gate, fn = std::move(fn)](net::HttpRequest& req) {
-    auto p = gate.Require(req, "admin");
+    // The dispatcher's guard checked the route's access (an admin token, or a session whose
+    // roles hold keys:<action>); this re-checks that a credential is present.
+    auto p = gate.Authenticate(req);
     if (!p.ok()) return ErrorResponse(p.error());
+    if (!p->authenticated()) return ErrorResponse(Error::Unauthorized("Authentication required"));
     return fn(req);
   };
 }

@@ -17,7 +17,7 @@ void RegisterTokenRoutes(net::Router& router, auth::TokenService& tokens, regist
     if (!body.ok()) return ErrorResponse(body.error());
     auto request = auth::ParseTokenRequest(*body, tokens.options());
     if (!request.ok()) return ErrorResponse(request.error());
-    if (Status st = auth::AuthorizeIssue(*caller, *request, gate.AnonymousAllowed(req), NowMs() / 1000); !st.ok())
+    if (Status st = auth::AuthorizeIssue(*caller, *request, gate.AnonymousTokensAllowed(req), NowMs() / 1000); !st.ok())
       return ErrorResponse(st.error());
     if (Status st = apps.Resolve(request->application_id); !st.ok()) return ErrorResponse(st.error());
     auto issued = tokens.Issue(*request);

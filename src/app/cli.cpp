@@ -6,6 +6,7 @@
 
 #include "app/migrate_cmd.h"
 #include "app/outbox_cmd.h"
+#include "app/user_cmd.h"
 #include "app/serve.h"
 #include "app/token_cmd.h"
 #include "core/config.h"
@@ -31,6 +32,8 @@ constexpr const char* kUsage =
     "                                print a signed JWT (bootstrap for scripts)\n"
     "  outbox install --app ID --env ENV\n"
     "                                create event_outbox in the application's CDC target database\n"
+    "  user create --email E [--name N] [--role R]\n"
+    "                                create an admin user (password on stdin; R default super_admin)\n"
     "  version                       print the version\n"
     "  --help                        show this help\n"
     "\n"
@@ -78,7 +81,8 @@ int Main(int argc, char** argv) {
     std::printf("realtime %s\n", REALTIME_VERSION);
     return 0;
   }
-  if (cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "token" && cmd != "outbox")
+  if (cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "token" && cmd != "outbox" &&
+      cmd != "user")
     return UsageError("unknown command '" + cmd + "'");
   if ((cmd == "serve" || cmd == "worker") && args.size() > 1) return UsageError("unexpected argument '" + args[1] + "'");
 
@@ -88,6 +92,7 @@ int Main(int argc, char** argv) {
   if (cmd == "worker") return RunWorker(config);
   if (cmd == "token") return RunToken(config, std::vector<std::string>(args.begin() + 1, args.end()));
   if (cmd == "outbox") return RunOutbox(config, std::vector<std::string>(args.begin() + 1, args.end()));
+  if (cmd == "user") return RunUser(config, std::vector<std::string>(args.begin() + 1, args.end()));
   if (args.size() != 2) return UsageError("migrate needs exactly one of: latest, status, rollback");
   return RunMigrate(config, args[1]);
 }

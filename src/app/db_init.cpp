@@ -27,6 +27,8 @@ void DbInit::Loop() {
     Status st = was_ready ? platform_.keys.RefreshIfChanged() : platform_.Initialize();
     if (was_ready && st.ok()) st = platform_.topic_catalog.RefreshIfChanged();
     if (was_ready && st.ok()) st = platform_.schema_gate.RefreshIfChanged();
+    if (was_ready)
+      for (auto& task : housekeeping_) task();
     lock.lock();
     if (!was_ready && st.ok()) {
       ready_ = true;

@@ -6,6 +6,9 @@
 // Thread safety: Check may be called from any thread; Start/Stop from the owner.
 #pragma once
 
+#include <functional>
+#include <vector>
+
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -25,6 +28,9 @@ class DbInit {
   void Stop();
   // Ok when migrated and the database answers a ping.
   Status Check();
+  // Runs `task` on the poll thread every 2 s once the database is ready (the task rate-limits
+  // itself). Add before Start.
+  void AddHousekeeping(std::function<void()> task) { housekeeping_.push_back(std::move(task)); }
 
  private:
   void Loop();
@@ -35,6 +41,7 @@ class DbInit {
   bool ready_ = false;     // guarded by mu_
   bool stopping_ = false;  // guarded by mu_
   std::string last_error_;  // guarded by mu_
+  std::vector<std::function<void()>> housekeeping_;
   std::thread retry_;
 };
 

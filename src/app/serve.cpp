@@ -15,6 +15,7 @@
 #include "api/webhooks_api.h"
 #include "app/db_init.h"
 #include "app/platform.h"
+#include "app/identity_module.h"
 #include "app/metrics_text.h"
 #include "app/pipeline.h"
 #include "app/realtime_core.h"
@@ -85,7 +86,11 @@ int RunServe(const Config& config) {
   Platform& p = **platform;
   log::Info("platform database", {{"backend", p.db->Describe()}});
   DbInit db_init(p);
-  db_init.Start();
+  auto identity = IdentityModule::Create(config, p);  // admin users (docs/security.md)
+  if (!identity.ok()) {
+    log::Error("cannot start the admin identity", {{"error", identity.error().message}});
+    return 1;
+  }
 
   ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking",
                       static_cast<size_t>(config.blocking_queue_max));
@@ -95,6 +100,8 @@ int RunServe(const Config& config) {
   net::HttpServer server(HttpOptions(config), [&dispatcher](net::HttpRequest&& req, net::Responder respond) {
     dispatcher.Handle(std::move(req), std::move(respond));
   });
+  (*identity)->Attach(router, gate, dispatcher, db_init);
+  db_init.Start();
   RealtimeCore core(config, p, server);
   auto workers = WorkersModule::Create(config, p, core.instance_id, "serve");
   if (!workers.ok()) {

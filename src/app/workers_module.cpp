@@ -21,16 +21,17 @@ std::string HostName() {
   return buf;
 }
 
+
+}  // namespace
+
 Result<webhooks::SecretBox> OpenSecretBox(const Config& config) {
   if (!config.secret_key.empty()) return webhooks::SecretBox::FromKeyMaterial(config.secret_key);
   if (config.uses_postgres() && !config.development())
-    log::Warn("REALTIME_SECRET_KEY is not set: webhook secrets are encrypted with a key file in the data directory; "
+    log::Warn("REALTIME_SECRET_KEY is not set: webhook secrets and TOTP secrets are encrypted with a key file in the data directory; "
               "every instance sharing this database needs the same key (set REALTIME_SECRET_KEY on all of them)",
               {{"dataDir", config.data_dir}});
   return webhooks::SecretBox::LoadOrCreateKeyFile(config.data_dir + "/secret.key");
 }
-
-}  // namespace
 
 Result<std::unique_ptr<WorkersModule>> WorkersModule::Create(const Config& config, Platform& platform,
                                                              std::string instance_id, std::string kind) {

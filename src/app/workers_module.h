@@ -37,6 +37,10 @@
 
 namespace rt::app {
 
+// The platform's secret box (webhook secrets, TOTP secrets): REALTIME_SECRET_KEY, else the key
+// file <data dir>/secret.key (created on first use).
+Result<webhooks::SecretBox> OpenSecretBox(const Config& config);
+
 struct QueueGauge {
   std::string queue;
   jobs::QueueStats stats;

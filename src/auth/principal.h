@@ -1,7 +1,7 @@
 // Principal: who is calling, as established by authentication (api/auth.h).
 // Anonymous callers are principals too (kind kAnonymous) so routes decide what they may do.
-// The session kind is the seam for admin-user sessions (a later issue): a session principal
-// carries the user's RBAC permissions in the same `permissions` list.
+// A session principal is an admin user (identity/): `permissions` holds its roles' RBAC
+// permissions ("topics:read", …) plus the JWT permission names they imply (api/identity_api.cpp).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,7 @@ struct Principal {
   std::vector<std::string> permissions;
   std::vector<std::string> topics;  // glob patterns; empty = unrestricted
   std::string key_id;
+  std::string session_id;  // kSession: the session (logout, "keep this session" on a password change)
   int64_t expires_at_s = 0;
 
   bool authenticated() const { return kind != Kind::kAnonymous; }

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include <charconv>
+#include <cstdlib>
 #include <thread>
 
 #include <boost/url/encode.hpp>
@@ -245,6 +246,32 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_CONCURRENCY", 1, 100000, c.webhook_concurrency));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_LOG_RETENTION_DAYS", 1, 3650, c.webhook_log_retention_days));
   RT_TRY(ReadCdcRetention(env, c));
+  if (auto* v = Find(env, "REALTIME_SESSION_TTL")) {
+    int64_t unit = 1;
+    std::string n = *v;
+    if (!n.empty() && std::string("smhd").find(n.back()) != std::string::npos) {
+      unit = n.back() == 'm' ? 60 : n.back() == 'h' ? 3600 : n.back() == 'd' ? 86400 : 1;
+      n.pop_back();
+    }
+    char* end = nullptr;
+    long long x = n.empty() ? 0 : std::strtoll(n.c_str(), &end, 10);
+    if (n.empty() || *end != '\0' || x < 1 || x > 365LL * 86400 / unit)
+      return Invalid("REALTIME_SESSION_TTL", "must be a duration of 1 s to 365 d (seconds, or with s|m|h|d)", *v);
+    c.session_ttl_s = x * unit;
+  }
+  RT_TRY(ReadInt(env, "REALTIME_PASSWORD_MIN_LENGTH", 8, 128, c.password_min_length));
+  if (auto* v = Find(env, "SMTP_URL")) {
+    if (!v->empty() && v->rfind("smtp://", 0) != 0 && v->rfind("smtps://", 0) != 0)
+      return Invalid("SMTP_URL", "must start with smtp:// or smtps://", "(hidden)");
+    c.smtp_url = *v;
+  }
+  if (auto* v = Find(env, "SMTP_FROM")) c.smtp_from = *v;
+  if (auto* v = Find(env, "REALTIME_PUBLIC_URL")) {
+    if (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0)
+      return Invalid("REALTIME_PUBLIC_URL", "must be an http(s):// URL", *v);
+    c.public_url = *v;
+    while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  }
   // Unset: development allows any origin (no credentials); elsewhere no cross-origin access.
   if (auto* v = Find(env, "CORS_ORIGINS")) c.cors_origins = *v;
   else c.cors_origins = c.development() ? "*" : "";

@@ -103,6 +103,13 @@ struct Config {
   int cdc_event_retention_days = 7;
   int64_t cdc_event_retention_rows = 1000000;
 
+  // Admin identity (docs/security.md "Admin users").
+  int64_t session_ttl_s = 12 * 3600;  // REALTIME_SESSION_TTL: seconds, or with s|m|h|d; sliding
+  int password_min_length = 12;       // REALTIME_PASSWORD_MIN_LENGTH
+  std::string smtp_url;               // SMTP_URL: smtp://[user:pass@]host[:port] or smtps://…
+  std::string smtp_from;              // SMTP_FROM (default realtime@<host of PUBLIC_URL>)
+  std::string public_url = "http://localhost:3000";  // REALTIME_PUBLIC_URL: base of invite/reset links
+
   bool development() const { return node_env == "development"; }
   bool production() const { return node_env == "production"; }
   bool uses_postgres() const { return !database_url.empty(); }

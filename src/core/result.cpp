@@ -12,6 +12,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kConflict: return "ConflictError";
     case ErrorCode::kPayloadTooLarge: return "PayloadTooLargeError";
     case ErrorCode::kUnsupportedMediaType: return "UnsupportedMediaTypeError";
+    case ErrorCode::kTooManyRequests: return "TooManyRequestsError";
     case ErrorCode::kHeadersTooLarge: return "RequestHeaderFieldsTooLargeError";
     case ErrorCode::kUnavailable: return "ServiceUnavailableError";
     case ErrorCode::kInternal: return "InternalError";

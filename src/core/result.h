@@ -27,6 +27,7 @@ enum class ErrorCode {
   kConflict,              // 409 ConflictError
   kPayloadTooLarge,       // 413 PayloadTooLargeError
   kUnsupportedMediaType,  // 415 UnsupportedMediaTypeError
+  kTooManyRequests,       // 429 TooManyRequestsError (details may carry {"retryAfter": seconds})
   kHeadersTooLarge,       // 431 RequestHeaderFieldsTooLargeError
   kUnavailable,           // 503 ServiceUnavailableError: a dependency (database, Redis) is down
   kInternal,              // 500 InternalError

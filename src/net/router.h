@@ -31,13 +31,19 @@ enum class ExecMode { kInline, kBlocking };
 //   Token(resource, action)    any valid token of the application acted on
 //   Need(perm, resource, action)  a token holding `perm` (roles included: admin ⊃ service ⊃ client)
 // resource/action name the RBAC pair of spec/09-security.md ("topics", "create").
+//   Session()                  an admin user's session (not a JWT): /api/auth/me, logout
 // dev_anonymous: in NODE_ENV=development a caller on a loopback address may omit the token.
+// An admin user's session is checked against resource/action (its roles' permissions); a JWT
+// against `permission` (docs/security.md).
 struct Access {
   enum Kind { kPublic, kToken, kPermission } kind = kToken;
   const char* permission = "";
   const char* resource = "";
   const char* action = "";
   bool dev_anonymous = false;
+  bool session_only = false;
+
+  static Access Session() { return {kToken, "", "", "", false, true}; }
 
   static Access Public() { return {kPublic, "", "", "", true}; }
   static Access Token(const char* resource, const char* action, bool dev_anonymous = true) {

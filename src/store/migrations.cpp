@@ -307,6 +307,107 @@ CREATE TABLE cdc_reader_positions (
           "DROP TABLE IF EXISTS cdc_reader_positions; DROP TABLE IF EXISTS cdc_events; DROP TABLE IF EXISTS cdc_subscriptions; "
           "DROP TABLE IF EXISTS cdc_mapping_versions; DROP TABLE IF EXISTS cdc_mappings;",
       },
+      {
+          // Admin identity (spec/13, spec/14, docs/security.md; store/identity_repository.h).
+          // users.email_key is the lower-cased email (unique: emails are case-insensitive);
+          // totp_secret is sealed by the secret box; tokens of sessions, invites and resets are
+          // stored only as SHA-256 hex. Built-in roles live in code (identity/rbac.h): roles holds
+          // custom roles only and user_roles.role_id is therefore not a foreign key. sessions.kind
+          // is 'session' or 'mfa' (the token between the password and the TOTP step).
+          "0009_identity",
+          R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  email_key TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  mfa_enabled INTEGER NOT NULL DEFAULT 0,
+  totp_secret TEXT NOT NULL DEFAULT '',
+  totp_last_step BIGINT NOT NULL DEFAULT -1,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  last_login_at BIGINT
+);
+CREATE UNIQUE INDEX users_email_idx ON users (email_key);
+CREATE TABLE recovery_codes (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  used_at BIGINT,
+  PRIMARY KEY (user_id, code_hash)
+);
+CREATE TABLE roles (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  permissions TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX roles_name_idx ON roles (name);
+CREATE TABLE user_roles (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  role_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, role_id)
+);
+CREATE INDEX user_roles_role_idx ON user_roles (role_id);
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  ip TEXT NOT NULL DEFAULT '',
+  user_agent TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX sessions_token_idx ON sessions (token_hash);
+CREATE INDEX sessions_user_idx ON sessions (user_id);
+CREATE INDEX sessions_expires_idx ON sessions (expires_at);
+CREATE TABLE invites (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL,
+  role_id TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  status TEXT NOT NULL,
+  invited_by TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  accepted_at BIGINT,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX invites_token_idx ON invites (token_hash);
+CREATE TABLE password_resets (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT
+);
+CREATE INDEX password_resets_user_idx ON password_resets (user_id);
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  actor_kind TEXT NOT NULL,
+  action TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  resource_id TEXT NOT NULL DEFAULT '',
+  ip TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_at_idx ON audit_log (at);
+CREATE INDEX audit_log_resource_idx ON audit_log (resource, at);
+CREATE INDEX audit_log_actor_idx ON audit_log (actor, at);
+)sql",
+          "DROP TABLE IF EXISTS audit_log; DROP TABLE IF EXISTS password_resets; DROP TABLE IF EXISTS invites; "
+          "DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS user_roles; DROP TABLE IF EXISTS roles; "
+          "DROP TABLE IF EXISTS recovery_codes; DROP TABLE IF EXISTS users;",
+      },
   };
   return kMigrations;
 }
