@@ -282,6 +282,7 @@ boost::json::array CdcModule::Status() const {
                                       {"routed", s.routed},
                                       {"filtered", s.filtered},
                                       {"failed", s.failed},
+                                      {"logSampledOut", s.log_sampled_out},
                                       {"tables", std::move(tables)},
                                       {"warnings", std::move(warnings)},
                                       {"outbox", OutboxJson(ob == outboxes_.end() ? nullptr : ob->second.get())}});

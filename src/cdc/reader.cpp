@@ -206,11 +206,39 @@ Status CdcReader::RunOnce() {
     shared_->status.routed += routed;
     shared_->status.failed += failed;
   };
+  // Routed outcomes beyond the log budget are left out of the log (kRoutedLogPerSecond).
+  double log_budget = static_cast<double>(kChunkEvents);
+  auto log_refilled = std::chrono::steady_clock::now();
+  auto sample = [&](std::vector<CdcOutcome>& v) {
+    auto now = std::chrono::steady_clock::now();
+    log_budget = std::min<double>(kChunkEvents, log_budget + kRoutedLogPerSecond *
+                                                                 std::chrono::duration<double>(now - log_refilled).count());
+    log_refilled = now;
+    size_t kept = 0, dropped = 0;
+    for (auto& o : v) {
+      if (o.status == "routed") {
+        if (log_budget < 1) {
+          ++dropped;
+          continue;
+        }
+        log_budget -= 1;
+      }
+      if (&v[kept] != &o) v[kept] = std::move(o);
+      ++kept;
+    }
+    v.resize(kept);
+    if (dropped) {
+      std::lock_guard lock(shared_->mu);
+      shared_->status.log_sampled_out += dropped;
+    }
+  };
   // Not recorded: not confirmed (PostgreSQL resends after the reconnect).
   auto record_group = [&]() -> Status {
     if (!group_open) return Ok();
-    if (!group.empty() || group_chunked)
+    if (!group.empty() || group_chunked) {  // (a group of transactions on unmapped tables records nothing)
+      sample(group);
       RT_TRY(sink_.Record(options_.target_key, group_commit, std::move(group), /*complete=*/true));
+    }
     group.clear();
     group_open = group_chunked = false;
     confirmed = std::max(confirmed, group_end);
@@ -222,6 +250,7 @@ Status CdcReader::RunOnce() {
   auto record_chunk = [&]() -> Status {  // a large transaction streams
     RT_TRY(record_group());
     publish_pending();
+    sample(outcomes);
     Status st = sink_.Record(options_.target_key, tx.final_lsn, std::move(outcomes), /*complete=*/false);
     outcomes.clear();
     chunked = true;
