@@ -217,7 +217,6 @@ Result<uint64_t> CdcModule::RoutedPosition(const std::string& target_key) {
 
 rt::Status CdcModule::Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes,
                              bool complete) {
-  if (barrier_) barrier_();
   std::vector<store::CdcEventRow> rows;
   rows.reserve(outcomes.size());
   for (auto& o : outcomes)

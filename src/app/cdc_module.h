@@ -60,6 +60,9 @@ class CdcModule final : public cdc::ReaderSink {
   rt::Status Record(const std::string& target_key, uint64_t commit_lsn, std::vector<cdc::CdcOutcome> outcomes,
                     bool complete) override;
   Result<uint64_t> RoutedPosition(const std::string& target_key) override;
+  void AfterPublish() override {
+    if (barrier_) barrier_();
+  }
 
  private:
   void Run();

@@ -7,6 +7,7 @@
 
 #include "cdc/pg_values.h"
 #include "cdc/pgoutput.h"
+#include "cdc/recorder.h"
 #include "core/encoding.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -169,6 +170,7 @@ Status CdcReader::RunOnce() {
 
   RelationCache relations;
   Lsn confirmed = *confirmed_at_start;
+  TxRecorder recorder(sink_, options_.target_key);  // joined on every way out of this function
   bool in_tx = false;
   bool replay = false;  // the transaction was routed before a crash: skip it, confirm it
   Begin tx;
@@ -233,28 +235,42 @@ Status CdcReader::RunOnce() {
     }
   };
   // Not recorded: not confirmed (PostgreSQL resends after the reconnect).
+  auto recorder_status = [&]() -> Status {
+    if (auto e = recorder.error()) return *e;
+    return Ok();
+  };
   auto record_group = [&]() -> Status {
     if (!group_open) return Ok();
-    if (!group.empty() || group_chunked) {  // (a group of transactions on unmapped tables records nothing)
+    bool record = !group.empty() || group_chunked;  // (transactions on unmapped tables record nothing)
+    if (record) {
       sample(group);
-      RT_TRY(sink_.Record(options_.target_key, group_commit, std::move(group), /*complete=*/true));
+      sink_.AfterPublish();
     }
+    recorder.Enqueue(std::move(group), group_commit, group_end, /*complete=*/true, record);
     group.clear();
     group_open = group_chunked = false;
-    confirmed = std::max(confirmed, group_end);
-    RT_TRY(s.SendStatus(confirmed, confirmed));
-    std::lock_guard lock(shared_->mu);
-    shared_->status.confirmed_lsn = FormatLsn(confirmed);
-    return Ok();
+    return recorder_status();
   };
   auto record_chunk = [&]() -> Status {  // a large transaction streams
     RT_TRY(record_group());
     publish_pending();
     sample(outcomes);
-    Status st = sink_.Record(options_.target_key, tx.final_lsn, std::move(outcomes), /*complete=*/false);
+    sink_.AfterPublish();
+    recorder.Enqueue(std::move(outcomes), tx.final_lsn, 0, /*complete=*/false, /*record=*/true);
     outcomes.clear();
     chunked = true;
-    return st;
+    return recorder_status();
+  };
+  // Confirms to PostgreSQL what the recorder has made durable.
+  auto confirm = [&]() -> Status {
+    RT_TRY(recorder_status());
+    Lsn durable = recorder.durable();
+    if (durable <= confirmed) return Ok();
+    confirmed = durable;
+    RT_TRY(s.SendStatus(confirmed, confirmed));
+    std::lock_guard lock(shared_->mu);
+    shared_->status.confirmed_lsn = FormatLsn(confirmed);
+    return Ok();
   };
   auto next_lag = std::chrono::steady_clock::now();
 
@@ -330,7 +346,10 @@ Status CdcReader::RunOnce() {
       }
       if (Status st = s.SendStatus(confirmed, confirmed); !st.ok()) return st;
     }
-    auto msg = s.Next(group_open ? std::chrono::milliseconds(0) : kPoll);
+    RT_TRY(confirm());
+    auto msg = s.Next(group_open       ? std::chrono::milliseconds(0)
+                      : recorder.idle() ? kPoll
+                                        : std::chrono::milliseconds(5));  // soon: confirm what gets recorded
     if (!msg.ok()) return fail(s.last_failure(), msg.error());
     if (!*msg) {  // nothing more to read right now
       RT_TRY(record_group());
@@ -340,7 +359,8 @@ Status CdcReader::RunOnce() {
     if (!decoded.ok()) return decoded.take_error();
     if (auto* k = std::get_if<PrimaryKeepalive>(&*decoded)) {
       RT_TRY(record_group());
-      if (!in_tx && k->wal_end > confirmed) confirmed = k->wal_end;  // everything before it was sent and handled
+      // Everything before it was sent, handled and (recorder idle) recorded.
+      if (!in_tx && recorder.idle() && k->wal_end > confirmed) confirmed = k->wal_end;
       if (k->reply_requested) RT_TRY(s.SendStatus(confirmed, confirmed));
       continue;
     }
@@ -387,6 +407,8 @@ Status CdcReader::RunOnce() {
   }
   // Mappings changed or stopping: record and confirm what is handled; the next cycle resumes there.
   RT_TRY(record_group());
+  RT_TRY(recorder.Drain());
+  RT_TRY(confirm());
   (void)s.SendStatus(confirmed, confirmed);
   return Ok();
 }

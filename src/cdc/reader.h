@@ -12,9 +12,10 @@
 // arrive, so memory stays bounded whatever its size (rows are never held, only mapped events).
 // Nothing is lost: the slot's confirmed position moves only past transactions whose events were
 // handed to the sink and recorded, so after a crash PostgreSQL resends the rest. Recording is
-// grouped: a transaction's events are published at its commit; consecutive transactions are
-// recorded together (one sink transaction) when the stream has nothing more to read, after 20 ms,
-// or at kChunkEvents outcomes.
+// grouped and pipelined: a transaction's events are published at its commit; consecutive
+// transactions are recorded together (one sink transaction) when the stream has nothing more to
+// read, after 20 ms, or at kChunkEvents outcomes — on a recorder thread (cdc/recorder.h), so
+// decoding goes on while the platform database commits; a group is confirmed once recorded.
 // Duplicates are rare and recognisable: the sink records each routed transaction's commit LSN
 // with its outcomes, and a transaction PostgreSQL resends at or below that position is skipped;
 // only a crash between routing a transaction (or a chunk of a large one) and recording its group
@@ -82,6 +83,9 @@ class ReaderSink {
   // stops the stream before the confirmation: PostgreSQL resends the transaction (at least once).
   virtual Status Record(const std::string& target_key, uint64_t commit_lsn, std::vector<CdcOutcome> outcomes,
                         bool complete) = 0;
+  // Called on the reader's thread after it published events and before their outcomes are handed
+  // to the recorder thread (the webhooks' durability barrier waits for this thread's enqueues).
+  virtual void AfterPublish() {}
   // The last recorded routed position of the target (0: none). Transactions at or below it were
   // routed before a crash that came before their confirmation: the reader skips them.
   virtual Result<uint64_t> RoutedPosition(const std::string& target_key) = 0;
