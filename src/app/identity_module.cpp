@@ -23,6 +23,7 @@ Result<std::unique_ptr<IdentityModule>> IdentityModule::Create(const Config& con
   std::unique_ptr<IdentityModule> m(new IdentityModule(std::move(*box), std::move(*mailer)));
   identity::IdentityOptions o;
   o.session_ttl_ms = config.session_ttl_s * 1000;
+  o.invite_ttl_ms = config.invite_ttl_s * 1000;
   o.policy.min_chars = config.password_min_length;
   o.public_url = config.public_url;
   o.production = config.production();

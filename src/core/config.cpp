@@ -25,6 +25,24 @@ const std::string* Find(const EnvMap& env, const char* name) {
   return &it->second;
 }
 
+// A duration of 1 s to 365 d: seconds, or a number with s|m|h|d.
+Status ReadDuration(const EnvMap& env, const char* name, int64_t& out_s) {
+  const std::string* v = Find(env, name);
+  if (!v) return Ok();
+  int64_t unit = 1;
+  std::string n = *v;
+  if (!n.empty() && std::string("smhd").find(n.back()) != std::string::npos) {
+    unit = n.back() == 'm' ? 60 : n.back() == 'h' ? 3600 : n.back() == 'd' ? 86400 : 1;
+    n.pop_back();
+  }
+  char* end = nullptr;
+  long long x = n.empty() ? 0 : std::strtoll(n.c_str(), &end, 10);
+  if (n.empty() || *end != '\0' || x < 1 || x > 365LL * 86400 / unit)
+    return Invalid(name, "must be a duration of 1 s to 365 d (seconds, or with s|m|h|d)", *v);
+  out_s = x * unit;
+  return Ok();
+}
+
 template <typename Int>
 Status ReadInt(const EnvMap& env, const char* name, Int min, Int max, Int& out) {
   const std::string* v = Find(env, name);
@@ -246,19 +264,8 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_CONCURRENCY", 1, 100000, c.webhook_concurrency));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_LOG_RETENTION_DAYS", 1, 3650, c.webhook_log_retention_days));
   RT_TRY(ReadCdcRetention(env, c));
-  if (auto* v = Find(env, "REALTIME_SESSION_TTL")) {
-    int64_t unit = 1;
-    std::string n = *v;
-    if (!n.empty() && std::string("smhd").find(n.back()) != std::string::npos) {
-      unit = n.back() == 'm' ? 60 : n.back() == 'h' ? 3600 : n.back() == 'd' ? 86400 : 1;
-      n.pop_back();
-    }
-    char* end = nullptr;
-    long long x = n.empty() ? 0 : std::strtoll(n.c_str(), &end, 10);
-    if (n.empty() || *end != '\0' || x < 1 || x > 365LL * 86400 / unit)
-      return Invalid("REALTIME_SESSION_TTL", "must be a duration of 1 s to 365 d (seconds, or with s|m|h|d)", *v);
-    c.session_ttl_s = x * unit;
-  }
+  RT_TRY(ReadDuration(env, "REALTIME_SESSION_TTL", c.session_ttl_s));
+  RT_TRY(ReadDuration(env, "REALTIME_INVITE_TTL", c.invite_ttl_s));
   RT_TRY(ReadInt(env, "REALTIME_PASSWORD_MIN_LENGTH", 8, 128, c.password_min_length));
   if (auto* v = Find(env, "SMTP_URL")) {
     if (!v->empty() && v->rfind("smtp://", 0) != 0 && v->rfind("smtps://", 0) != 0)

@@ -105,6 +105,7 @@ struct Config {
 
   // Admin identity (docs/security.md "Admin users").
   int64_t session_ttl_s = 12 * 3600;  // REALTIME_SESSION_TTL: seconds, or with s|m|h|d; sliding
+  int64_t invite_ttl_s = 7 * 86400;   // REALTIME_INVITE_TTL: how long an invite link is valid
   int password_min_length = 12;       // REALTIME_PASSWORD_MIN_LENGTH
   std::string smtp_url;               // SMTP_URL: smtp://[user:pass@]host[:port] or smtps://…
   std::string smtp_from;              // SMTP_FROM (default realtime@<host of PUBLIC_URL>)

@@ -159,3 +159,32 @@ TEST(Config, CdcEventRetention) {
 
 }  // namespace
 }  // namespace rt
+
+namespace rt {
+namespace {
+
+TEST(Config, AdminIdentitySettings) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->session_ttl_s, 12 * 3600);
+  EXPECT_EQ(d->invite_ttl_s, 7 * 86400);
+  EXPECT_EQ(d->password_min_length, 12);
+  auto c = LoadConfig({{"REALTIME_SESSION_TTL", "30m"}, {"REALTIME_INVITE_TTL", "90"},
+                       {"SMTP_URL", "smtp://mail:2525"}, {"REALTIME_PUBLIC_URL", "https://admin.example.com/"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->session_ttl_s, 1800);
+  EXPECT_EQ(c->invite_ttl_s, 90);
+  EXPECT_EQ(c->smtp_url, "smtp://mail:2525");
+  EXPECT_EQ(c->public_url, "https://admin.example.com");
+  for (auto [var, value] : std::vector<std::pair<std::string, std::string>>{
+           {"REALTIME_SESSION_TTL", "0"}, {"REALTIME_SESSION_TTL", "12x"}, {"REALTIME_INVITE_TTL", "400d"},
+           {"SMTP_URL", "http://mail"}, {"REALTIME_PUBLIC_URL", "admin.example.com"},
+           {"REALTIME_PASSWORD_MIN_LENGTH", "4"}}) {
+    auto bad = LoadConfig({{var, value}});
+    ASSERT_FALSE(bad.ok()) << var << "=" << value;
+    EXPECT_NE(bad.error().message.find(var), std::string::npos) << bad.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace rt

@@ -239,12 +239,14 @@ Result<std::vector<std::string>> IdentityService::ConfirmMfa(const Actor& actor,
 }
 
 Status IdentityService::DisableMfa(const Actor& actor, const std::string& user_id, const std::string& code) {
+  bool admin = Allows(actor.permissions, "users", "update");
+  bool self = actor.kind == "user" && actor.id == user_id;
+  // Who may ask is decided before the lookup: a 404 must not tell others which ids exist.
+  if (!admin && !self) return Error::Forbidden("Only the user or an administrator may disable MFA");
   auto row = repo_.GetUser(user_id);
   if (!row.ok()) return row.take_error();
   if (!row->has_value()) return UserNotFound();
   const store::UserRow& u = **row;
-  bool admin = Allows(actor.permissions, "users", "update");
-  bool self = actor.kind == "user" && actor.id == user_id;
   if (!admin || (self && !code.empty())) {
     if (!self) return Error::Forbidden("Only the user or an administrator may disable MFA");
     if (u.mfa_enabled) {

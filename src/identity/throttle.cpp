@@ -56,7 +56,7 @@ void LoginThrottle::Fail(Table& table, std::string_view key, int free_failures, 
   Entry& e = it->second;
   e.failures++;
   e.last_failure_ms = now;
-  int over = e.failures - free_failures;
+  int over = e.failures - free_failures + 1;  // the free_failures-th failure locks
   if (over > 0) {
     int64_t delay = options_.base_delay_ms;
     for (int i = 1; i < over && delay < options_.max_delay_ms; ++i) delay *= 2;

@@ -1,8 +1,8 @@
 // LoginThrottle: slows password and MFA guessing, per account and per client address.
 //
-// Each key (an account's normalized email, or an IP address) counts consecutive failures. The
-// first `free_failures` cost nothing; every further failure locks the key for a delay that
-// doubles from base_delay (1 s, 2 s, 4 s, ...) up to max_delay. While either the account or the
+// Each key (an account's normalized email, or an IP address) counts consecutive failures. After
+// `free_failures` of them (5 for an account) the key is locked, and every further failure locks it
+// again for a delay that doubles from base_delay (1 s, 2 s, 4 s, ...) up to max_delay. While either the account or the
 // address is locked, Check says "not allowed" with the seconds to wait: the route answers 429
 // with Retry-After, without looking at the password. A success resets the account's count (not
 // the address's: one good password must not unlock guessing at other accounts from there).

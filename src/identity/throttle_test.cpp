@@ -16,23 +16,23 @@ class ThrottleTest : public ::testing::Test {
   int64_t now_ms_ = 1'000'000;
 };
 
-TEST_F(ThrottleTest, FiveFreeFailuresThenDoublingDelay) {
+TEST_F(ThrottleTest, FiveFailuresLockThenDoublingDelay) {
   auto t = Make();
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 4; ++i) {
     EXPECT_TRUE(t.Check("jane@example.com", "10.0.0.1").allowed) << i;
     t.RecordFailure("jane@example.com", "10.0.0.1");
   }
   EXPECT_TRUE(t.Check("jane@example.com", "10.0.0.1").allowed);
-  t.RecordFailure("jane@example.com", "10.0.0.1");  // 6th: 1 s
+  t.RecordFailure("jane@example.com", "10.0.0.1");  // 5th: 1 s (the 6th attempt is refused)
   auto d = t.Check("jane@example.com", "10.0.0.1");
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.retry_after_s, 1);
   now_ms_ += 1000;
   EXPECT_TRUE(t.Check("jane@example.com", "10.0.0.1").allowed);
-  t.RecordFailure("jane@example.com", "10.0.0.1");  // 7th: 2 s
+  t.RecordFailure("jane@example.com", "10.0.0.1");  // 6th: 2 s
   EXPECT_EQ(t.Check("jane@example.com", "10.0.0.1").retry_after_s, 2);
   now_ms_ += 2000;
-  t.RecordFailure("jane@example.com", "10.0.0.1");  // 8th: 4 s
+  t.RecordFailure("jane@example.com", "10.0.0.1");  // 7th: 4 s
   EXPECT_EQ(t.Check("jane@example.com", "10.0.0.2").retry_after_s, 4);  // the account is locked from anywhere
   EXPECT_TRUE(t.Check("other@example.com", "10.0.0.2").allowed);
   now_ms_ += 1500;
@@ -49,11 +49,12 @@ TEST_F(ThrottleTest, DelayIsCapped) {
 
 TEST_F(ThrottleTest, SuccessResetsTheAccountButNotTheAddress) {
   ThrottleOptions o;
-  o.ip_free_failures = 6;
+  o.ip_free_failures = 7;
   auto t = Make(o);
-  for (int i = 0; i < 5; ++i) t.RecordFailure("a", "10.0.0.1");
+  for (int i = 0; i < 4; ++i) t.RecordFailure("a", "10.0.0.1");
   t.RecordSuccess("a");
-  t.RecordFailure("a", "10.0.0.1");  // account: 1st again; address: 6th (free)
+  t.RecordFailure("a", "10.0.0.1");  // account: 1st again; address: 5th
+  t.RecordFailure("a", "10.0.0.1");  // address: 6th (still free)
   EXPECT_TRUE(t.Check("a", "10.0.0.1").allowed);
   t.RecordFailure("b", "10.0.0.1");  // address: 7th -> locked
   auto d = t.Check("c", "10.0.0.1");
@@ -88,7 +89,7 @@ TEST_F(ThrottleTest, MemoryIsBounded) {
 
 TEST_F(ThrottleTest, ConcurrentFailuresAreAllCounted) {
   ThrottleOptions o;
-  o.account_free_failures = 399;
+  o.account_free_failures = 400;
   auto t = Make(o);
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
@@ -97,7 +98,7 @@ TEST_F(ThrottleTest, ConcurrentFailuresAreAllCounted) {
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_FALSE(t.Check("a", "").allowed);  // 400 > 399
+  EXPECT_FALSE(t.Check("a", "").allowed);  // the 400th failure locks: none was lost
 }
 
 }  // namespace
