@@ -36,7 +36,7 @@ std::string DeriveEventId(const std::string& target, Lsn commit_lsn, uint64_t ch
                           const Scope& scope) {
   std::string key = target + '\x1f' + std::to_string(commit_lsn) + '\x1f' + std::to_string(change_index) + '\x1f' +
                     mapping + '\x1f' + scope.Key();
-  return "evt_" + LowerHex(Sha256(key)).substr(0, 16);
+  return "evt_" + LowerHex(std::string_view(Sha256(key)).substr(0, 8));
 }
 
 }  // namespace
