@@ -1,5 +1,13 @@
 #include "app/metrics_text.h"
 
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
 namespace rt::app {
 namespace {
 
@@ -27,6 +35,79 @@ void Metric(std::string& out, const char* name, const char* type, const char* he
   snprintf(buf, sizeof buf, "%.17g", value);
   out += buf;
   out += '\n';
+}
+
+// realtime_events_received_total{source,topic} and realtime_broadcast_latency_seconds
+// (events/event_metrics.h). Topic names hold no quote or backslash (registry/topic_policy.h).
+void EventMetrics(std::string& out, RealtimeCore& core) {
+  out += "# HELP realtime_events_received_total Events accepted by this instance's router, by source and topic "
+         "(topics beyond REALTIME_METRICS_MAX_TOPICS count as \"other\")\n"
+         "# TYPE realtime_events_received_total counter\n";
+  for (const auto& row : core.router.topic_counts().Snapshot()) {
+    out += "realtime_events_received_total{source=\"";
+    out += events::SourceName(row.source);
+    out += "\",topic=\"";
+    out += row.topic;
+    out += "\"} ";
+    out += std::to_string(row.count);
+    out += '\n';
+  }
+  auto h = core.hub.latency().Read();
+  out += "# HELP realtime_broadcast_latency_seconds Router accept to frames handed to the subscribers' sockets "
+         "(one delivered event in 16 per I/O thread)\n"
+         "# TYPE realtime_broadcast_latency_seconds histogram\n";
+  uint64_t cumulative = 0;
+  char buf[64];
+  for (size_t i = 0; i < h.buckets.size(); ++i) {
+    cumulative += h.buckets[i];
+    if (i < events::LatencyHistogram::kBounds.size()) snprintf(buf, sizeof buf, "%g", events::LatencyHistogram::kBounds[i]);
+    else snprintf(buf, sizeof buf, "+Inf");
+    out += "realtime_broadcast_latency_seconds_bucket{le=\"";
+    out += buf;
+    out += "\"} " + std::to_string(cumulative) + "\n";
+  }
+  snprintf(buf, sizeof buf, "%.9g", h.sum_seconds);
+  out += std::string("realtime_broadcast_latency_seconds_sum ") + buf + "\n";
+  out += "realtime_broadcast_latency_seconds_count " + std::to_string(h.count) + "\n";
+}
+
+// process_* (the Prometheus client conventions), from /proc/self.
+void ProcessMetrics(std::string& out) {
+  static const double start_s = [] {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }();
+  const long ticks = sysconf(_SC_CLK_TCK);
+  double cpu = 0;
+  if (FILE* f = fopen("/proc/self/stat", "r")) {
+    char line[1024];
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = 0;
+    if (const char* p = strrchr(line, ')')) {
+      unsigned long utime = 0, stime = 0;
+      // fields after ") ": state(3) ... utime(14) stime(15)
+      if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) == 2 && ticks > 0)
+        cpu = static_cast<double>(utime + stime) / static_cast<double>(ticks);
+    }
+  }
+  double rss = 0;
+  if (FILE* f = fopen("/proc/self/statm", "r")) {
+    unsigned long size = 0, resident = 0;
+    if (fscanf(f, "%lu %lu", &size, &resident) == 2) rss = static_cast<double>(resident) * sysconf(_SC_PAGESIZE);
+    fclose(f);
+  }
+  double fds = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (readdir(d)) ++fds;
+    closedir(d);
+    fds -= 3;  // ".", ".." and the directory's own descriptor
+  }
+  double now_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  Metric(out, "process_cpu_seconds_total", "counter", "User and system CPU time of the process", cpu);
+  Metric(out, "process_resident_memory_bytes", "gauge", "Resident memory of the process", rss);
+  Metric(out, "process_open_fds", "gauge", "Open file descriptors of the process", fds);
+  Metric(out, "process_start_time_seconds", "gauge", "Start time of the process (Unix seconds)", start_s);
+  Metric(out, "realtime_uptime_seconds", "gauge", "Seconds since the process started", now_s - start_s);
 }
 
 }  // namespace
@@ -82,10 +163,9 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
   const auto& hub = core.hub.stats();
   const auto& ws = server.ws_counters();
   auto broker = core.broker->Stats();
-  Metric(out, "realtime_events_received_total", "counter", "Events routed by this instance, by origin",
-         static_cast<double>(router.published.load()), "origin=\"local\"");
-  Metric(out, "realtime_events_received_total", "counter", "", static_cast<double>(router.remote.load()),
-         "origin=\"remote\"");
+  EventMetrics(out, core);
+  Metric(out, "realtime_events_remote_total", "counter", "Events received from other instances (through the broker)",
+         static_cast<double>(router.remote.load()));
   Metric(out, "realtime_events_rejected_total", "counter", "Publishes refused (validation, policy, limits)",
          static_cast<double>(router.rejected.load()));
   Metric(out, "realtime_events_duplicates_total", "counter",
@@ -98,7 +178,11 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
   Metric(out, "realtime_subscriptions", "gauge", "Active subscriptions on this instance",
          static_cast<double>(hub.subscriptions.load()));
   Metric(out, "realtime_websocket_connections", "gauge", "Current WebSocket connections (/ws and Socket.IO)",
-         static_cast<double>(ws.open.load()));
+         static_cast<double>(ws.open.load()), "transport=\"websocket\"");
+  Metric(out, "realtime_websocket_connections", "gauge", "",
+         static_cast<double>(core.socketio->session_count() - std::min<size_t>(core.socketio->session_count(),
+                                                                               core.sio_product.counters().sockets.load())),
+         "transport=\"polling\"");
   Metric(out, "realtime_websocket_slow_consumer_disconnects_total", "counter",
          "Connections closed with 4008 because their send queue overflowed", static_cast<double>(ws.slow_consumers.load()));
   Metric(out, "realtime_websocket_protocol_errors_total", "counter", "Connections closed for a WebSocket protocol error",
@@ -163,6 +247,7 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
            static_cast<double>(failures[i].second), label.c_str());
   }
   if (workers) WorkerMetrics(out, *workers);
+  ProcessMetrics(out);
   return out;
 }
 

@@ -29,7 +29,8 @@ Pipeline::Pipeline(const Config& config, Platform& platform, std::string instanc
       broker_(MakeBroker(config, instance_id_)),
       hub_(shard_),
       router_(hub_, *broker_, platform.topic_catalog,
-              events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes)}) {
+              events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes),
+                                       static_cast<size_t>(config.metrics_max_topics)}) {
   AddSchemaGate(router_, platform.schema_gate);
 }
 

@@ -264,6 +264,11 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_CONCURRENCY", 1, 100000, c.webhook_concurrency));
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_LOG_RETENTION_DAYS", 1, 3650, c.webhook_log_retention_days));
   RT_TRY(ReadCdcRetention(env, c));
+  RT_TRY(ReadInt(env, "REALTIME_METRICS_MAX_TOPICS", 0, 100000, c.metrics_max_topics));
+  if (auto* v = Find(env, "METRICS_TOKEN")) {
+    if (v->size() < 16) return Error::Validation("METRICS_TOKEN must be at least 16 characters long");
+    c.metrics_token = *v;
+  }
   RT_TRY(ReadDuration(env, "REALTIME_SESSION_TTL", c.session_ttl_s));
   RT_TRY(ReadDuration(env, "REALTIME_INVITE_TTL", c.invite_ttl_s));
   RT_TRY(ReadInt(env, "REALTIME_PASSWORD_MIN_LENGTH", 8, 128, c.password_min_length));

@@ -103,6 +103,10 @@ struct Config {
   int cdc_event_retention_days = 7;
   int64_t cdc_event_retention_rows = 1000000;
 
+  // Monitoring (docs/monitoring.md).
+  int metrics_max_topics = 200;  // REALTIME_METRICS_MAX_TOPICS: topics with their own series
+  std::string metrics_token;     // METRICS_TOKEN: when set, the scrape needs Authorization: Bearer <it>
+
   // Admin identity (docs/security.md "Admin users").
   int64_t session_ttl_s = 12 * 3600;  // REALTIME_SESSION_TTL: seconds, or with s|m|h|d; sliding
   int64_t invite_ttl_s = 7 * 86400;   // REALTIME_INVITE_TTL: how long an invite link is valid

@@ -58,6 +58,7 @@ struct RawEventInput {
 
 struct NormalizeOptions {
   size_t max_payload_bytes = 64 * 1024;
+  size_t metrics_max_topics = 200;  // REALTIME_METRICS_MAX_TOPICS (the router's topic label bound)
 };
 
 // Validates and completes the envelope. ValidationError for an empty topic or type too long;

@@ -1,5 +1,8 @@
 #include "events/hub.h"
 
+#include <array>
+#include <chrono>
+
 #include <algorithm>
 
 #include "core/ids.h"
@@ -83,10 +86,13 @@ void SubscriptionHub::Drain(size_t shard) {
   }
   uint64_t drain = ++s.drain_seq;
   uint64_t delivered = 0, filtered = 0;
+  std::array<int64_t, 8> sampled;  // accepted_ns of the events whose latency is observed
+  size_t n_sampled = 0;
   for (const auto& ev : s.batch) {
     auto it = s.topics.find(ev->key());
     if (it == s.topics.end()) continue;
     uint64_t seq = ++s.event_seq;
+    if (seq % kLatencySampleEvery == 0 && n_sampled < sampled.size()) sampled[n_sampled++] = ev->accepted_ns();
     const RealtimeEvent& e = ev->event();
     const std::string& exclude = ev->exclude_socket();
     Shard::TopicSubs& ts = it->second;
@@ -112,6 +118,12 @@ void SubscriptionHub::Drain(size_t shard) {
   s.batch.clear();
   for (Subscriber* sub : s.dirty) sub->Flush();
   s.dirty.clear();
+  if (n_sampled) {  // frames handed to the sockets: one clock read per drain
+    int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count();
+    for (size_t i = 0; i < n_sampled; ++i) latency_.Observe(now - sampled[i]);
+  }
   stats_.delivered.fetch_add(delivered, std::memory_order_relaxed);
   stats_.filtered.fetch_add(filtered, std::memory_order_relaxed);
 }

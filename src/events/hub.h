@@ -29,6 +29,7 @@
 #include "core/scope.h"
 #include "core/shard_executor.h"
 #include "events/filter.h"
+#include "events/event_metrics.h"
 #include "events/routed_event.h"
 
 namespace rt::events {
@@ -81,6 +82,9 @@ class SubscriptionHub {
   size_t CountFor(size_t shard, Subscriber* sub) const;
 
   const HubStats& stats() const { return stats_; }
+  // realtime_broadcast_latency_seconds: one delivered event in kLatencySampleEvery per shard.
+  static constexpr uint64_t kLatencySampleEvery = 16;
+  const LatencyHistogram& latency() const { return latency_; }
   size_t shard_count() const { return shards_.size(); }
 
  private:
@@ -91,6 +95,7 @@ class SubscriptionHub {
   const size_t max_inbox_bytes_;
   std::vector<std::unique_ptr<Shard>> shards_;
   HubStats stats_;
+  LatencyHistogram latency_;
 };
 
 }  // namespace rt::events

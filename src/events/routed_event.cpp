@@ -1,5 +1,7 @@
 #include "events/routed_event.h"
 
+#include <chrono>
+
 #include "core/json.h"
 #include "protocol/ws_frame.h"
 
@@ -31,7 +33,10 @@ RoutedEvent::RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_
     : scope_(std::move(scope)),
       event_(std::move(event)),
       envelope_(std::move(envelope_json)),
-      exclude_(std::move(exclude_socket)) {
+      exclude_(std::move(exclude_socket)),
+      accepted_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count()) {
   key_ = TopicKey(scope_, event_.topic);
   presence_ = event_.topic.starts_with("presence:") && event_.type.starts_with("presence.");
 }

@@ -44,6 +44,8 @@ class RoutedEvent {
   // scope key + '\x1f' + topic: the hub's index key.
   const std::string& key() const { return key_; }
   const std::string& exclude_socket() const { return exclude_; }
+  // steady_clock time (ns) the router accepted it: the broadcast latency's start.
+  int64_t accepted_ns() const { return accepted_ns_; }
   // "presence" for presence events (emitted under that name), else "event".
   const char* emit_name() const { return presence_ ? "presence" : "event"; }
 
@@ -58,6 +60,7 @@ class RoutedEvent {
   std::string envelope_;
   std::string key_;
   std::string exclude_;
+  int64_t accepted_ns_;
   bool presence_ = false;
   mutable std::array<std::once_flag, 6> once_;
   mutable std::array<std::shared_ptr<const std::string>, 6> frames_;

@@ -7,7 +7,7 @@ namespace rt::events {
 
 EventRouter::EventRouter(SubscriptionHub& hub, broker::Broker& broker, const registry::TopicPolicy& topics,
                          NormalizeOptions options)
-    : hub_(hub), broker_(broker), topics_(topics), options_(options) {}
+    : hub_(hub), broker_(broker), topics_(topics), options_(options), topic_counts_(options.metrics_max_topics) {}
 
 Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input) {
   if (auto refusal = PublishRefusal(input.topic, input.source, input.internal)) {
@@ -35,6 +35,7 @@ Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input
     stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return id;
   }
+  topic_counts_.Count(event->source, event->topic);
   std::string json = SerializeEvent(*event);
   broker_.Publish({scope, event->topic, json, exclude});
   auto routed = std::make_shared<const RoutedEvent>(scope, std::move(*event), std::move(json), std::move(exclude));

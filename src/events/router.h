@@ -20,6 +20,7 @@
 #include "broker/broker.h"
 #include "core/scope.h"
 #include "events/event.h"
+#include "events/event_metrics.h"
 #include "events/hub.h"
 #include "events/recent_ids.h"
 #include "registry/topic_policy.h"
@@ -55,6 +56,8 @@ class EventRouter {
   void OnRemote(broker::BrokerMessage&& message);
 
   const RouterStats& stats() const { return stats_; }
+  // realtime_events_received_total{source,topic} (events/event_metrics.h).
+  const TopicCounters& topic_counts() const { return topic_counts_; }
   const NormalizeOptions& options() const { return options_; }
 
  private:
@@ -68,6 +71,7 @@ class EventRouter {
   std::vector<EventObserver> observers_;
   RouterStats stats_;
   RecentIds recent_;  // ids of database events (the duplicate filter)
+  TopicCounters topic_counts_;
 };
 
 }  // namespace rt::events
