@@ -10,6 +10,7 @@
 #include "api/events_api.h"
 #include "api/socket_api.h"
 #include "api/services_api.h"
+#include "api/status_api.h"
 #include "api/sync_api.h"
 #include "api/schemas_api.h"
 #include "api/topics_api.h"
@@ -133,6 +134,8 @@ int RunServe(const Config& config) {
   cdc.SetPublishBarrier([w = workers->get()] { w->AwaitEnqueued(); });
   api::RegisterDatabaseRoutes(router, mappings, p.apps, gate, [&cdc] { return boost::json::value(cdc.Status()); });
   api::RegisterWorkerRoutes(router, (*workers)->worker_repo());
+  api::RegisterStatusRoutes(router, ReadinessChecks(config, db_init), (*workers)->worker_repo(),
+                            [&cdc] { return boost::json::value(cdc.Status()); });
   // Prometheus (docs/monitoring.md): both paths the spec names; METRICS_TOKEN protects them.
   auto scrape = [&core, &server, &blocking, &cdc, w = workers->get(), token = config.metrics_token](net::HttpRequest& req) {
     if (!token.empty()) {
