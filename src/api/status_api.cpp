@@ -23,7 +23,7 @@ boost::json::object Service(std::string name, std::string kind, const char* stat
 
 void RegisterStatusRoutes(net::Router& router, std::vector<ReadinessCheck> probes, store::WorkerRepository& workers,
                           std::function<boost::json::value()> cdc_status) {
-  router.Add("GET", "/api/status", net::Access::Need("service", "workers", "read"),
+  router.Add("GET", "/api/status", net::Access::Need("admin", "workers", "read"),
              [probes = std::move(probes), &workers, cdc_status = std::move(cdc_status)](net::HttpRequest&) {
                boost::json::array services;
                bool database_down = false, degraded = false;
