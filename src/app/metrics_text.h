@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "app/cdc_module.h"
+#include "app/dashboard.h"
 #include "app/realtime_core.h"
 #include "app/workers_module.h"
 #include "core/thread_pool.h"
@@ -17,5 +19,9 @@ namespace rt::app {
 // gauges and webhook counters, when given.
 std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const ThreadPool* blocking = nullptr,
                           const WorkersModule* workers = nullptr);
+
+// The instance's counters and gauges for the dashboard tick (app/dashboard.h).
+DashboardRaw ReadDashboard(RealtimeCore& core, net::HttpServer& server, const CdcModule& cdc, Platform& platform,
+                           const WorkersModule* workers);
 
 }  // namespace rt::app

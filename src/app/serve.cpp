@@ -6,6 +6,7 @@
 #include "api/dispatcher.h"
 #include "api/errors.h"
 #include "api/routes.h"
+#include "api/dashboard_api.h"
 #include "api/database_api.h"
 #include "api/events_api.h"
 #include "api/socket_api.h"
@@ -15,6 +16,7 @@
 #include "api/schemas_api.h"
 #include "api/topics_api.h"
 #include "api/webhooks_api.h"
+#include "app/dashboard.h"
 #include "app/db_init.h"
 #include "app/platform.h"
 #include "app/identity_module.h"
@@ -136,6 +138,12 @@ int RunServe(const Config& config) {
   api::RegisterWorkerRoutes(router, (*workers)->worker_repo());
   api::RegisterStatusRoutes(router, ReadinessChecks(config, db_init), (*workers)->worker_repo(),
                             [&cdc] { return boost::json::value(cdc.Status()); });
+  // The operational dashboards (docs/monitoring.md).
+  Dashboard dashboard([&core, &server, &cdc, &p, w = workers->get()] { return ReadDashboard(core, server, cdc, p, w); },
+                      std::chrono::milliseconds(config.metrics_tick_ms));
+  api::RegisterDashboardRoutes(router, {[&dashboard] { return dashboard.Latest(); },
+                                        [&dashboard](std::chrono::milliseconds w) { return dashboard.History(w); },
+                                        dashboard.tick()});
   // Prometheus (docs/monitoring.md): both paths the spec names; METRICS_TOKEN protects them.
   auto scrape = [&core, &server, &blocking, &cdc, w = workers->get(), token = config.metrics_token](net::HttpRequest& req) {
     if (!token.empty()) {
@@ -172,6 +180,7 @@ int RunServe(const Config& config) {
     return 1;
   }
   if (config.workers) cdc.Start();  // REALTIME_WORKERS=off: a `realtime worker` reads CDC instead
+  dashboard.Start();
   if (Status st = server.Start(); !st.ok()) {
     log::Error("cannot start the HTTP server", {{"error", st.error().message}});
     core.Stop();
@@ -197,6 +206,7 @@ int RunServe(const Config& config) {
   server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
   blocking.Shutdown();
   sync.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));  // the final flush
+  dashboard.Stop();
   cdc.Stop();  // confirms what was routed; the slot keeps the rest
   (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));  // buffered webhooks enqueued
   core.Stop();

@@ -265,6 +265,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_WEBHOOK_LOG_RETENTION_DAYS", 1, 3650, c.webhook_log_retention_days));
   RT_TRY(ReadCdcRetention(env, c));
   RT_TRY(ReadInt(env, "REALTIME_METRICS_MAX_TOPICS", 0, 100000, c.metrics_max_topics));
+  RT_TRY(ReadInt(env, "REALTIME_METRICS_TICK_MS", 100, 60000, c.metrics_tick_ms));
   if (auto* v = Find(env, "METRICS_TOKEN")) {
     if (v->size() < 16) return Error::Validation("METRICS_TOKEN must be at least 16 characters long");
     c.metrics_token = *v;

@@ -105,6 +105,7 @@ struct Config {
 
   // Monitoring (docs/monitoring.md).
   int metrics_max_topics = 200;  // REALTIME_METRICS_MAX_TOPICS: topics with their own series
+  int metrics_tick_ms = 5000;    // REALTIME_METRICS_TICK_MS: the dashboard's sampling period
   std::string metrics_token;     // METRICS_TOKEN: when set, the scrape needs Authorization: Bearer <it>
 
   // Admin identity (docs/security.md "Admin users").

@@ -51,3 +51,45 @@ describe('service status', () => {
     assertError(await api(srv.url, 'GET', '/api/status'), 401, 'UnauthorizedError');
   });
 });
+
+describe('dashboard metrics (REALTIME_METRICS_TICK_MS=200)', () => {
+  after(() => killAll());
+
+  test('publishing moves eventsIn/Out per second; the spec\'s shape; history keeps the samples', async () => {
+    const srv = await startServer({ env: { NODE_ENV: 'development', REALTIME_METRICS_TICK_MS: '200' } });
+    const shape = {
+      delivery: ['activeConnections', 'reconnectRate', 'eventsInPerSec', 'eventsOutPerSec', 'fanoutLatencyP50', 'fanoutLatencyP95', 'fanoutLatencyP99'],
+      pipeline: ['cdcLag', 'outboxLag', 'eventsCapturedPerSec', 'eventsRoutedPerSec', 'mappingFailures', 'schemaValidationFailures'],
+      reliability: ['queueDepth', 'retryCount', 'dlqSize', 'webhookSuccessRate', 'webhookFailureRate'],
+    };
+    const first = await api(srv.url, 'GET', '/api/metrics/dashboard');
+    assertJson(first, 200);
+    for (const [group, fields] of Object.entries(shape)) {
+      assert.deepEqual(Object.keys(first.body[group]).sort(), [...fields].sort(), group);
+      for (const f of fields) assert.equal(typeof first.body[group][f], 'number', `${group}.${f}`);
+    }
+    const { clientPool, getToken } = await import('./lib/wsclient.mjs');
+    const pool = clientPool();
+    const token = await getToken(srv);
+    const sub = await pool.connect(srv, { token });
+    await sub.subscribe('dash.topic');
+    const seen = await waitUntil(async () => {
+      await sub.publish('dash.topic', { n: 1 });  // keep publishing until a tick saw it
+      const r = await api(srv.url, 'GET', '/api/metrics/dashboard');
+      return r.body.delivery.eventsInPerSec > 0 && r.body.delivery.eventsOutPerSec > 0 && r.body.delivery.activeConnections >= 1 ? r.body : false;
+    }, { interval: 50, what: 'the dashboard showing events in and out' });
+    assert.ok(seen.delivery.fanoutLatencyP99 >= seen.delivery.fanoutLatencyP50);
+    assert.equal(seen.reliability.webhookSuccessRate, 1);
+    const h = await waitUntil(async () => {
+      const r = await api(srv.url, 'GET', '/api/metrics/history?window=1m');
+      assertJson(r, 200);
+      return r.body.samples.length >= 3 ? r : false;
+    }, { what: 'three history samples' });
+    assert.equal(h.body.tickMs, 200);
+    const ats = h.body.samples.map((s) => s.at);
+    assert.deepEqual(ats, [...ats].sort((a, b) => a - b));
+    assert.ok(h.body.samples.some((s) => s.delivery.eventsInPerSec > 0));
+    assertError(await api(srv.url, 'GET', '/api/metrics/history?window=2h'), 400, 'ValidationError');
+    pool.closeAll();
+  });
+});
