@@ -43,7 +43,8 @@ IdentityService::IdentityService(store::Db& db, Mailer& mailer, LoginThrottle& t
       throttle_(throttle),
       options_(std::move(options)),
       sealer_(std::move(sealer)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      reset_throttle_(ThrottleOptions{3, 10, 60'000, 3600'000, 3600'000, 10000}, clock_) {}
 
 int64_t IdentityService::Now() const { return clock_ ? clock_() : NowMs(); }
 
@@ -223,6 +224,9 @@ Status IdentityService::Logout(const std::string& session_token) {
 
 Status IdentityService::ForgotPassword(const std::string& email, const ClientInfo& client) {
   if (!mailer_.configured() && options_.production) return Error::Unavailable("Mail is not configured (SMTP_URL)");
+  const std::string key = store::EmailKey(email);
+  if (auto d = reset_throttle_.Check(key, client.ip); !d.allowed) return TooManyAttempts(d);
+  reset_throttle_.RecordFailure(key, client.ip);  // every request counts, whoever the email is
   auto found = repo_.FindUserByEmail(email);
   if (!found.ok()) return found.take_error();
   if (!found->has_value() || (*found)->disabled) return Ok();

@@ -204,6 +204,9 @@ class IdentityService {
   const IdentityOptions options_;
   const SecretSealer sealer_;
   const Clock clock_;
+  // Password-reset mails: 3 per address, 10 per client address, then a doubling wait from a
+  // minute (429), counted for known and unknown emails alike (no enumeration, no mail bombing).
+  LoginThrottle reset_throttle_;
 };
 
 // Validation shared by the service and the CLI: a mail address (kValidation), a display name.

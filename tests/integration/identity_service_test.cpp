@@ -167,6 +167,21 @@ TEST_P(IdentityServiceTest, ProductionWithoutMailIsUnavailableForEveryone) {
   EXPECT_EQ(service_->ForgotPassword("nobody@example.com", client_).error().code, ErrorCode::kUnavailable);
 }
 
+TEST_P(IdentityServiceTest, ForgotPasswordIsThrottledPerEmailKnownOrNot) {
+  SetupAdmin();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(service_->ForgotPassword("root@example.com", client_).ok()) << i;
+  auto refused = service_->ForgotPassword("ROOT@example.com", client_);  // the same address, any case
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kTooManyRequests);
+  ASSERT_TRUE(refused.error().details);
+  EXPECT_EQ(refused.error().details->at("retryAfter").as_int64(), 60);
+  // An unknown email is counted the same way (a 429 tells nothing about who exists).
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(service_->ForgotPassword("ghost@example.com", client_).ok()) << i;
+  EXPECT_EQ(service_->ForgotPassword("ghost@example.com", client_).error().code, ErrorCode::kTooManyRequests);
+  now_ += 60'000;
+  EXPECT_TRUE(service_->ForgotPassword("root@example.com", client_).ok());
+}
+
 TEST_P(IdentityServiceTest, PasswordResetThroughSmtp) {
   SmtpSink sink;
   if (!SmtpSink::Available()) GTEST_SKIP() << "python3-aiosmtpd not installed";
