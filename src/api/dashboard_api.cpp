@@ -1,23 +1,18 @@
 #include "api/dashboard_api.h"
 
-#include <charconv>
-
 #include "api/errors.h"
+#include "core/duration.h"
 #include "core/json.h"
 
 namespace rt::api {
 namespace {
 
-// "90s", "15m", "1h" or milliseconds; at most an hour. ValidationError otherwise.
+// "90s", "15m", "1h" or seconds (core/duration.h); at most an hour. ValidationError otherwise.
 Result<std::chrono::milliseconds> ParseWindow(const std::string* v) {
   if (!v || v->empty()) return std::chrono::milliseconds(3600 * 1000);
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  std::string_view unit(end, static_cast<size_t>(v->data() + v->size() - end));
-  int64_t factor = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : unit == "h" ? 3600000 : 0;
-  if (ec != std::errc() || n <= 0 || factor == 0 || n * factor > 3600 * 1000)
-    return Error::Validation("window must be a duration up to 1h, e.g. 90s, 15m or 1h");
-  return std::chrono::milliseconds(n * factor);
+  auto seconds = ParseDurationSeconds(*v);
+  if (!seconds || *seconds > 3600) return Error::Validation("window must be a duration up to 1h, e.g. 90s, 15m or 1h");
+  return std::chrono::milliseconds(*seconds * 1000);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "auth/token_service.h"
 
+#include "core/duration.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -24,14 +26,8 @@ Status ReadStrings(const boost::json::object& body, std::string_view key, std::v
 }  // namespace
 
 Result<int64_t> ParseDuration(std::string_view text) {
-  int64_t n = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || n <= 0) return Error::Validation("expiresIn must be a positive duration such as 3600, 30m, 1h or 7d");
-  std::string_view unit(p, text.data() + text.size() - p);
-  int64_t mult = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
-  if (mult == 0 || n > INT64_MAX / mult)
-    return Error::Validation("expiresIn must be a positive duration such as 3600, 30m, 1h or 7d");
-  return n * mult;
+  if (auto seconds = ParseDurationSeconds(text)) return *seconds;
+  return Error::Validation("expiresIn must be a positive duration such as 3600, 30m, 1h or 7d");
 }
 
 Result<TokenRequest> ParseTokenRequest(const boost::json::object& body, const TokenOptions& options) {

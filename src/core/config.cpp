@@ -1,9 +1,10 @@
 #include "core/config.h"
 
+#include "core/duration.h"
+
 #include <fstream>
 
 #include <charconv>
-#include <cstdlib>
 #include <thread>
 
 #include <boost/url/encode.hpp>
@@ -25,21 +26,14 @@ const std::string* Find(const EnvMap& env, const char* name) {
   return &it->second;
 }
 
-// A duration of 1 s to 365 d: seconds, or a number with s|m|h|d.
+// A duration of 1 s to 365 d (core/duration.h).
 Status ReadDuration(const EnvMap& env, const char* name, int64_t& out_s) {
   const std::string* v = Find(env, name);
   if (!v) return Ok();
-  int64_t unit = 1;
-  std::string n = *v;
-  if (!n.empty() && std::string("smhd").find(n.back()) != std::string::npos) {
-    unit = n.back() == 'm' ? 60 : n.back() == 'h' ? 3600 : n.back() == 'd' ? 86400 : 1;
-    n.pop_back();
-  }
-  char* end = nullptr;
-  long long x = n.empty() ? 0 : std::strtoll(n.c_str(), &end, 10);
-  if (n.empty() || *end != '\0' || x < 1 || x > 365LL * 86400 / unit)
+  auto seconds = ParseDurationSeconds(*v);
+  if (!seconds || *seconds > 365LL * 86400)
     return Invalid(name, "must be a duration of 1 s to 365 d (seconds, or with s|m|h|d)", *v);
-  out_s = x * unit;
+  out_s = *seconds;
   return Ok();
 }
 
