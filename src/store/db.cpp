@@ -2,6 +2,10 @@
 
 #include <charconv>
 
+#include <boost/json/array.hpp>
+
+#include "core/json.h"
+
 namespace rt::store {
 
 bool IsNull(const DbValue& v) { return std::holds_alternative<std::monostate>(v); }
@@ -39,5 +43,20 @@ std::string AsString(const DbValue& v) {
 }
 
 bool AsBool(const DbValue& v) { return AsInt(v) != 0; }
+
+std::string StringListToJson(const std::vector<std::string>& list) {
+  boost::json::array a;
+  for (const auto& s : list) a.emplace_back(s);
+  return json::Serialize(a);
+}
+
+std::vector<std::string> StringListFromJson(const DbValue& v) {
+  std::vector<std::string> out;
+  auto parsed = json::Parse(AsString(v));
+  if (!parsed.ok() || !parsed->is_array()) return out;
+  for (const auto& e : parsed->get_array())
+    if (e.is_string()) out.emplace_back(e.get_string());
+  return out;
+}
 
 }  // namespace rt::store

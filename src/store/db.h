@@ -51,6 +51,11 @@ double AsDouble(const DbValue& v);
 std::string AsString(const DbValue& v);
 bool AsBool(const DbValue& v);
 
+// A list of strings stored in one TEXT column as a JSON array (webhook events and topics, role
+// permissions, worker queues). Reading is lenient: anything but an array of strings reads as [].
+std::string StringListToJson(const std::vector<std::string>& list);
+std::vector<std::string> StringListFromJson(const DbValue& v);
+
 // Every row of a query result through from_row (a repository's row decoder), or its error.
 template <typename FromRow>
 auto MapRows(Result<DbResult> r, FromRow from_row)

@@ -29,23 +29,8 @@ UserRow UserFromRow(const std::vector<DbValue>& row) {
   return u;
 }
 
-std::string ToJson(const std::vector<std::string>& list) {
-  boost::json::array a;
-  for (const auto& s : list) a.emplace_back(s);
-  return json::Serialize(a);
-}
-
-std::vector<std::string> FromJson(const DbValue& v) {
-  std::vector<std::string> out;
-  auto parsed = json::Parse(AsString(v));  // written by ToJson: an array of strings
-  if (!parsed.ok() || !parsed->is_array()) return out;
-  for (const auto& e : parsed->get_array())
-    if (e.is_string()) out.emplace_back(e.get_string());
-  return out;
-}
-
 RoleRow RoleFromRow(const std::vector<DbValue>& row) {
-  return {AsString(row[0]), AsString(row[1]), AsString(row[2]), FromJson(row[3]), AsInt(row[4]), AsInt(row[5])};
+  return {AsString(row[0]), AsString(row[1]), AsString(row[2]), StringListFromJson(row[3]), AsInt(row[4]), AsInt(row[5])};
 }
 
 constexpr const char* kRoleColumns = "id, name, description, permissions, created_at, updated_at";
@@ -256,7 +241,7 @@ Result<std::optional<RoleRow>> IdentityRepository::GetRole(const std::string& id
 
 Status IdentityRepository::InsertRole(const RoleRow& role) {
   auto r = db_.Exec(std::string("INSERT INTO roles (") + kRoleColumns + ") VALUES ($1, $2, $3, $4, $5, $6)",
-                    {role.id, role.name, role.description, ToJson(role.permissions), role.created_at, role.updated_at});
+                    {role.id, role.name, role.description, StringListToJson(role.permissions), role.created_at, role.updated_at});
   if (!r.ok() && r.error().code == ErrorCode::kConflict) return Error::Conflict("Role already exists: " + role.name);
   if (!r.ok()) return r.take_error();
   return Ok();
@@ -264,7 +249,7 @@ Status IdentityRepository::InsertRole(const RoleRow& role) {
 
 Status IdentityRepository::UpdateRole(const RoleRow& role) {
   auto r = db_.Exec("UPDATE roles SET name = $2, description = $3, permissions = $4, updated_at = $5 WHERE id = $1",
-                    {role.id, role.name, role.description, ToJson(role.permissions), role.updated_at});
+                    {role.id, role.name, role.description, StringListToJson(role.permissions), role.updated_at});
   if (!r.ok() && r.error().code == ErrorCode::kConflict) return Error::Conflict("Role already exists: " + role.name);
   return Affected(std::move(r), "Role not found");
 }

@@ -39,21 +39,6 @@ constexpr const char* kInsertAttempt =
     "INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, response_body, at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id, attempt) DO NOTHING";
 
-std::string ToJson(const std::vector<std::string>& list) {
-  boost::json::array a;
-  for (const auto& s : list) a.emplace_back(s);
-  return json::Serialize(a);
-}
-
-std::vector<std::string> FromJson(const DbValue& v) {
-  std::vector<std::string> out;
-  auto parsed = json::Parse(AsString(v));  // written by ToJson: always an array of strings
-  if (!parsed.ok() || !parsed->is_array()) return out;
-  for (const auto& e : parsed->get_array())
-    if (e.is_string()) out.emplace_back(e.get_string());
-  return out;
-}
-
 DbValue NullIfZero(int64_t v) { return v == 0 ? DbValue() : DbValue(v); }
 
 WebhookEndpointRow EndpointFromRow(const std::vector<DbValue>& row) {
@@ -63,8 +48,8 @@ WebhookEndpointRow EndpointFromRow(const std::vector<DbValue>& row) {
   e.environment = AsString(row[2]);
   e.url = AsString(row[3]);
   e.secret = AsString(row[4]);
-  e.events = FromJson(row[5]);
-  e.topics = FromJson(row[6]);
+  e.events = StringListFromJson(row[5]);
+  e.topics = StringListFromJson(row[6]);
   e.active = AsBool(row[7]);
   e.signature_scheme = AsString(row[8]);
   e.max_concurrency = static_cast<int>(AsInt(row[9]));
@@ -123,7 +108,7 @@ std::string Placeholders(size_t first, size_t n) {
 Status WebhookRepository::Insert(const WebhookEndpointRow& e) {
   auto r = db_.Exec(std::string("INSERT INTO webhook_endpoints (") + kEndpointColumns +
                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                    {e.id, e.application_id, e.environment, e.url, e.secret, ToJson(e.events), ToJson(e.topics),
+                    {e.id, e.application_id, e.environment, e.url, e.secret, StringListToJson(e.events), StringListToJson(e.topics),
                      int64_t{e.active ? 1 : 0}, e.signature_scheme, int64_t{e.max_concurrency}, e.ordering,
                      e.description, e.created_at, e.updated_at});
   if (r.ok()) return Ok();

@@ -14,11 +14,7 @@ WorkerRow FromRow(const std::vector<DbValue>& row) {
   w.host = AsString(row[2]);
   w.pid = AsInt(row[3]);
   w.version = AsString(row[4]);
-  auto queues = json::Parse(AsString(row[5]));  // written by Beat: an array of strings
-  if (queues.ok() && queues->is_array()) {
-    for (const auto& q : queues->get_array())
-      if (q.is_string()) w.queues.emplace_back(q.get_string());
-  }
+  w.queues = StringListFromJson(row[5]);
   w.started_at = AsInt(row[6]);
   w.last_beat = AsInt(row[7]);
   w.stopped_at = AsInt(row[8]);
@@ -28,15 +24,13 @@ WorkerRow FromRow(const std::vector<DbValue>& row) {
 }  // namespace
 
 Status WorkerRepository::Beat(const WorkerRow& w) {
-  boost::json::array queues;
-  for (const auto& q : w.queues) queues.emplace_back(q);
   auto r = db_.Exec(
       "INSERT INTO workers (id, kind, host, pid, version, queues, started_at, last_beat, stopped_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
       "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, host = excluded.host, pid = excluded.pid, "
       "version = excluded.version, queues = excluded.queues, started_at = excluded.started_at, "
       "last_beat = excluded.last_beat, stopped_at = excluded.stopped_at",
-      {w.id, w.kind, w.host, w.pid, w.version, json::Serialize(queues), w.started_at, w.last_beat,
+      {w.id, w.kind, w.host, w.pid, w.version, StringListToJson(w.queues), w.started_at, w.last_beat,
        w.stopped_at == 0 ? DbValue() : DbValue(w.stopped_at)});
   if (!r.ok()) return r.take_error();
   return Ok();
