@@ -162,17 +162,10 @@ Result<LoginResult> IdentityService::AcceptInvite(const std::string& token, cons
                                                   const std::string& password, const ClientInfo& client) {
   auto info = GetInviteByToken(token);
   if (!info.ok()) return info.take_error();
-  RT_TRY(ValidateName(name));
-  RT_TRY(options_.policy.Check(password, info->email));
-  auto hash = HashPassword(password, options_.bcrypt_cost);
-  if (!hash.ok()) return hash.take_error();
-  store::UserRow u;
-  u.id = NewId("usr");
-  u.name = name;
-  u.email = info->email;
-  u.password_hash = *hash;
-  u.created_at = u.updated_at = Now();
-  u.role_ids = {info->role.id};
+  RT_TRY(CheckNewUser(name, info->email, password));
+  auto user = NewUserRow(name, info->email, password, {info->role.id});
+  if (!user.ok()) return user.take_error();
+  const store::UserRow& u = *user;
   RT_TRY(repo_.AcceptInvite(TokenHash(token), u));  // single use, even against a concurrent accept
   RecordAs(u.id, "user", client.ip, "accept_invite", "invites", "", Detail("userId", u.id));
   return StartSession(u, client);

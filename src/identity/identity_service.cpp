@@ -94,23 +94,36 @@ Result<LoginResult> IdentityService::StartSession(const store::UserRow& user, co
   return out;
 }
 
-Result<LoginResult> IdentityService::Setup(const std::string& name, const std::string& email,
-                                           const std::string& password, const ClientInfo& client) {
+Status IdentityService::CheckNewUser(const std::string& name, const std::string& email,
+                                     const std::string& password) const {
   RT_TRY(ValidateName(name));
   RT_TRY(ValidateEmail(email));
-  RT_TRY(options_.policy.Check(password, email));
-  auto required = SetupRequired();  // cheap early answer; InsertFirstUser decides under races
-  if (!required.ok()) return required.take_error();
-  if (!*required) return Error::Conflict("Setup has already been completed");
+  return options_.policy.Check(password, email);
+}
+
+Result<store::UserRow> IdentityService::NewUserRow(const std::string& name, const std::string& email,
+                                                   const std::string& password, std::vector<std::string> role_ids) {
   auto hash = HashPassword(password, options_.bcrypt_cost);
   if (!hash.ok()) return hash.take_error();
   store::UserRow u;
   u.id = NewId("usr");
   u.name = name;
   u.email = email;
-  u.password_hash = *hash;
+  u.password_hash = std::move(*hash);
   u.created_at = u.updated_at = Now();
-  u.role_ids = {FindBuiltInRole(kSuperAdmin)->id};
+  u.role_ids = std::move(role_ids);
+  return u;
+}
+
+Result<LoginResult> IdentityService::Setup(const std::string& name, const std::string& email,
+                                           const std::string& password, const ClientInfo& client) {
+  RT_TRY(CheckNewUser(name, email, password));
+  auto required = SetupRequired();  // cheap early answer; InsertFirstUser decides under races
+  if (!required.ok()) return required.take_error();
+  if (!*required) return Error::Conflict("Setup has already been completed");
+  auto user = NewUserRow(name, email, password, {FindBuiltInRole(kSuperAdmin)->id});
+  if (!user.ok()) return user.take_error();
+  const store::UserRow& u = *user;
   RT_TRY(repo_.InsertFirstUser(u));
   RecordAs(u.id, "user", client.ip, "setup", "users", u.id);
   return StartSession(u, client);

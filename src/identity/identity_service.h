@@ -188,6 +188,11 @@ class IdentityService {
  private:
   int64_t Now() const;
   Result<UserView> View(store::UserRow user);
+  // Name, email and the password policy of a new user (kValidation).
+  Status CheckNewUser(const std::string& name, const std::string& email, const std::string& password) const;
+  // A new user's row with the password hashed (bcrypt: slow).
+  Result<store::UserRow> NewUserRow(const std::string& name, const std::string& email, const std::string& password,
+                                    std::vector<std::string> role_ids);
   Result<std::optional<Role>> FindRole(const std::string& id);
   Result<LoginResult> StartSession(const store::UserRow& user, const ClientInfo& client);
   Status CheckCanGrant(const Actor& actor, const std::string& role_id, Role* out = nullptr);

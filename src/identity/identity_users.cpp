@@ -94,22 +94,13 @@ Result<UserView> IdentityService::GetUser(const std::string& id) {
 
 Result<UserView> IdentityService::CreateUser(const Actor& actor, const std::string& name, const std::string& email,
                                              const std::string& password, const std::vector<std::string>& role_ids) {
-  RT_TRY(ValidateName(name));
-  RT_TRY(ValidateEmail(email));
-  RT_TRY(options_.policy.Check(password, email));
+  RT_TRY(CheckNewUser(name, email, password));
   for (const auto& r : role_ids) RT_TRY(CheckCanGrant(actor, r));
-  auto hash = HashPassword(password, options_.bcrypt_cost);
-  if (!hash.ok()) return hash.take_error();
-  store::UserRow u;
-  u.id = NewId("usr");
-  u.name = name;
-  u.email = email;
-  u.password_hash = *hash;
-  u.created_at = u.updated_at = Now();
-  u.role_ids = role_ids;
-  RT_TRY(repo_.InsertUser(u));
-  Record(actor, "create", "users", u.id);
-  return GetUser(u.id);
+  auto u = NewUserRow(name, email, password, role_ids);
+  if (!u.ok()) return u.take_error();
+  RT_TRY(repo_.InsertUser(*u));
+  Record(actor, "create", "users", u->id);
+  return GetUser(u->id);
 }
 
 Result<UserView> IdentityService::UpdateUser(const Actor& actor, const std::string& id, const UserPatch& patch) {
