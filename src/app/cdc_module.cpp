@@ -1,5 +1,7 @@
 #include "app/cdc_module.h"
 
+#include <algorithm>
+
 #include <boost/json/object.hpp>
 
 #include "core/encoding.h"
@@ -287,6 +289,20 @@ boost::json::array CdcModule::Status() const {
                                       {"outbox", OutboxJson(ob == outboxes_.end() ? nullptr : ob->second.get())}});
   }
   return out;
+}
+
+CdcModule::Totals CdcModule::Sum() const {
+  Totals t;
+  std::lock_guard lock(mu_);
+  for (const auto& [url, reader] : readers_) {
+    cdc::ReaderStatus s = reader->status();
+    t.max_lag_seconds = std::max(t.max_lag_seconds, s.lag_seconds);
+    t.captured += s.captured;
+    t.routed += s.routed;
+    t.failed += s.failed;
+  }
+  for (const auto& [url, w] : outboxes_) t.max_outbox_lag_seconds = std::max(t.max_outbox_lag_seconds, w->status().lag_seconds);
+  return t;
 }
 
 std::string CdcModule::Metrics() const {

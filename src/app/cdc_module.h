@@ -52,6 +52,12 @@ class CdcModule final : public cdc::ReaderSink {
 
   // GET /api/database/status: one entry per reader.
   boost::json::array Status() const;
+  // Sums and maxima over the readers and outbox workers (the dashboard tick).
+  struct Totals {
+    double max_lag_seconds = 0, max_outbox_lag_seconds = 0;
+    uint64_t captured = 0, routed = 0, failed = 0;
+  };
+  Totals Sum() const;
   // Prometheus lines (realtime_cdc_lag_seconds{target}, realtime_cdc_events_total{target,outcome}).
   std::string Metrics() const;
 

@@ -179,10 +179,6 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
          static_cast<double>(hub.subscriptions.load()));
   Metric(out, "realtime_websocket_connections", "gauge", "Current WebSocket connections (/ws and Socket.IO)",
          static_cast<double>(ws.open.load()), "transport=\"websocket\"");
-  Metric(out, "realtime_websocket_connections", "gauge", "",
-         static_cast<double>(core.socketio->session_count() - std::min<size_t>(core.socketio->session_count(),
-                                                                               core.sio_product.counters().sockets.load())),
-         "transport=\"polling\"");
   Metric(out, "realtime_websocket_slow_consumer_disconnects_total", "counter",
          "Connections closed with 4008 because their send queue overflowed", static_cast<double>(ws.slow_consumers.load()));
   Metric(out, "realtime_websocket_protocol_errors_total", "counter", "Connections closed for a WebSocket protocol error",
