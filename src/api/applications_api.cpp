@@ -91,10 +91,7 @@ void RegisterApplicationRoutes(net::Router& router, registry::ApplicationService
              [&apps](net::HttpRequest& req) {
                Status st = apps.Delete(req.Param("id"));
                if (!st.ok()) return ErrorResponse(st.error());
-               net::HttpResponse res;
-               res.status = 204;
-               res.content_type = "application/json";
-               return res;
+               return NoContent();
              });
 }
 

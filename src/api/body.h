@@ -39,6 +39,25 @@ net::HttpResponse WithJson(const net::HttpRequest& req, Fn&& fn) {
   return fn(*body);
 }
 
+// 204 No Content.
+inline net::HttpResponse NoContent() {
+  net::HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
+// A string member of the body. required: absent or "" is a ValidationError "<name> is required";
+// otherwise absent reads as "". Anything but a string is "<name> must be a string".
+inline Result<std::string> StringField(const boost::json::object& body, const char* name, bool required = true) {
+  const auto* v = body.if_contains(name);
+  if (v && !v->is_string()) return Error::Validation(std::string(name) + " must be a string");
+  if (!v || v->get_string().empty()) {
+    if (required) return Error::Validation(std::string(name) + " is required");
+    return std::string();
+  }
+  return std::string(v->get_string());
+}
+
 // `status` with the object, or the error's response.
 inline net::HttpResponse Answer(int status, const Result<boost::json::object>& r) {
   if (!r.ok()) return ErrorResponse(r.error());
@@ -62,6 +81,19 @@ inline Result<int64_t> IntQuery(const net::HttpRequest& req, const char* name, i
     return Error::Validation(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
                              std::to_string(max));
   return out;
+}
+
+// A page of a log (?limit= 1..1000, default 100; ?before= ms, default 0 = newest).
+struct PageQuery {
+  int limit = 100;
+  int64_t before = 0;
+};
+inline Result<PageQuery> ReadPageQuery(const net::HttpRequest& req) {
+  auto limit = IntQuery(req, "limit", 100, 1, 1000);
+  if (!limit.ok()) return limit.take_error();
+  auto before = IntQuery(req, "before", 0, 0, INT64_MAX);
+  if (!before.ok()) return before.take_error();
+  return PageQuery{static_cast<int>(*limit), *before};
 }
 
 // A query parameter, "" when absent.

@@ -54,9 +54,7 @@ void RegisterDatabaseRoutes(net::Router& router, cdc::MappingService& m, registr
   router.Add("DELETE", "/api/database/mappings/:id", Admin("delete"),
              Scoped(apps, gate, [&m](net::HttpRequest& req, const Scope& s) {
                if (Status st = m.Delete(s, req.Param("id")); !st.ok()) return ErrorResponse(st.error());
-               net::HttpResponse res;
-               res.status = 204;
-               return res;
+               return NoContent();
              }));
 
   router.Add("GET", "/api/database/mappings/:id/versions", Read(),
@@ -92,12 +90,10 @@ void RegisterDatabaseRoutes(net::Router& router, cdc::MappingService& m, registr
                f.event = StrQuery(req, "event");
                f.mapping_id = StrQuery(req, "mappingId");
                f.status = StrQuery(req, "status");
-               auto limit = IntQuery(req, "limit", 100, 1, 1000);
-               if (!limit.ok()) return ErrorResponse(limit.error());
-               auto before = IntQuery(req, "before", 0, 0, INT64_MAX);
-               if (!before.ok()) return ErrorResponse(before.error());
-               f.limit = static_cast<int>(*limit);
-               f.before = *before;
+               auto page = ReadPageQuery(req);
+               if (!page.ok()) return ErrorResponse(page.error());
+               f.limit = page->limit;
+               f.before = page->before;
                return Answer(m.Logs(s, f));
              }));
 

@@ -18,23 +18,9 @@ net::Access Manage(const char* resource, const char* action) {
   return net::Access::Need("admin", resource, action, false);
 }
 
-net::HttpResponse NoContent() {
-  net::HttpResponse r;
-  r.status = 204;
-  return r;
-}
-
 net::HttpResponse RoleAnswer(int status, const Result<identity::Role>& r) {
   if (!r.ok()) return ErrorResponse(r.error());
   return JsonResponse(status, json::Serialize(identity::RoleToJson(*r)));
-}
-
-Result<std::string> StringField(const boost::json::object& b, const char* name, bool required) {
-  const auto* v = b.if_contains(name);
-  if (!v) return required ? Result<std::string>(Error::Validation(std::string(name) + " is required")) : std::string();
-  if (!v->is_string()) return Error::Validation(std::string(name) + " must be a string");
-  if (required && v->get_string().empty()) return Error::Validation(std::string(name) + " is required");
-  return std::string(v->get_string());
 }
 
 void RegisterRoleRoutes(net::Router& router, IdentityService& id) {
@@ -114,8 +100,7 @@ void RegisterInviteRoutes(net::Router& router, IdentityService& id) {
            password = StringField(b, "password", true);
       for (const auto* f : {&token, &name, &password})
         if (!f->ok()) return ErrorResponse(f->error());
-      const std::string* ua = req.Header("user-agent");
-      auto r = id.AcceptInvite(*token, *name, *password, {req.remote_ip, ua ? *ua : std::string()});
+      auto r = id.AcceptInvite(*token, *name, *password, ClientOf(req));
       if (!r.ok()) return ErrorResponse(r.error());
       return JsonResponse(201, json::Serialize(identity::LoginResultToJson(*r)));
     });
@@ -139,12 +124,10 @@ void RegisterAuditRoutes(net::Router& router, IdentityService& id) {
     store::AuditQuery q;
     q.resource = StrQuery(req, "resource");
     q.actor = StrQuery(req, "actor");
-    auto before = IntQuery(req, "before", 0, 0, INT64_MAX);
-    auto limit = IntQuery(req, "limit", 100, 1, 1000);
-    if (!before.ok()) return ErrorResponse(before.error());
-    if (!limit.ok()) return ErrorResponse(limit.error());
-    q.before = *before;
-    q.limit = static_cast<int>(*limit);
+    auto page = ReadPageQuery(req);
+    if (!page.ok()) return ErrorResponse(page.error());
+    q.before = page->before;
+    q.limit = page->limit;
     auto entries = id.ListAudit(q);
     if (!entries.ok()) return ErrorResponse(entries.error());
     boost::json::array out;

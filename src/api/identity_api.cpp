@@ -16,28 +16,12 @@ namespace {
 
 using identity::IdentityService;
 
-identity::ClientInfo ClientOf(const net::HttpRequest& req) {
-  const std::string* ua = req.Header("user-agent");
-  return {req.remote_ip, ua ? *ua : std::string()};
-}
-
-// A required string member of the body; ValidationError naming it otherwise.
-Result<std::string> Field(const boost::json::object& body, const char* name) {
-  const auto* v = body.if_contains(name);
-  if (!v || !v->is_string() || v->get_string().empty()) return Error::Validation(std::string(name) + " is required");
-  return std::string(v->get_string());
-}
 std::string OptionalField(const boost::json::object& body, const char* name) {
   const auto* v = body.if_contains(name);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 net::HttpResponse Ok200() { return JsonResponse(200, R"({"success":true})"); }
-net::HttpResponse NoContent() {
-  net::HttpResponse r;
-  r.status = 204;
-  return r;
-}
 
 template <typename T, typename ToJson>
 net::HttpResponse AnswerWith(int status, const Result<T>& r, ToJson to_json) {
@@ -74,7 +58,7 @@ void RegisterAuthRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/auth/setup", net::Access::Public(), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto name = Field(b, "name"), email = Field(b, "email"), password = Field(b, "password");
+      auto name = StringField(b, "name"), email = StringField(b, "email"), password = StringField(b, "password");
       for (const auto* f : {&name, &email, &password})
         if (!f->ok()) return ErrorResponse(f->error());
       return LoginAnswer(201, id.Setup(*name, *email, *password, ClientOf(req)));
@@ -82,7 +66,7 @@ void RegisterAuthRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/auth/login", net::Access::Public(), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto email = Field(b, "email"), password = Field(b, "password");
+      auto email = StringField(b, "email"), password = StringField(b, "password");
       if (!email.ok()) return ErrorResponse(email.error());
       if (!password.ok()) return ErrorResponse(password.error());
       return LoginAnswer(200, id.Login(*email, *password, ClientOf(req)));
@@ -90,7 +74,7 @@ void RegisterAuthRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/auth/mfa/verify", net::Access::Public(), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto token = Field(b, "mfaToken"), code = Field(b, "code");
+      auto token = StringField(b, "mfaToken"), code = StringField(b, "code");
       if (!token.ok()) return ErrorResponse(token.error());
       if (!code.ok()) return ErrorResponse(code.error());
       return LoginAnswer(200, id.VerifyMfa(*token, *code, ClientOf(req)));
@@ -107,7 +91,7 @@ void RegisterAuthRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/auth/forgot-password", net::Access::Public(), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto email = Field(b, "email");
+      auto email = StringField(b, "email");
       if (!email.ok()) return ErrorResponse(email.error());
       if (Status st = id.ForgotPassword(*email, ClientOf(req)); !st.ok()) return ErrorResponse(st.error());
       return JsonResponse(200, R"({"success":true,"message":"If the address belongs to a user, a reset link was sent"})");
@@ -115,7 +99,7 @@ void RegisterAuthRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/auth/reset-password", net::Access::Public(), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto token = Field(b, "token"), password = Field(b, "password");
+      auto token = StringField(b, "token"), password = StringField(b, "password");
       if (!token.ok()) return ErrorResponse(token.error());
       if (!password.ok()) return ErrorResponse(password.error());
       if (Status st = id.ResetPassword(*token, *password, ClientOf(req)); !st.ok()) return ErrorResponse(st.error());
@@ -151,7 +135,7 @@ void RegisterUserRoutes(net::Router& router, IdentityService& id) {
              [&id](net::HttpRequest& req) { return UserAnswer(200, id.GetUser(req.Param("id"))); });
   router.Add("POST", "/api/users", Manage("users", "create"), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto name = Field(b, "name"), email = Field(b, "email"), password = Field(b, "password");
+      auto name = StringField(b, "name"), email = StringField(b, "email"), password = StringField(b, "password");
       for (const auto* f : {&name, &email, &password})
         if (!f->ok()) return ErrorResponse(f->error());
       auto roles = RoleIds(b);
@@ -183,7 +167,7 @@ void RegisterUserRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/users/:id/change-password", SelfOrAdmin(), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto next = Field(b, "newPassword");
+      auto next = StringField(b, "newPassword");
       if (!next.ok()) return ErrorResponse(next.error());
       Status st = id.ChangePassword(ActorOf(req), req.Param("id"), OptionalField(b, "currentPassword"), *next);
       return st.ok() ? Ok200() : ErrorResponse(st.error());
@@ -195,7 +179,7 @@ void RegisterUserRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/users/:id/mfa/confirm", SelfOrAdmin(), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto code = Field(b, "code");
+      auto code = StringField(b, "code");
       if (!code.ok()) return ErrorResponse(code.error());
       return AnswerWith(200, id.ConfirmMfa(ActorOf(req), req.Param("id"), *code),
                         [](const std::vector<std::string>& codes) { return identity::MfaConfirmedToJson(codes); });
@@ -209,7 +193,7 @@ void RegisterUserRoutes(net::Router& router, IdentityService& id) {
   });
   router.Add("POST", "/api/users/:id/roles", Manage("users", "update"), [&id](net::HttpRequest& req) {
     return WithBody(req, [&](const boost::json::object& b) {
-      auto role = Field(b, "roleId");
+      auto role = StringField(b, "roleId");
       if (!role.ok()) return ErrorResponse(role.error());
       return UserAnswer(200, id.AssignRole(ActorOf(req), req.Param("id"), *role));
     });
@@ -243,6 +227,11 @@ auth::Principal SessionPrincipal(const identity::SessionContext& s) {
   return p;
 }
 
+identity::ClientInfo ClientOf(const net::HttpRequest& req) {
+  const std::string* ua = req.Header("user-agent");
+  return {req.remote_ip, ua ? *ua : std::string()};
+}
+
 identity::Actor ActorOf(const net::HttpRequest& req) {
   identity::Actor a;
   a.ip = req.remote_ip;
@@ -267,6 +256,10 @@ identity::Actor ActorOf(const net::HttpRequest& req) {
 void AuditWrite(IdentityService& id, const net::Route& route, const net::HttpRequest& req, int status) {
   if (req.method == "GET" || req.method == "HEAD" || status < 200 || status >= 300) return;
   if (route.access.kind == net::Access::kPublic) return;
+  // Data, not management: publishing events, document writes and socket broadcasts are the
+  // realtime path itself (an audit row each would put a database write on every publish).
+  const std::string_view resource_of(route.access.resource);
+  if (resource_of == "events" || resource_of == "documents" || resource_of == "socket") return;
   for (const char* own : {"/api/users", "/api/roles", "/api/invites", "/api/auth/", "/api/audit"})
     if (route.pattern.starts_with(own)) return;  // the identity service records these itself
   std::string resource_id;

@@ -24,11 +24,14 @@ void RegisterIdentityRoutes(net::Router& router, identity::IdentityService& iden
 // imply ("admin" for a super_admin's full set, "publish" with events:create, "subscribe").
 auth::Principal SessionPrincipal(const identity::SessionContext& session);
 
+// The caller's address and user agent (sessions, audit).
+identity::ClientInfo ClientOf(const net::HttpRequest& req);
 // Who acts, from the request's principal (a session's user, a JWT's subject, or "anonymous").
 identity::Actor ActorOf(const net::HttpRequest& req);
 
 // Records a successful management write of a route that is not an identity route (whose service
 // records its own): who, the route's RBAC resource and action, the path's id, the address.
+// Data-plane writes (events, documents, socket) are not management and are not recorded.
 void AuditWrite(identity::IdentityService& identity, const net::Route& route, const net::HttpRequest& req, int status);
 
 }  // namespace rt::api

@@ -2,6 +2,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/body.h"
 #include "api/errors.h"
 #include "api/routes.h"
 #include "core/json.h"
@@ -67,9 +68,7 @@ void RegisterKeyRoutes(net::Router& router, auth::SigningKeyService& keys, const
 
   router.Add("DELETE", "/api/admin/keys/:id", net::Access::Need("admin", "keys", "delete", false), AdminOnly(gate, [&keys](net::HttpRequest& req) {
                if (Status st = keys.Delete(req.Param("id")); !st.ok()) return ErrorResponse(st.error());
-               net::HttpResponse res;
-               res.status = 204;
-               return res;
+               return NoContent();
              }));
 }
 

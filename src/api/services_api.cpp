@@ -61,9 +61,7 @@ void RegisterServiceRoutes(net::Router& router, registry::ServiceRegistry& servi
   router.Add("DELETE", "/api/services/:id", net::Access::Need("admin", "documents", "delete"),
              InApp(apps, gate, [&services](net::HttpRequest& req, const std::string& app) {
                if (Status st = services.Delete(app, req.Param("id")); !st.ok()) return ErrorResponse(st.error());
-               net::HttpResponse res;
-               res.status = 204;
-               return res;
+               return NoContent();
              }));
 }
 

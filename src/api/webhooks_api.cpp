@@ -50,12 +50,10 @@ void RegisterWebhookRoutes(net::Router& router, webhooks::WebhookService& hooks,
                f.event = StrQuery(req, "event");
                f.webhook_id = StrQuery(req, "webhookId");
                f.status = StrQuery(req, "status");
-               auto limit = IntQuery(req, "limit", 100, 1, 1000);
-               if (!limit.ok()) return ErrorResponse(limit.error());
-               auto before = IntQuery(req, "before", 0, 0, INT64_MAX);
-               if (!before.ok()) return ErrorResponse(before.error());
-               f.limit = static_cast<int>(*limit);
-               f.before = *before;
+               auto page = ReadPageQuery(req);
+               if (!page.ok()) return ErrorResponse(page.error());
+               f.limit = page->limit;
+               f.before = page->before;
                return Answer(hooks.Logs(s, f));
              }));
 
@@ -92,9 +90,7 @@ void RegisterWebhookRoutes(net::Router& router, webhooks::WebhookService& hooks,
   router.Add("DELETE", "/api/webhooks/:id", net::Access::Need("service", "webhooks", "delete"),
              Scoped(apps, gate, [&hooks](net::HttpRequest& req, const Scope& s) {
                if (Status st = hooks.Delete(s, req.Param("id")); !st.ok()) return ErrorResponse(st.error());
-               net::HttpResponse res;
-               res.status = 204;
-               return res;
+               return NoContent();
              }));
 }
 

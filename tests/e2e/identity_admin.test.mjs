@@ -359,6 +359,12 @@ describe('production attackers', () => {
     const audit = await api(srv.url, 'GET', '/api/audit?resource=roles', { headers: adminSession });
     const e = audit.body.find((x) => x.resourceId === role.body.id);
     assert.deepEqual([e?.actor, e?.actorKind, e?.action], ['tester', 'token', 'create'], audit.text.slice(0, 500));
+    // Other management routes are audited by the dispatcher; the data plane (a REST publish) is not.
+    assertJson(await api(srv.url, 'POST', '/api/topics', { headers, json: { name: 'audited.topic', description: 'd', owner: 'o' } }), 201);
+    assert.equal((await api(srv.url, 'POST', '/api/events', { headers, json: { topic: 'audited.topic', payload: { n: 1 } } })).status, 202);
+    const mine = await api(srv.url, 'GET', '/api/audit?actor=tester', { headers: adminSession });
+    assert.ok(mine.body.some((x) => x.resource === 'topics' && x.action === 'create' && x.detail.path === '/api/topics'), mine.text.slice(0, 500));
+    assert.ok(!mine.body.some((x) => x.resource === 'events'), 'publishing is not a management write');
   });
 });
 
