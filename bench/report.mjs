@@ -15,6 +15,7 @@ const ROWS = [
   { scenario: 'many-topics', metric: 'deliveries/s (N topics × 1 sub)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'filtered', metric: 'deliveries/s (filters match 10%)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'idle', metric: 'server RSS bytes per idle connection', get: (r) => r.rss_per_conn_bytes, fmt: fmtInt, higher: false, cpu: null },
+  { scenario: 'metrics', metric: 'deliveries/s with metrics on (fanout; vs REALTIME_METRICS=off)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'schema', metric: 'deliveries/s, 10-field schema active (fanout)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'webhooks', id: 'hook-sat', metric: 'signed webhook deliveries/s to a keep-alive receiver (saturated)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'webhooks', id: 'hook-lat', metric: 'p99 enqueue→delivered at a moderate rate (queue empty)', get: (r) => r.p99_us, fmt: fmtMs, higher: false, cpu: 'latency_server_cpu_pct' },
@@ -58,6 +59,7 @@ function notes(scenario, r, row) {
   }
   if (scenario === 'docs' && r.p99_us) n.push(`merge→deliver p99 ${fmtMs(r.p99_us)}, ${fmtInt(r.delivered_per_s)} deliveries/s`);
   if (scenario === 'rest' && r.p99_us) n.push(`p99 ${fmtMs(r.p99_us)}`);
+  if (scenario === 'metrics' && r.bare_per_s) n.push(`with REALTIME_METRICS=off ${fmtInt(r.bare_per_s)}/s: on = ${(100 * r.ratio).toFixed(1)}% (best of ${r.rounds} alternated rounds each)`);
   if (scenario === 'schema' && r.unvalidated_per_s) n.push(`without a schema ${fmtInt(r.unvalidated_per_s)}/s: validated = ${(100 * r.ratio).toFixed(0)}%; ${fmtInt(r.validations)} events validated`);
   if (row.id === 'hook-sat') {
     const s = r.saturation || {};
@@ -102,6 +104,9 @@ function targetsSection(results) {
     line(idle.rss_per_conn_bytes <= 8192 && idle.subs >= 19000, `RSS per idle /ws connection at ${fmtInt(idle.subs)} connections: ${fmtInt(idle.rss_per_conn_bytes)} bytes (target ≤ 8,192 at 19,000)`);
   if (filt?.delivered_per_s && fan?.delivered_per_s)
     line(filt.delivered_per_s >= 0.5 * fan.delivered_per_s, `filtered (10% match) delivery throughput: ${(100 * filt.delivered_per_s / fan.delivered_per_s).toFixed(0)}% of unfiltered (target ≥ 50%)`);
+  const met = o('metrics');
+  if (met?.ratio !== undefined)
+    line(met.ratio >= 0.98, `fan-out with metrics on: ${(100 * met.ratio).toFixed(1)}% of the same with REALTIME_METRICS=off (${fmtInt(met.delivered_per_s)} vs ${fmtInt(met.bare_per_s)} deliveries/s; target ≥ 98%, issue 16)`);
   const sch = o('schema');
   if (sch?.ratio !== undefined)
     line(sch.ratio >= 0.9, `fan-out with a 10-field schema active: ${(100 * sch.ratio).toFixed(0)}% of the same without (${fmtInt(sch.delivered_per_s)} vs ${fmtInt(sch.unvalidated_per_s)} deliveries/s; target ≥ 90%, issue 12)`);

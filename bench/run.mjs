@@ -2,7 +2,7 @@
 // `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
 // peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
 // (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
-//   node bench/run.mjs [--smoke] [--only fanout,idle,schema,webhooks,cdc] [--targets ours,ws,sio]
+//   node bench/run.mjs [--smoke] [--only fanout,idle,metrics,schema,webhooks,cdc] [--targets ours,ws,sio]
 // Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
 // sync API is absent), 1 otherwise. Nothing here asserts speed.
 import { spawn, execFileSync } from 'node:child_process';
@@ -27,7 +27,7 @@ const only = opt('--only')?.split(',');
 const onlyTargets = opt('--targets')?.split(',');
 // Ports: ours, the ws peer, the socket.io peer, the webhook receiver (BENCH_PORT_BASE moves them all).
 const base = Number(process.env.BENCH_PORT_BASE || 3100);
-const P = { ours: base, ws: base + 1, sio: base + 2, hook: base + 3 };
+const P = { ours: base, ws: base + 1, sio: base + 2, hook: base + 3, bare: base + 4 };
 
 // Sizes: full run (the issue's targets) and smoke (every scenario, tiny, < 2 min).
 // hookRate: the `webhooks` latency point (events/s, queue must stay empty); hookSat: its
@@ -229,6 +229,43 @@ function machineBusyTicks() {
   return f[0] + f[1] + f[2] + f[5] + f[6] + f[7];  // user nice system irq softirq steal
 }
 
+// `metrics`: the cost of counting (issue 16: ≤ 2%). The fanout scenario on our server (per-topic
+// counters, latency samples, the dashboard tick — as shipped) and on a second copy with
+// REALTIME_METRICS=off (no per-topic counting, no latency samples), alternated; the best of each.
+async function metricsScenario(targets, common, serverBin) {
+  const t = targets.find((x) => x.key === 'ours');
+  if (!t) return { ok: false, skipped: 'needs the ours target' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realtime-bench-nometrics-'));
+  const env = { REALTIME_DATA_DIR: dir, PORT: String(P.bare), LOG_LEVEL: 'warn', REALTIME_WS_RATE_PER_SECOND: '0', NODE_ENV: 'development', REALTIME_METRICS: 'off' };
+  const bare = start('ours-nometrics', serverBin, ['serve'], env, dir);
+  try {
+    await waitHealthy(P.bare);
+    const token = execFileSync(serverBin, ['token', '--app', 'default', '--permissions', 'admin', '--ttl', '2h'],
+      { env: { ...process.env, REALTIME_DATA_DIR: dir }, encoding: 'utf8' }).trim();
+    const off = { ...t, key: 'ours-nometrics', port: P.bare, pid: bare.pid };
+    const argsOf = (x) => [...common(x), '--scenario', 'fanout', '--subs', String(S.fanout)];
+    const withToken = (args) => { const i = args.indexOf('--token'); args[i + 1] = token; return args; };
+    const best = (a, b) => (!a || (b.delivered_per_s || 0) > (a.delivered_per_s || 0) ? b : a);
+    let on, offRes;
+    const rounds = smoke ? 1 : 3;
+    for (let round = 1; round <= rounds; round++) {
+      log(`metrics (round ${round}/${rounds}): fanout with metrics on, load ${os.loadavg()[0].toFixed(2)}`);
+      on = best(on, await loadgen(argsOf(t)));
+      await sleep(smoke ? 300 : 2000);
+      log(`metrics (round ${round}/${rounds}): fanout with REALTIME_METRICS=off, load ${os.loadavg()[0].toFixed(2)}`);
+      offRes = best(offRes, await loadgen(withToken(argsOf(off))));
+      await sleep(smoke ? 300 : 2000);
+    }
+    const ratio = offRes.delivered_per_s ? on.delivered_per_s / offRes.delivered_per_s : undefined;
+    if (ratio !== undefined) console.log(`  metrics on ÷ off deliveries/s: ${(100 * ratio).toFixed(1)}%`);
+    return { ...on, ok: on.ok !== false && offRes.ok !== false, bare: offRes, bare_per_s: offRes.delivered_per_s, ratio, rounds };
+  } finally {
+    bare.expectedExit = true;
+    bare.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // `webhooks` (ours only: the Node peers have no webhooks; issue 14): see bench/webhooks.mjs.
 async function webhooksScenario(targets, common, auth) {
   const t = targets.find((x) => x.key === 'ours');
@@ -308,6 +345,7 @@ async function main() {
     results.docs = { ours: await loadgen([...common(t), '--scenario', 'docs', '--subs', String(S.docsSubs),
       '--topic', 'sync.bench.updated', '--service', 'bench', '--pubs', '4']) };
   }
+  if (!only || only.includes('metrics')) results.metrics = { ours: await metricsScenario(targets, common, server) };
   if (!only || only.includes('schema')) results.schema = { ours: await schemaScenario(targets, common, auth) };
   if (!only || only.includes('webhooks')) results.webhooks = { ours: await webhooksScenario(targets, common, auth) };
   if (!only || only.includes('cdc')) {

@@ -1,20 +1,22 @@
 #include "app/dashboard.h"
 
-#include <algorithm>
-
 #include "core/ids.h"
+#include "core/log.h"
 
 namespace rt::app {
 namespace {
 
 constexpr int64_t kKeepMs = 3600 * 1000;  // an hour of samples
 
-double Rate(double prev, double cur, double seconds) { return seconds > 0 && cur > prev ? (cur - prev) / seconds : 0; }
-
 }  // namespace
 
-Dashboard::Dashboard(std::function<DashboardRaw()> read, std::chrono::milliseconds tick)
-    : read_(std::move(read)), tick_(tick) {}
+Dashboard::Dashboard(std::function<DashboardRaw()> read, std::chrono::milliseconds tick, std::string instance,
+                     std::string kind, std::unique_ptr<monitor::ClusterWindows> cluster)
+    : read_(std::move(read)),
+      tick_(tick),
+      instance_(std::move(instance)),
+      kind_(std::move(kind)),
+      cluster_(std::move(cluster)) {}
 
 Dashboard::~Dashboard() { Stop(); }
 
@@ -26,66 +28,22 @@ void Dashboard::Stop() {
     stop_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-double Dashboard::QuantileMs(const std::array<uint64_t, events::LatencyHistogram::kBounds.size() + 1>& b, double q) {
-  uint64_t total = 0;
-  for (uint64_t n : b) total += n;
-  if (total == 0) return 0;
-  double rank = q * static_cast<double>(total);
-  uint64_t seen = 0;
-  const auto& bounds = events::LatencyHistogram::kBounds;
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (b[i] == 0) continue;
-    if (static_cast<double>(seen + b[i]) >= rank) {
-      if (i == bounds.size()) return bounds.back() * 1000;  // +Inf bucket: its lower bound
-      double lower = i == 0 ? 0 : bounds[i - 1], upper = bounds[i];
-      double within = (rank - static_cast<double>(seen)) / static_cast<double>(b[i]);
-      return (lower + (upper - lower) * std::clamp(within, 0.0, 1.0)) * 1000;
-    }
-    seen += b[i];
+  if (thread_.joinable()) {
+    thread_.join();
+    if (cluster_) cluster_->Leave(instance_);
   }
-  return bounds.back() * 1000;
-}
-
-boost::json::object Dashboard::Compute(const DashboardRaw& p, const DashboardRaw& c, double s) {
-  std::array<uint64_t, events::LatencyHistogram::kBounds.size() + 1> window{};
-  for (size_t i = 0; i < window.size(); ++i) window[i] = c.latency[i] >= p.latency[i] ? c.latency[i] - p.latency[i] : 0;
-  double accepted = Rate(p.connections_accepted, c.connections_accepted, s);
-  double attempts = (c.webhook_success - p.webhook_success) + (c.webhook_failed - p.webhook_failed) +
-                    (c.webhook_dead - p.webhook_dead);
-  double success = attempts > 0 ? (c.webhook_success - p.webhook_success) / attempts : 1.0;
-  return {
-      {"delivery",
-       boost::json::object{{"activeConnections", c.active_connections},
-                           // connections opened per second per active connection (churn)
-                           {"reconnectRate", c.active_connections > 0 ? accepted / c.active_connections : 0.0},
-                           {"eventsInPerSec", Rate(p.events_in, c.events_in, s)},
-                           {"eventsOutPerSec", Rate(p.events_out, c.events_out, s)},
-                           {"fanoutLatencyP50", QuantileMs(window, 0.50)},
-                           {"fanoutLatencyP95", QuantileMs(window, 0.95)},
-                           {"fanoutLatencyP99", QuantileMs(window, 0.99)}}},
-      {"pipeline",
-       boost::json::object{{"cdcLag", c.cdc_lag_ms},
-                           {"outboxLag", c.outbox_lag_ms},
-                           {"eventsCapturedPerSec", Rate(p.cdc_captured, c.cdc_captured, s)},
-                           {"eventsRoutedPerSec", Rate(p.cdc_routed, c.cdc_routed, s)},
-                           {"mappingFailures", std::max(0.0, c.cdc_failed - p.cdc_failed)},
-                           {"schemaValidationFailures", std::max(0.0, c.schema_failures - p.schema_failures)}}},
-      {"reliability",
-       boost::json::object{{"queueDepth", c.queue_depth},
-                           {"retryCount", c.retrying},
-                           {"dlqSize", c.dead},
-                           {"webhookSuccessRate", success},
-                           {"webhookFailureRate", 1.0 - success}}},
-  };
 }
 
 boost::json::object Dashboard::Latest() const {
   std::lock_guard lock(mu_);
-  if (samples_.empty()) return Compute({}, {}, 0);
-  return samples_.back().second;
+  boost::json::object out = monitor::RenderDashboard(merged_);
+  out["instances"] = instances_;
+  return out;
+}
+
+boost::json::array Dashboard::HotTopics(size_t limit) const {
+  std::lock_guard lock(mu_);
+  return monitor::RenderHotTopics(merged_, limit);
 }
 
 boost::json::array Dashboard::History(std::chrono::milliseconds window) const {
@@ -101,6 +59,25 @@ boost::json::array Dashboard::History(std::chrono::milliseconds window) const {
   return out;
 }
 
+void Dashboard::Record(std::vector<monitor::DashboardWindow> windows) {
+  boost::json::array instances;
+  for (const auto& w : windows)
+    instances.push_back(boost::json::object{{"id", w.instance},
+                                            {"kind", w.kind},
+                                            {"at", w.at},
+                                            {"activeConnections", w.active_connections},
+                                            {"eventsInPerSec", w.events_in},
+                                            {"eventsOutPerSec", w.events_out}});
+  monitor::DashboardWindow merged = monitor::MergeWindows(windows);
+  boost::json::object sample = monitor::RenderDashboard(merged);
+  std::lock_guard lock(mu_);
+  merged_ = std::move(merged);
+  instances_ = std::move(instances);
+  const int64_t at = NowMs();
+  samples_.emplace_back(at, std::move(sample));
+  while (!samples_.empty() && samples_.front().first < at - kKeepMs) samples_.pop_front();
+}
+
 void Dashboard::Run() {
   DashboardRaw prev = read_();
   auto prev_t = std::chrono::steady_clock::now();
@@ -111,14 +88,28 @@ void Dashboard::Run() {
     lock.unlock();
     DashboardRaw cur = read_();
     auto now = std::chrono::steady_clock::now();
-    boost::json::object sample = Compute(prev, cur, std::chrono::duration<double>(now - prev_t).count());
-    prev = cur;
+    monitor::DashboardWindow mine =
+        monitor::ComputeWindow(prev, cur, std::chrono::duration<double>(now - prev_t).count());
+    mine.instance = instance_;
+    mine.kind = kind_;
+    mine.at = NowMs();
+    prev = std::move(cur);
     prev_t = now;
+    Record(cluster_ ? cluster_->Exchange(mine) : std::vector<monitor::DashboardWindow>{mine});
     lock.lock();
-    const int64_t at = NowMs();
-    samples_.emplace_back(at, std::move(sample));
-    while (!samples_.empty() && samples_.front().first < at - kKeepMs) samples_.pop_front();
   }
+}
+
+std::unique_ptr<monitor::ClusterWindows> MakeClusterWindows(const std::string& redis_url,
+                                                            std::chrono::milliseconds tick) {
+  const auto max_age = std::max(tick * 3, std::chrono::milliseconds(3000));
+  if (redis_url.empty()) return std::make_unique<monitor::ClusterWindows>(nullptr, max_age);
+  auto pool = broker::RedisPool::Create({redis_url, 2});
+  if (!pool.ok()) {
+    log::Warn("cluster metrics unavailable: the dashboard shows this instance only", {{"error", pool.error().message}});
+    return std::make_unique<monitor::ClusterWindows>(nullptr, max_age);
+  }
+  return std::make_unique<monitor::ClusterWindows>(std::move(*pool), max_age);
 }
 
 }  // namespace rt::app

@@ -23,5 +23,8 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
 // The instance's counters and gauges for the dashboard tick (app/dashboard.h).
 DashboardRaw ReadDashboard(RealtimeCore& core, net::HttpServer& server, const CdcModule& cdc, Platform& platform,
                            const WorkersModule* workers);
+// The same for `realtime worker`: its router (database events), CDC readers and deliveries.
+DashboardRaw ReadWorkerDashboard(events::EventRouter& router, const CdcModule& cdc, Platform& platform,
+                                 const WorkersModule* workers);
 
 }  // namespace rt::app

@@ -30,7 +30,7 @@ Pipeline::Pipeline(const Config& config, Platform& platform, std::string instanc
       hub_(shard_),
       router_(hub_, *broker_, platform.topic_catalog,
               events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes),
-                                       static_cast<size_t>(config.metrics_max_topics)}) {
+                                       static_cast<size_t>(config.metrics_max_topics), config.metrics_enabled}) {
   AddSchemaGate(router_, platform.schema_gate);
 }
 

@@ -46,7 +46,7 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
       hub(server, static_cast<size_t>(config.hub_inbox_max_bytes)),
       router(hub, *broker, platform.topic_catalog,
              events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes),
-                                       static_cast<size_t>(config.metrics_max_topics)}),
+                                       static_cast<size_t>(config.metrics_max_topics), config.metrics_enabled}),
       presence(MakePresence(config, instance_id)),
       channels(*presence, router, server),
       token_watch(server, [&server](size_t shard) -> boost::asio::io_context& { return server.shard_context(shard); }),
@@ -63,6 +63,8 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   // The schema gate (registry/schema_gate.h): every event published here to a topic with an
   // active schema version is validated before fan-out, whatever its source.
   AddSchemaGate(router, platform.schema_gate);
+  if (config.metrics_enabled) hub.SetTopicCounters(&router.topic_counts());  // per topic (hot topics)
+  else hub.SetLatencySampling(false);  // REALTIME_METRICS=off: the bench's baseline
   platform.keys.SetRemovalListener([this](const std::vector<std::string>& ids) { token_watch.KeysRemoved(ids); });
   platform.apps.SetDeletionListener([this](const std::string& id) { token_watch.ApplicationsRemoved({id}); });
   platform.topic_catalog.SetRemovalListener(

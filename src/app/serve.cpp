@@ -6,7 +6,9 @@
 #include "api/dispatcher.h"
 #include "api/errors.h"
 #include "api/routes.h"
+#include "api/analytics_api.h"
 #include "api/dashboard_api.h"
+#include "api/debugger_api.h"
 #include "api/database_api.h"
 #include "api/events_api.h"
 #include "api/socket_api.h"
@@ -16,7 +18,9 @@
 #include "api/schemas_api.h"
 #include "api/topics_api.h"
 #include "api/webhooks_api.h"
+#include "app/alerts_module.h"
 #include "app/dashboard.h"
+#include "app/metrics_listener.h"
 #include "app/db_init.h"
 #include "app/platform.h"
 #include "app/identity_module.h"
@@ -32,6 +36,7 @@
 #include "identity/tokens.h"
 #include "core/log.h"
 #include "core/thread_pool.h"
+#include "monitor/analytics.h"
 #include "net/http_server.h"
 
 namespace rt::app {
@@ -128,6 +133,7 @@ int RunServe(const Config& config) {
   api::RegisterServiceRoutes(router, p.services, p.apps, gate);
   api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
   api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
+  api::RegisterDebuggerRoutes(router, {core.hub, core.instance_id}, p.apps, gate);  // docs/debugger.md
   api::RegisterWebhookRoutes(router, (*workers)->webhooks(), p.apps, gate);
   store::CdcRepository cdc_repo(*p.db);
   cdc::MappingService mappings(cdc_repo, cdc::RepositorySchemaLookup(p.topic_repo, p.schema_repo));
@@ -139,11 +145,22 @@ int RunServe(const Config& config) {
   api::RegisterStatusRoutes(router, ReadinessChecks(config, db_init), (*workers)->worker_repo(),
                             [&cdc] { return boost::json::value(cdc.Status()); });
   // The operational dashboards (docs/monitoring.md).
+  const std::chrono::milliseconds tick(config.metrics_tick_ms);
   Dashboard dashboard([&core, &server, &cdc, &p, w = workers->get()] { return ReadDashboard(core, server, cdc, p, w); },
-                      std::chrono::milliseconds(config.metrics_tick_ms));
+                      tick, core.instance_id, "serve", MakeClusterWindows(config.redis_url, tick));
   api::RegisterDashboardRoutes(router, {[&dashboard] { return dashboard.Latest(); },
+                                        [&dashboard](size_t limit) { return dashboard.HotTopics(limit); },
                                         [&dashboard](std::chrono::milliseconds w) { return dashboard.History(w); },
                                         dashboard.tick()});
+  // Alerts (docs/monitoring.md): rules, history, and the evaluator (one instance of the cluster).
+  AlertsModule alerts(config, p, core.instance_id, [&dashboard] { return dashboard.Latest(); });
+  alerts.Attach(router);
+  // Analytics (docs/monitoring.md): per-topic window rows of this instance's counters.
+  store::AnalyticsRepository analytics_repo(*p.db);
+  monitor::AnalyticsWorker analytics(core.router.topic_counts(), analytics_repo,
+                                     {core.instance_id, std::chrono::seconds(config.analytics_window_s),
+                                      std::chrono::seconds(config.analytics_retention_s)});
+  api::RegisterAnalyticsRoutes(router, analytics_repo, std::chrono::seconds(config.analytics_window_s));
   // Prometheus (docs/monitoring.md): both paths the spec names; METRICS_TOKEN protects them.
   auto scrape = [&core, &server, &blocking, &cdc, w = workers->get(), token = config.metrics_token](net::HttpRequest& req) {
     if (!token.empty()) {
@@ -156,8 +173,17 @@ int RunServe(const Config& config) {
     r.body = RenderMetrics(core, server, &blocking, w) + cdc.Metrics();
     return r;
   };
-  router.Add("GET", "/api/metrics/prometheus", net::Access::Public(), scrape, net::ExecMode::kInline);
-  router.Add("GET", "/metrics", net::Access::Public(), scrape, net::ExecMode::kInline);
+  std::unique_ptr<net::HttpServer> metrics_listener;  // METRICS_PORT: the scrape moves there
+  if (config.metrics_port < 0) {
+    router.Add("GET", "/api/metrics/prometheus", net::Access::Public(), scrape, net::ExecMode::kInline);
+    router.Add("GET", "/metrics", net::Access::Public(), scrape, net::ExecMode::kInline);
+  } else if (auto listener = StartMetricsListener(config, scrape); listener.ok()) {
+    metrics_listener = std::move(*listener);
+  } else {
+    log::Error("cannot listen on METRICS_PORT", {{"error", listener.error().message}});
+    db_init.Stop();
+    return 1;
+  }
   core.Mount(router);
   if (config.socketio_conformance) log::Warn("Socket.IO conformance mode: protocol test behaviours enabled");
 
@@ -181,6 +207,8 @@ int RunServe(const Config& config) {
   }
   if (config.workers) cdc.Start();  // REALTIME_WORKERS=off: a `realtime worker` reads CDC instead
   dashboard.Start();
+  alerts.Start();
+  analytics.Start();
   if (Status st = server.Start(); !st.ok()) {
     log::Error("cannot start the HTTP server", {{"error", st.error().message}});
     core.Stop();
@@ -204,11 +232,14 @@ int RunServe(const Config& config) {
   // hub and presence they use (core) still exist; then the REST work, the final sync flush, the
   // broker. core is destroyed before server (declared after it), with no connection left.
   server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));
+  if (metrics_listener) metrics_listener->Shutdown(std::chrono::milliseconds(1000));
   blocking.Shutdown();
   sync.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms));  // the final flush
+  alerts.Stop();  // releases the evaluator's lease
   dashboard.Stop();
   cdc.Stop();  // confirms what was routed; the slot keeps the rest
   (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));  // buffered webhooks enqueued
+  analytics.Stop();  // writes the partial window
   core.Stop();
   db_init.Stop();
   log::Info("shutdown complete");
@@ -246,11 +277,24 @@ int RunWorker(const Config& config) {
   // readers and the outbox then run in `serve` only.
   if (pipeline.reaches_clients()) cdc.Start();
   else log::Info("CDC readers and the outbox run in serve: a worker needs REDIS_URL to reach the clients");
+  // Analytics of the events this worker routes (database events).
+  store::AnalyticsRepository analytics_repo(*p.db);
+  monitor::AnalyticsWorker analytics(pipeline.router().topic_counts(), analytics_repo,
+                                     {pipeline.instance_id(), std::chrono::seconds(config.analytics_window_s),
+                                      std::chrono::seconds(config.analytics_retention_s)});
+  analytics.Start();
+  // Its share of the cluster's dashboard (CDC lag, deliveries): published, not served.
+  const std::chrono::milliseconds tick(config.metrics_tick_ms);
+  Dashboard dashboard([&pipeline, &cdc, &p, w = workers->get()] { return ReadWorkerDashboard(pipeline.router(), cdc, p, w); },
+                      tick, pipeline.instance_id(), "worker", MakeClusterWindows(config.redis_url, tick));
+  dashboard.Start();
   log::Info("worker started", {{"database", p.db->Describe()}, {"cdc", pipeline.reaches_clients()}});
   int sig = WaitForSignal(signals);
   log::Info("worker stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  dashboard.Stop();
   cdc.Stop();  // confirms what was routed; the slot keeps the rest
   (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));
+  analytics.Stop();  // writes the partial window
   pipeline.Stop();
   db_init.Stop();
   log::Info("worker stopped");

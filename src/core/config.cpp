@@ -260,6 +260,13 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadCdcRetention(env, c));
   RT_TRY(ReadInt(env, "REALTIME_METRICS_MAX_TOPICS", 0, 100000, c.metrics_max_topics));
   RT_TRY(ReadInt(env, "REALTIME_METRICS_TICK_MS", 100, 60000, c.metrics_tick_ms));
+  RT_TRY(ReadInt(env, "METRICS_PORT", 0, 65535, c.metrics_port));
+  RT_TRY(ReadBool(env, "REALTIME_METRICS", c.metrics_enabled, true));
+  RT_TRY(ReadInt(env, "REALTIME_ALERTS_TICK_MS", 100, 3600000, c.alerts_tick_ms));
+  RT_TRY(ReadDuration(env, "REALTIME_ANALYTICS_WINDOW", c.analytics_window_s));
+  if (c.analytics_window_s > 86400)
+    return Invalid("REALTIME_ANALYTICS_WINDOW", "must be a duration of 1 s to 1 d", *Find(env, "REALTIME_ANALYTICS_WINDOW"));
+  RT_TRY(ReadDuration(env, "REALTIME_ANALYTICS_RETENTION", c.analytics_retention_s));
   if (auto* v = Find(env, "METRICS_TOKEN")) {
     if (v->size() < 16) return Error::Validation("METRICS_TOKEN must be at least 16 characters long");
     c.metrics_token = *v;

@@ -106,7 +106,12 @@ struct Config {
   // Monitoring (docs/monitoring.md).
   int metrics_max_topics = 200;  // REALTIME_METRICS_MAX_TOPICS: topics with their own series
   int metrics_tick_ms = 5000;    // REALTIME_METRICS_TICK_MS: the dashboard's sampling period
+  int alerts_tick_ms = 5000;     // REALTIME_ALERTS_TICK_MS: the alert evaluator's period
+  bool metrics_enabled = true;   // REALTIME_METRICS=off: no per-topic counts or latency samples (bench baseline)
+  int metrics_port = -1;         // METRICS_PORT: serve the scrape there only (-1: on PORT; 0: any free port)
   std::string metrics_token;     // METRICS_TOKEN: when set, the scrape needs Authorization: Bearer <it>
+  int64_t analytics_window_s = 60;            // REALTIME_ANALYTICS_WINDOW: the analytics rows' window (1 s to 1 d)
+  int64_t analytics_retention_s = 30 * 86400;  // REALTIME_ANALYTICS_RETENTION: analytics rows kept this long
 
   // Admin identity (docs/security.md "Admin users").
   int64_t session_ttl_s = 12 * 3600;  // REALTIME_SESSION_TTL: seconds, or with s|m|h|d; sliding

@@ -188,3 +188,52 @@ TEST(Config, AdminIdentitySettings) {
 
 }  // namespace
 }  // namespace rt
+
+namespace rt {
+namespace {
+
+TEST(Config, AlertsTick) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->alerts_tick_ms, 5000);
+  auto c = LoadConfig({{"REALTIME_ALERTS_TICK_MS", "100"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->alerts_tick_ms, 100);
+  for (const char* value : {"99", "0", "-5", "fast", "3600001"}) {
+    auto bad = LoadConfig({{"REALTIME_ALERTS_TICK_MS", value}});
+    ASSERT_FALSE(bad.ok()) << value;
+    EXPECT_NE(bad.error().message.find("REALTIME_ALERTS_TICK_MS"), std::string::npos) << bad.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace rt
+
+namespace rt {
+namespace {
+
+TEST(Config, AnalyticsWindowAndRetention) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->analytics_window_s, 60);
+  EXPECT_EQ(d->analytics_retention_s, 30 * 86400);
+  auto c = LoadConfig({{"REALTIME_ANALYTICS_WINDOW", "1s"}, {"REALTIME_ANALYTICS_RETENTION", "7d"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->analytics_window_s, 1);
+  EXPECT_EQ(c->analytics_retention_s, 7 * 86400);
+  auto m = LoadConfig({{"REALTIME_ANALYTICS_WINDOW", "5m"}, {"REALTIME_ANALYTICS_RETENTION", "3600"}});
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->analytics_window_s, 300);
+  EXPECT_EQ(m->analytics_retention_s, 3600);
+  for (auto [var, value] : std::vector<std::pair<std::string, std::string>>{
+           {"REALTIME_ANALYTICS_WINDOW", "0"}, {"REALTIME_ANALYTICS_WINDOW", "2d"}, {"REALTIME_ANALYTICS_WINDOW", "1x"},
+           {"REALTIME_ANALYTICS_WINDOW", "-1s"}, {"REALTIME_ANALYTICS_RETENTION", "0"},
+           {"REALTIME_ANALYTICS_RETENTION", "400d"}, {"REALTIME_ANALYTICS_RETENTION", "soon"}}) {
+    auto bad = LoadConfig({{var, value}});
+    ASSERT_FALSE(bad.ok()) << var << "=" << value;
+    EXPECT_NE(bad.error().message.find(var), std::string::npos) << bad.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace rt

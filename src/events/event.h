@@ -59,6 +59,7 @@ struct RawEventInput {
 struct NormalizeOptions {
   size_t max_payload_bytes = 64 * 1024;
   size_t metrics_max_topics = 200;  // REALTIME_METRICS_MAX_TOPICS (the router's topic label bound)
+  bool count_topics = true;         // REALTIME_METRICS=off: no per-topic counting (bench baseline)
 };
 
 // Validates and completes the envelope. ValidationError for an empty topic or type too long;

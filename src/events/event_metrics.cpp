@@ -11,6 +11,16 @@ TopicCounters::TopicCounters(size_t max_topics) : max_topics_(max_topics) {
 
 void TopicCounters::Count(Source source, std::string_view topic) {
   const size_t s = static_cast<size_t>(source) % kSources;
+  Find(topic)->counts[s].fetch_add(1, std::memory_order_relaxed);
+}
+
+void TopicCounters::AddSubscribers(std::string_view topic, int64_t delta) {
+  Find(topic)->subscribers.fetch_add(delta, std::memory_order_relaxed);
+}
+
+void TopicCounters::ObserveLatency(std::string_view topic, int64_t nanos) { Find(topic)->latency.Observe(nanos); }
+
+TopicCounters::Slot* TopicCounters::Find(std::string_view topic) {
   Slot* slot = nullptr;
   {
     std::shared_lock lock(mu_);
@@ -32,7 +42,22 @@ void TopicCounters::Count(Source source, std::string_view topic) {
       index_.emplace(slot->topic, slot);
     }
   }
-  slot->counts[s].fetch_add(1, std::memory_order_relaxed);
+  return slot;
+}
+
+std::vector<TopicCounters::TopicRow> TopicCounters::Topics() const {
+  std::vector<TopicRow> out;
+  std::shared_lock lock(mu_);
+  out.reserve(slots_.size());
+  for (const auto& slot : slots_) {
+    TopicRow row;
+    row.topic = slot->topic;
+    for (size_t s = 0; s < kSources; ++s) row.counts[s] = slot->counts[s].load(std::memory_order_relaxed);
+    row.subscribers = slot->subscribers.load(std::memory_order_relaxed);
+    row.latency = slot->latency.Read();
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 std::vector<TopicCounters::Row> TopicCounters::Snapshot() const {

@@ -15,6 +15,21 @@ bool IsScalar(const boost::json::value& v) { return !v.is_object() && !v.is_arra
 
 bool IsNumber(const boost::json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); }
 
+// The payload's value at a (non-empty) path, or nullptr when a segment is missing or not an object.
+inline const boost::json::value* FieldAt(const boost::json::object& payload, const std::vector<std::string>& path) {
+  const boost::json::object* obj = &payload;
+  const boost::json::value* field = nullptr;
+  for (size_t i = 0; i < path.size(); ++i) {
+    field = obj->if_contains(path[i]);
+    if (!field) return nullptr;
+    if (i + 1 < path.size()) {
+      obj = field->if_object();
+      if (!obj) return nullptr;
+    }
+  }
+  return field;
+}
+
 }  // namespace
 
 bool ScalarEquals(const boost::json::value& a, const boost::json::value& b) {
@@ -72,8 +87,22 @@ Result<Filter> Filter::Compile(const boost::json::value& spec) {
     }
     f.terms_.push_back(std::move(t));
   }
-  // Canonical order (by key), then a compact text of every term.
-  std::sort(f.terms_.begin(), f.terms_.end(), [](const Term& a, const Term& b) { return a.path < b.path; });
+  if (f.terms_.empty()) return f;
+  // Canonical order (by key), remembering where each source key went; then a compact text of
+  // every term.
+  std::vector<uint32_t> by_path(f.terms_.size());
+  for (uint32_t i = 0; i < by_path.size(); ++i) by_path[i] = i;
+  std::sort(by_path.begin(), by_path.end(),
+            [&f](uint32_t a, uint32_t b) { return f.terms_[a].path < f.terms_[b].path; });
+  std::vector<Term> sorted;
+  sorted.reserve(by_path.size());
+  f.order_.resize(by_path.size());
+  for (uint32_t k = 0; k < by_path.size(); ++k) {
+    sorted.push_back(std::move(f.terms_[by_path[k]]));
+    f.order_[by_path[k]] = k;
+  }
+  f.terms_ = std::move(sorted);
+  f.source_ = std::make_shared<const boost::json::value>(spec);
   for (const Term& t : f.terms_) {
     for (const auto& seg : t.path) {
       f.signature_ += seg;
@@ -91,16 +120,8 @@ Result<Filter> Filter::Compile(const boost::json::value& spec) {
 
 bool Filter::Matches(const boost::json::object& payload) const {
   for (const Term& t : terms_) {
-    const boost::json::object* obj = &payload;
-    const boost::json::value* field = nullptr;
-    for (size_t i = 0; i < t.path.size(); ++i) {
-      field = obj->if_contains(t.path[i]);
-      if (!field) return false;
-      if (i + 1 < t.path.size()) {
-        obj = field->if_object();
-        if (!obj) return false;
-      }
-    }
+    const boost::json::value* field = FieldAt(payload, t.path);
+    if (!field) return false;
     bool any = false;
     for (const auto& alt : t.any) {
       if (ScalarEquals(*field, alt)) {
@@ -111,6 +132,28 @@ bool Filter::Matches(const boost::json::object& payload) const {
     if (!any) return false;
   }
   return true;
+}
+
+Filter::Explanation Filter::Explain(const boost::json::object& payload) const {
+  Explanation out;
+  if (!source_) return out;
+  const boost::json::object& keys = source_->get_object();  // Compile's input: one term per key
+  out.terms.reserve(keys.size());
+  size_t i = 0;
+  for (const auto& kv : keys) {
+    const Term& t = terms_[order_[i++]];
+    TermReport r;
+    r.key = kv.key();
+    r.expected = kv.value().is_object() ? kv.value().get_object().at("in") : kv.value();
+    if (const boost::json::value* field = FieldAt(payload, t.path)) {
+      r.actual = *field;
+      r.matched =
+          std::any_of(t.any.begin(), t.any.end(), [field](const auto& alt) { return ScalarEquals(*field, alt); });
+    }
+    out.matched = out.matched && r.matched;
+    out.terms.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace rt::events

@@ -9,6 +9,13 @@
 #include "core/log.h"
 
 namespace rt::events {
+namespace {
+
+// Per-topic metrics leave out the platform's own per-connection topics (every connection has a
+// direct: topic; presence: mirrors a channel): they would fill the bounded topic table.
+bool CountsPerTopic(std::string_view topic) { return !topic.starts_with("direct:") && !topic.starts_with("presence:"); }
+
+}  // namespace
 
 struct SubscriptionHub::Shard {
   struct Entry {
@@ -18,7 +25,7 @@ struct SubscriptionHub::Shard {
   };
   // Subscriptions with the same filter share one evaluation per event.
   struct Group {
-    Filter filter;
+    Filter filter;  // the first subscriber's; its source() is the JSON the debugger shows
     std::vector<Entry> entries;
   };
   struct TopicSubs {
@@ -86,13 +93,13 @@ void SubscriptionHub::Drain(size_t shard) {
   }
   uint64_t drain = ++s.drain_seq;
   uint64_t delivered = 0, filtered = 0;
-  std::array<int64_t, 8> sampled;  // accepted_ns of the events whose latency is observed
+  std::array<const RoutedEvent*, 8> sampled;  // the events whose latency is observed (alive in batch)
   size_t n_sampled = 0;
   for (const auto& ev : s.batch) {
     auto it = s.topics.find(ev->key());
     if (it == s.topics.end()) continue;
     uint64_t seq = ++s.event_seq;
-    if (seq % kLatencySampleEvery == 0 && n_sampled < sampled.size()) sampled[n_sampled++] = ev->accepted_ns();
+    if (seq % kLatencySampleEvery == 0 && n_sampled < sampled.size() && sample_latency_) sampled[n_sampled++] = ev.get();
     const RealtimeEvent& e = ev->event();
     const std::string& exclude = ev->exclude_socket();
     Shard::TopicSubs& ts = it->second;
@@ -115,15 +122,20 @@ void SubscriptionHub::Drain(size_t shard) {
       }
     }
   }
-  s.batch.clear();
   for (Subscriber* sub : s.dirty) sub->Flush();
   s.dirty.clear();
   if (n_sampled) {  // frames handed to the sockets: one clock read per drain
     int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                       std::chrono::steady_clock::now().time_since_epoch())
                       .count();
-    for (size_t i = 0; i < n_sampled; ++i) latency_.Observe(now - sampled[i]);
+    for (size_t i = 0; i < n_sampled; ++i) {
+      int64_t took = now - sampled[i]->accepted_ns();
+      latency_.Observe(took);
+      const std::string& topic = sampled[i]->event().topic;
+      if (topic_counters_ && CountsPerTopic(topic)) topic_counters_->ObserveLatency(topic, took);
+    }
   }
+  s.batch.clear();
   stats_.delivered.fetch_add(delivered, std::memory_order_relaxed);
   stats_.filtered.fetch_add(filtered, std::memory_order_relaxed);
 }
@@ -148,6 +160,7 @@ std::string SubscriptionHub::Subscribe(size_t shard, Subscriber* sub, const Scop
   s.topic_of.emplace(id, std::move(key));
   s.ids_of[sub].push_back(id);
   stats_.subscriptions.fetch_add(1, std::memory_order_relaxed);
+  if (topic_counters_ && CountsPerTopic(topic)) topic_counters_->AddSubscribers(topic, 1);
   return id;
 }
 
@@ -176,6 +189,10 @@ bool SubscriptionHub::Unsubscribe(size_t shard, Subscriber* sub, const std::stri
     break;
   }
   if (ts->second.count == 0) s.topics.erase(ts);
+  if (topic_counters_) {  // the key ends with '\x1f' + topic (core/scope.h TopicKey)
+    std::string_view topic = std::string_view(t->second).substr(t->second.rfind('\x1f') + 1);
+    if (CountsPerTopic(topic)) topic_counters_->AddSubscribers(topic, -1);
+  }
   s.topic_of.erase(t);
   stats_.subscriptions.fetch_sub(1, std::memory_order_relaxed);
   return true;
@@ -187,6 +204,25 @@ void SubscriptionHub::RemoveAll(size_t shard, Subscriber* sub) {
   if (owned == s.ids_of.end()) return;
   std::vector<std::string> ids = owned->second;
   for (const auto& id : ids) Unsubscribe(shard, sub, id);
+}
+
+void SubscriptionHub::CollectSubscriptions(const Scope& scope, const std::string& topic,
+                                           SubscriptionsCallback on_shard) {
+  auto key = std::make_shared<const std::string>(TopicKey(scope, topic));
+  auto done = std::make_shared<const SubscriptionsCallback>(std::move(on_shard));
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    executor_.PostToShard(i, [this, i, key, done] {
+      std::vector<SubscriptionInfo> out;
+      const Shard& s = *shards_[i];
+      if (auto it = s.topics.find(*key); it != s.topics.end()) {
+        out.reserve(it->second.count);
+        for (const Shard::Group& g : it->second.groups)  // copies only: filters are evaluated by the caller
+          for (const Shard::Entry& en : g.entries)
+            out.push_back({en.id, en.sub->socket_id(), en.mode, g.filter.source()});
+      }
+      (*done)(i, std::move(out));
+    });
+  }
 }
 
 size_t SubscriptionHub::CountFor(size_t shard, Subscriber* sub) const {

@@ -15,11 +15,14 @@
 // deadlock two shards waiting for each other; delivery is at most once anyway (docs/protocol.md).
 //
 // Subscribe/Unsubscribe/RemoveAll must run on the subscriber's shard thread.
+// CollectSubscriptions (the debugger) reads the subscriptions of one (scope, topic) on each
+// shard's own thread and hands out copies; it never blocks a shard and never publishes.
 // Lifetime: a Subscriber must call RemoveAll before it is destroyed. The hub must outlive the
 // executor's tasks (stop the executor first).
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +55,16 @@ class Subscriber {
   uint64_t hub_event_mark = 0;
 };
 
+// A copy of one subscription (CollectSubscriptions), owned by the receiver.
+struct SubscriptionInfo {
+  std::string id;         // "sub_…"
+  std::string socket_id;  // the subscriber's connection (may be empty)
+  ReturnMode mode = ReturnMode::kFull;
+  // The filter as subscribed (Filter::source(), shared with the hub: immutable); null = none.
+  // Subscriptions whose filters differ only in key order share the first one's text.
+  std::shared_ptr<const boost::json::value> filter;
+};
+
 struct HubStats {
   std::atomic<uint64_t> published{0};   // events handed to Publish
   std::atomic<uint64_t> delivered{0};   // frames queued to subscribers
@@ -78,6 +91,12 @@ class SubscriptionHub {
   bool Unsubscribe(size_t shard, Subscriber* sub, const std::string& subscription_id);
   // Shard thread only. Drops every subscription of the subscriber.
   void RemoveAll(size_t shard, Subscriber* sub);
+  // Any thread. Posts one task per shard; each copies the subscriptions of (scope, topic) on its
+  // shard thread and calls on_shard(shard, copies) there. Shards answer concurrently, so on_shard
+  // must be thread-safe; it must not call into the hub. A shard whose task the executor drops
+  // (shut down) never answers: the caller must not wait for it without a timeout.
+  using SubscriptionsCallback = std::function<void(size_t shard, std::vector<SubscriptionInfo> subs)>;
+  void CollectSubscriptions(const Scope& scope, const std::string& topic, SubscriptionsCallback on_shard);
   // Shard thread only. Subscriptions of one subscriber (for limits).
   size_t CountFor(size_t shard, Subscriber* sub) const;
 
@@ -85,6 +104,11 @@ class SubscriptionHub {
   // realtime_broadcast_latency_seconds: one delivered event in kLatencySampleEvery per shard.
   static constexpr uint64_t kLatencySampleEvery = 16;
   const LatencyHistogram& latency() const { return latency_; }
+  // Per-topic subscriber counts and latency samples go to `counters` (the router's; hot topics,
+  // analytics). Call before the first Subscribe; `counters` must outlive the hub.
+  void SetTopicCounters(TopicCounters* counters) { topic_counters_ = counters; }
+  // Off: no latency samples at all (REALTIME_METRICS=off, the bench's baseline). Before Publish.
+  void SetLatencySampling(bool on) { sample_latency_ = on; }
   size_t shard_count() const { return shards_.size(); }
 
  private:
@@ -96,6 +120,8 @@ class SubscriptionHub {
   std::vector<std::unique_ptr<Shard>> shards_;
   HubStats stats_;
   LatencyHistogram latency_;
+  TopicCounters* topic_counters_ = nullptr;
+  bool sample_latency_ = true;
 };
 
 }  // namespace rt::events

@@ -156,3 +156,37 @@ TEST(Hub, InboxIsBoundedDropsAreCountedAndItRecoversAfterADrain) {
 
 }  // namespace
 }  // namespace rt::events
+
+namespace rt::events {
+namespace {
+
+TEST(Hub, FeedsPerTopicSubscribersAndLatencySamplesToTheTopicCounters) {
+  ManualExecutor ex(1);
+  SubscriptionHub hub(ex);
+  TopicCounters counters;
+  hub.SetTopicCounters(&counters);
+  Scope s{"default", "development"};
+  FakeConn c1, c2;
+  std::string id = hub.Subscribe(0, &c1, s, "orders", Filter(), ReturnMode::kFull);
+  hub.Subscribe(0, &c2, s, "orders", Filter(), ReturnMode::kFull);
+  hub.Subscribe(0, &c2, s, "other.topic", Filter(), ReturnMode::kFull);
+  hub.Subscribe(0, &c2, s, "direct:sock_1", Filter(), ReturnMode::kFull);  // the platform's own: not counted
+  for (uint64_t i = 0; i < SubscriptionHub::kLatencySampleEvery; ++i) hub.Publish(Ev(s, "orders", R"({"n":1})"));
+  ex.RunAll();
+  auto find = [&](const std::string& topic) {
+    for (auto& row : counters.Topics())
+      if (row.topic == topic) return row;
+    return TopicCounters::TopicRow{};
+  };
+  EXPECT_EQ(find("orders").subscribers, 2);
+  EXPECT_EQ(find("other.topic").subscribers, 1);
+  for (auto& row : counters.Topics()) EXPECT_NE(row.topic, "direct:sock_1");
+  EXPECT_EQ(find("orders").latency.count, 1u);  // one sampled event in kLatencySampleEvery
+  EXPECT_TRUE(hub.Unsubscribe(0, &c1, id));
+  hub.RemoveAll(0, &c2);
+  EXPECT_EQ(find("orders").subscribers, 0);
+  EXPECT_EQ(find("other.topic").subscribers, 0);
+}
+
+}  // namespace
+}  // namespace rt::events

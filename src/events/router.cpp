@@ -35,7 +35,7 @@ Result<std::string> EventRouter::Publish(const Scope& scope, RawEventInput input
     stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return id;
   }
-  topic_counts_.Count(event->source, event->topic);
+  if (options_.count_topics) topic_counts_.Count(event->source, event->topic);
   std::string json = SerializeEvent(*event);
   broker_.Publish({scope, event->topic, json, exclude});
   auto routed = std::make_shared<const RoutedEvent>(scope, std::move(*event), std::move(json), std::move(exclude));

@@ -58,6 +58,7 @@ class EventRouter {
   const RouterStats& stats() const { return stats_; }
   // realtime_events_received_total{source,topic} (events/event_metrics.h).
   const TopicCounters& topic_counts() const { return topic_counts_; }
+  TopicCounters& topic_counts() { return topic_counts_; }
   const NormalizeOptions& options() const { return options_; }
 
  private:

@@ -7,7 +7,7 @@
 namespace rt::identity {
 namespace {
 
-// THE role matrix (spec/10's table, extended to all 15 resources). Letters: C create, R read,
+// THE role matrix (spec/10's table, extended to all 16 resources). Letters: C create, R read,
 // U update, D delete. Rationale for the extension: admin manages everything but keys (read
 // only); editor manages the application's entities (and deployments, debugger, documents,
 // socket) and may read users and invites; viewer reads the application's entities only.
@@ -32,6 +32,7 @@ constexpr MatrixRow kRoleMatrix[] = {
     {"applications",  "CRUD",      "CRUD", "R",    "R"},
     {"events",        "CRUD",      "CR",   "CR",   "R"},
     {"workers",       "CRUD",      "R",    "R",    "R"},
+    {"metrics",       "CRUD",      "CRUD", "R",    "R"},
 };
 static_assert(std::size(kRoleMatrix) == kResources.size());
 

@@ -1,5 +1,5 @@
 // RBAC for admin users (spec/10-admin-ui-authentication.md, spec/13-api-admin.md): permissions
-// are (resource, action) pairs over 15 resources x read|create|update|delete, written as
+// are (resource, action) pairs over 16 resources x read|create|update|delete, written as
 // "resource:action" strings ("topics:read"). Four built-in roles live in code (kRoleMatrix in
 // rbac.cpp, the one table) and are immutable; custom roles are stored rows validated here.
 //
@@ -34,10 +34,10 @@
 namespace rt::identity {
 
 // The spec's 12 resources, then the platform's own (docs/security.md): applications, events
-// (publishing through REST) and workers.
-inline constexpr std::array<std::string_view, 15> kResources = {
+// (publishing through REST), workers and metrics (alert rules and alerts).
+inline constexpr std::array<std::string_view, 16> kResources = {
     "topics", "schemas", "mappings", "webhooks", "users", "roles", "invites", "keys",
-    "deployments", "debugger", "documents", "socket", "applications", "events", "workers"};
+    "deployments", "debugger", "documents", "socket", "applications", "events", "workers", "metrics"};
 inline constexpr std::array<std::string_view, 4> kActions = {"read", "create", "update", "delete"};
 
 inline constexpr std::string_view kSuperAdmin = "super_admin";

@@ -29,6 +29,8 @@ CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
 
 }  // namespace
 
+Migration MonitoringMigration();  // store/migrations_monitoring.cpp
+
 const std::vector<Migration>& PlatformMigrations() {
   static const std::vector<Migration> kMigrations = {
       {
@@ -408,6 +410,7 @@ CREATE INDEX audit_log_actor_idx ON audit_log (actor, at);
           "DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS user_roles; DROP TABLE IF EXISTS roles; "
           "DROP TABLE IF EXISTS recovery_codes; DROP TABLE IF EXISTS users;",
       },
+      MonitoringMigration(),
   };
   return kMigrations;
 }
