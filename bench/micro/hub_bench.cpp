@@ -72,5 +72,37 @@ void BM_FanOut(benchmark::State& state) {
 }
 BENCHMARK(BM_FanOut)->Args({1000, 0})->Args({5000, 0})->Args({5000, 1});
 
+// The metrics' share of the publish path (issue 16: ≤ 2%): one publish to 1,000 subscribers
+// with the router's per-topic count and the hub's per-topic subscribers and latency samples
+// (arg 1) or with REALTIME_METRICS=off (arg 0). Compare the two times per publish.
+void BM_FanOutMetrics(benchmark::State& state) {
+  InlineExecutor ex;
+  SubscriptionHub hub(ex);
+  TopicCounters counters;
+  const bool on = state.range(0) != 0;
+  if (on) hub.SetTopicCounters(&counters);
+  else hub.SetLatencySampling(false);
+  Scope scope{"default", "development"};
+  std::vector<CountingSubscriber> subs(1000);
+  for (auto& sub : subs) hub.Subscribe(0, &sub, scope, "session.status", Filter(), ReturnMode::kFull);
+  for (int t = 0; t < 150; ++t) counters.Count(Source::kSocket, "topic." + std::to_string(t));  // a busy table
+  int n = 0;
+  for (auto _ : state) {
+    auto ev = Event(scope, n++);
+    if (on) counters.Count(ev->event().source, ev->event().topic);  // EventRouter::Publish's share
+    hub.Publish(std::move(ev));
+  }
+  state.SetLabel(on ? "metrics on" : "REALTIME_METRICS=off");
+}
+BENCHMARK(BM_FanOutMetrics)->Arg(0)->Arg(1)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// One per-topic count (shared lock + hash lookup + relaxed add) among 200 topics.
+void BM_TopicCount(benchmark::State& state) {
+  TopicCounters counters;
+  for (int t = 0; t < 200; ++t) counters.Count(Source::kSocket, "topic." + std::to_string(t));
+  for (auto _ : state) counters.Count(Source::kSocket, "topic.117");
+}
+BENCHMARK(BM_TopicCount);
+
 }  // namespace
 }  // namespace rt::events
