@@ -266,12 +266,25 @@ async function metricsScenario(targets, common, serverBin) {
         await sleep(smoke ? 300 : 2000);
       }
     }
+    // The precise figure: the same publish path without sockets (bench/micro/hub_bench.cpp).
+    let micro;
+    try {
+      const out = execFileSync(path.join(bin, 'micro_bench'), ['--benchmark_filter=FanOutMetrics', '--benchmark_format=json'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const med = (arg) => JSON.parse(out).benchmarks.find((b) => b.name === `BM_FanOutMetrics/${arg}/repeats:5_median`)?.cpu_time;
+      micro = { on_ns: med(1), off_ns: med(0) };
+      micro.ratio = micro.on_ns && micro.off_ns ? micro.off_ns / micro.on_ns : undefined;
+      console.log(`  micro: one publish to 1,000 subscribers ${micro.on_ns?.toFixed(0)} ns with metrics, ${micro.off_ns?.toFixed(0)} ns without`);
+    } catch (e) {
+      micro = { error: String(e.message || e) };
+    }
     const median = (xs) => { const v = xs.filter((x) => x !== undefined).sort((a, b) => a - b); return v.length ? v[Math.floor(v.length / 2)] : undefined; };
     const ratio = off.delivered_per_s ? on.delivered_per_s / off.delivered_per_s : undefined;
     const ns_on = median(onNs), ns_off = median(offNs);
     const cpu_ratio = ns_on && ns_off ? ns_on / ns_off : undefined;
     if (ratio !== undefined) console.log(`  metrics on ÷ off: deliveries/s ${(100 * ratio).toFixed(1)}%, server CPU per delivery ${ns_on?.toFixed(0)} vs ${ns_off?.toFixed(0)} ns (${(100 * cpu_ratio).toFixed(1)}%)`);
-    return { ...on, ok: on.ok !== false && off.ok !== false, bare: off, bare_per_s: off.delivered_per_s, ratio, rounds, ns_on, ns_off, cpu_ratio };
+    return { ...on, ok: on.ok !== false && off.ok !== false && micro.ratio !== undefined, error: micro.error || on.error,
+      bare: off, bare_per_s: off.delivered_per_s, ratio, rounds, ns_on, ns_off, cpu_ratio, micro };
   } finally {
     for (const s of servers) {
       s.proc.expectedExit = true;
