@@ -11,7 +11,7 @@
 //        on THIS instance (events/subscription_snapshot.h); "partial": true when an I/O thread
 //        did not answer within DebuggerDeps::shard_timeout.
 // Access: admin token (or a session with debugger:read); anonymous on loopback in development.
-// Bad bodies: 400 ValidationError.
+// Bad bodies: 400 ValidationError. The stored traces: api/debugger_traces_api.h.
 //
 // Ownership/lifetime: the hub and services must outlive the router. Thread safety: the handlers
 // run on the blocking pool, concurrently; debug-routing blocks up to shard_timeout; the pure

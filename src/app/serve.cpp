@@ -9,6 +9,7 @@
 #include "api/analytics_api.h"
 #include "api/dashboard_api.h"
 #include "api/debugger_api.h"
+#include "api/debugger_traces_api.h"
 #include "api/database_api.h"
 #include "api/events_api.h"
 #include "api/socket_api.h"
@@ -37,6 +38,7 @@
 #include "core/log.h"
 #include "core/thread_pool.h"
 #include "monitor/analytics.h"
+#include "monitor/trace_recorder.h"
 #include "net/http_server.h"
 
 namespace rt::app {
@@ -67,6 +69,16 @@ std::vector<api::ReadinessCheck> ReadinessChecks(const Config& config, DbInit& d
     checks.push_back({"redis", [url = config.redis_url] { return broker::PingRedis(url); }, "redis"});
   }
   return checks;
+}
+
+monitor::TraceOptions TraceOptionsFor(const Config& c, std::string instance) {
+  monitor::TraceOptions o;
+  o.instance = std::move(instance);
+  o.sample = c.trace_sample;
+  o.retention = std::chrono::seconds(c.trace_retention_s);
+  o.max_traces = c.trace_max;
+  o.prune_interval = std::chrono::milliseconds(c.trace_prune_interval_ms);
+  return o;
 }
 
 }  // namespace
@@ -134,6 +146,10 @@ int RunServe(const Config& config) {
   api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
   api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
   api::RegisterDebuggerRoutes(router, {core.hub, core.instance_id}, p.apps, gate);  // docs/debugger.md
+  store::TraceRepository trace_repo(*p.db);  // event traces (docs/debugger.md "Traces")
+  monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, core.instance_id));
+  traces.Attach(core.router);
+  api::RegisterDebuggerTraceRoutes(router, trace_repo, p.apps, gate);
   api::RegisterWebhookRoutes(router, (*workers)->webhooks(), p.apps, gate);
   store::CdcRepository cdc_repo(*p.db);
   cdc::MappingService mappings(cdc_repo, cdc::RepositorySchemaLookup(p.topic_repo, p.schema_repo));
@@ -209,6 +225,7 @@ int RunServe(const Config& config) {
   dashboard.Start();
   alerts.Start();
   analytics.Start();
+  traces.Start();
   if (Status st = server.Start(); !st.ok()) {
     log::Error("cannot start the HTTP server", {{"error", st.error().message}});
     core.Stop();
@@ -240,6 +257,7 @@ int RunServe(const Config& config) {
   cdc.Stop();  // confirms what was routed; the slot keeps the rest
   (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));  // buffered webhooks enqueued
   analytics.Stop();  // writes the partial window
+  traces.Stop();     // writes what is queued
   core.Stop();
   db_init.Stop();
   log::Info("shutdown complete");
@@ -264,6 +282,9 @@ int RunWorker(const Config& config) {
     return 1;
   }
   (*workers)->AttachRouter(pipeline.router());
+  store::TraceRepository trace_repo(*p.db);  // traces of the events this worker routes
+  monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, pipeline.instance_id()));
+  traces.Attach(pipeline.router());
   store::CdcRepository cdc_repo(*p.db);
   CdcModule cdc(config, p, cdc_repo, pipeline.router());
   cdc.SetPublishBarrier([w = workers->get()] { w->AwaitEnqueued(); });
@@ -283,6 +304,7 @@ int RunWorker(const Config& config) {
                                      {pipeline.instance_id(), std::chrono::seconds(config.analytics_window_s),
                                       std::chrono::seconds(config.analytics_retention_s)});
   analytics.Start();
+  traces.Start();
   // Its share of the cluster's dashboard (CDC lag, deliveries): published, not served.
   const std::chrono::milliseconds tick(config.metrics_tick_ms);
   Dashboard dashboard([&pipeline, &cdc, &p, w = workers->get()] { return ReadWorkerDashboard(pipeline.router(), cdc, p, w); },
@@ -295,6 +317,7 @@ int RunWorker(const Config& config) {
   cdc.Stop();  // confirms what was routed; the slot keeps the rest
   (*workers)->Stop(std::chrono::milliseconds(config.shutdown_timeout_ms));
   analytics.Stop();  // writes the partial window
+  traces.Stop();     // writes what is queued
   pipeline.Stop();
   db_init.Stop();
   log::Info("worker stopped");

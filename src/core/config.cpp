@@ -49,6 +49,18 @@ Status ReadInt(const EnvMap& env, const char* name, Int min, Int max, Int& out) 
   return Ok();
 }
 
+// A fraction from 0 to 1 ("0.25", "1").
+Status ReadFraction(const EnvMap& env, const char* name, double& out) {
+  const std::string* v = Find(env, name);
+  if (!v) return Ok();
+  double parsed = -1;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+  if (ec != std::errc() || p != v->data() + v->size() || !(parsed >= 0.0 && parsed <= 1.0))
+    return Invalid(name, "must be a number from 0 to 1", *v);
+  out = parsed;
+  return Ok();
+}
+
 // CDC_EVENT_RETENTION: "7d", "1000000" or "7d,1000000" (days 1-3650, rows 1000-1000000000).
 Status ReadCdcRetention(const EnvMap& env, Config& c) {
   const char* kName = "CDC_EVENT_RETENTION";
@@ -267,6 +279,10 @@ Result<Config> LoadConfig(const EnvMap& env) {
   if (c.analytics_window_s > 86400)
     return Invalid("REALTIME_ANALYTICS_WINDOW", "must be a duration of 1 s to 1 d", *Find(env, "REALTIME_ANALYTICS_WINDOW"));
   RT_TRY(ReadDuration(env, "REALTIME_ANALYTICS_RETENTION", c.analytics_retention_s));
+  RT_TRY(ReadFraction(env, "REALTIME_TRACE_SAMPLE", c.trace_sample));
+  RT_TRY(ReadDuration(env, "REALTIME_TRACE_RETENTION", c.trace_retention_s));
+  RT_TRY(ReadInt(env, "REALTIME_TRACE_MAX", int64_t{1}, int64_t{1000000000}, c.trace_max));
+  RT_TRY(ReadInt(env, "REALTIME_TRACE_PRUNE_INTERVAL_MS", 100, 86400000, c.trace_prune_interval_ms));
   if (auto* v = Find(env, "METRICS_TOKEN")) {
     if (v->size() < 16) return Error::Validation("METRICS_TOKEN must be at least 16 characters long");
     c.metrics_token = *v;

@@ -112,6 +112,11 @@ struct Config {
   std::string metrics_token;     // METRICS_TOKEN: when set, the scrape needs Authorization: Bearer <it>
   int64_t analytics_window_s = 60;            // REALTIME_ANALYTICS_WINDOW: the analytics rows' window (1 s to 1 d)
   int64_t analytics_retention_s = 30 * 86400;  // REALTIME_ANALYTICS_RETENTION: analytics rows kept this long
+  // Event traces (docs/debugger.md "Traces").
+  double trace_sample = 1.0;               // REALTIME_TRACE_SAMPLE: fraction of events traced, 0 to 1
+  int64_t trace_retention_s = 86400;       // REALTIME_TRACE_RETENTION: traces kept this long
+  int64_t trace_max = 1000000;             // REALTIME_TRACE_MAX: at most this many traces kept
+  int trace_prune_interval_ms = 300000;    // REALTIME_TRACE_PRUNE_INTERVAL_MS: how often they are pruned
 
   // Admin identity (docs/security.md "Admin users").
   int64_t session_ttl_s = 12 * 3600;  // REALTIME_SESSION_TTL: seconds, or with s|m|h|d; sliding

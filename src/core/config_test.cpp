@@ -235,5 +235,34 @@ TEST(Config, AnalyticsWindowAndRetention) {
   }
 }
 
+TEST(Config, TraceSamplingAndRetention) {
+  auto d = LoadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->trace_sample, 1.0);
+  EXPECT_EQ(d->trace_retention_s, 86400);
+  EXPECT_EQ(d->trace_max, 1000000);
+  EXPECT_EQ(d->trace_prune_interval_ms, 300000);
+  auto c = LoadConfig({{"REALTIME_TRACE_SAMPLE", "0.25"},
+                       {"REALTIME_TRACE_RETENTION", "2h"},
+                       {"REALTIME_TRACE_MAX", "5"},
+                       {"REALTIME_TRACE_PRUNE_INTERVAL_MS", "200"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->trace_sample, 0.25);
+  EXPECT_EQ(c->trace_retention_s, 7200);
+  EXPECT_EQ(c->trace_max, 5);
+  EXPECT_EQ(c->trace_prune_interval_ms, 200);
+  auto off = LoadConfig({{"REALTIME_TRACE_SAMPLE", "0"}});
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->trace_sample, 0.0);
+  for (auto [var, value] : std::vector<std::pair<std::string, std::string>>{
+           {"REALTIME_TRACE_SAMPLE", "1.5"}, {"REALTIME_TRACE_SAMPLE", "-0.1"}, {"REALTIME_TRACE_SAMPLE", "all"},
+           {"REALTIME_TRACE_SAMPLE", "0.5x"}, {"REALTIME_TRACE_RETENTION", "0"}, {"REALTIME_TRACE_RETENTION", "1y"},
+           {"REALTIME_TRACE_MAX", "0"}, {"REALTIME_TRACE_MAX", "many"}, {"REALTIME_TRACE_PRUNE_INTERVAL_MS", "5"}}) {
+    auto bad = LoadConfig({{var, value}});
+    ASSERT_FALSE(bad.ok()) << var << "=" << value;
+    EXPECT_NE(bad.error().message.find(var), std::string::npos) << bad.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace rt

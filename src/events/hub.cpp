@@ -103,9 +103,10 @@ void SubscriptionHub::Drain(size_t shard) {
     const RealtimeEvent& e = ev->event();
     const std::string& exclude = ev->exclude_socket();
     Shard::TopicSubs& ts = it->second;
+    uint32_t ev_delivered = 0, ev_filtered = 0;  // this event on this shard (its trace's counts)
     for (Shard::Group& g : ts.groups) {
       if (!g.filter.empty() && !g.filter.Matches(e.payload)) {
-        filtered += g.entries.size();
+        ev_filtered += static_cast<uint32_t>(g.entries.size());
         continue;
       }
       for (Shard::Entry& en : g.entries) {
@@ -114,13 +115,19 @@ void SubscriptionHub::Drain(size_t shard) {
         if (!exclude.empty() && sub->socket_id() == exclude) continue;
         sub->hub_event_mark = seq;
         sub->Enqueue(ev->Frame(sub->wire(), en.mode));
-        ++delivered;
+        ++ev_delivered;
         if (sub->hub_drain_mark != drain) {
           sub->hub_drain_mark = drain;
           s.dirty.push_back(sub);
         }
       }
     }
+    RoutingCounts& rc = ev->routing();  // once per (event, shard), never per delivery
+    rc.subscribers.fetch_add(static_cast<uint32_t>(ts.count), std::memory_order_relaxed);
+    rc.delivered.fetch_add(ev_delivered, std::memory_order_relaxed);
+    rc.filtered.fetch_add(ev_filtered, std::memory_order_relaxed);
+    delivered += ev_delivered;
+    filtered += ev_filtered;
   }
   for (Subscriber* sub : s.dirty) sub->Flush();
   s.dirty.clear();

@@ -6,6 +6,8 @@
 // queued events, matches filters, hands each subscriber the shared pre-encoded frame, and then
 // flushes every touched subscriber once — so a burst of events costs one write per connection.
 // A connection with several matching subscriptions on a topic receives each event once.
+// Each drain adds, once per event, the topic's subscriptions on the shard, the frames queued and
+// the subscriptions filtered out to the event's RoutingCounts (events/routed_event.h; traces).
 //
 // Bounded inboxes: each shard's inbox holds at most max_inbox_bytes of events (envelope sizes)
 // waiting for its drain. Past that, Publish drops the event for that shard, counts it

@@ -190,3 +190,37 @@ TEST(Hub, FeedsPerTopicSubscribersAndLatencySamplesToTheTopicCounters) {
 
 }  // namespace
 }  // namespace rt::events
+
+namespace rt::events {
+namespace {
+
+TEST(Hub, CountsEachEventsSubscribersDeliveriesAndFilteredOncePerShard) {
+  ManualExecutor ex(2);
+  SubscriptionHub hub(ex);
+  Scope s{"default", "development"};
+  FakeConn matching, rejecting, other_topic;
+  hub.Subscribe(0, &matching, s, "t", *Filter::Compile(boost::json::parse(R"({"x":1})")), ReturnMode::kFull);
+  hub.Subscribe(1, &rejecting, s, "t", *Filter::Compile(boost::json::parse(R"({"x":2})")), ReturnMode::kFull);
+  hub.Subscribe(1, &other_topic, s, "u", Filter(), ReturnMode::kFull);
+  auto first = Ev(s, "t", R"({"x":1})");
+  auto second = Ev(s, "t", R"({"x":3})");
+  auto nobody = Ev(s, "v", R"({"x":1})");
+  hub.Publish(first);
+  hub.Publish(second);
+  hub.Publish(nobody);
+  EXPECT_EQ(first->routing().subscribers.load(), 0u);  // nothing before the drains
+  ex.RunAll();
+  EXPECT_EQ(first->routing().subscribers.load(), 2u);  // summed over both shards
+  EXPECT_EQ(first->routing().delivered.load(), 1u);
+  EXPECT_EQ(first->routing().filtered.load(), 1u);
+  EXPECT_EQ(second->routing().subscribers.load(), 2u);
+  EXPECT_EQ(second->routing().delivered.load(), 0u);
+  EXPECT_EQ(second->routing().filtered.load(), 2u);
+  EXPECT_EQ(nobody->routing().subscribers.load(), 0u);
+  EXPECT_EQ(nobody->routing().delivered.load(), 0u);
+  EXPECT_EQ(matching.queued.size(), 1u);
+  EXPECT_TRUE(rejecting.queued.empty());
+}
+
+}  // namespace
+}  // namespace rt::events

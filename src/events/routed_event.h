@@ -6,9 +6,12 @@
 // payload.diff, `diff` drops payload.data, `both` keeps both. Other sources ignore it.
 //
 // Thread safety: all methods may be called from any thread concurrently.
+// routing(): counters the hub's shards add to (relaxed atomics) while they drain the event; a
+// reader sees the final sums once every shard has drained it (traces read them ~100 ms later).
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,6 +35,15 @@ enum class Wire {
 // The payload a subscriber with `mode` receives (sync events only are changed).
 boost::json::object ApplyReturnMode(const RealtimeEvent& e, ReturnMode mode);
 
+// What the local fan-out did with one event, summed over the hub's shards: the subscriptions of
+// its topic (subscribers), the frames queued (delivered) and the subscriptions whose filter
+// rejected it (filtered). Each shard adds its part once per event, never per delivery.
+struct RoutingCounts {
+  std::atomic<uint32_t> subscribers{0};
+  std::atomic<uint32_t> delivered{0};
+  std::atomic<uint32_t> filtered{0};
+};
+
 class RoutedEvent {
  public:
   // envelope_json: SerializeEvent(event) (or the identical bytes received from another instance).
@@ -48,6 +60,8 @@ class RoutedEvent {
   int64_t accepted_ns() const { return accepted_ns_; }
   // "presence" for presence events (emitted under that name), else "event".
   const char* emit_name() const { return presence_ ? "presence" : "event"; }
+  // The local fan-out's counts (see RoutingCounts); mutable bookkeeping on an immutable event.
+  RoutingCounts& routing() const { return routing_; }
 
   // The complete WebSocket frame for this wire and mode.
   const std::shared_ptr<const std::string>& Frame(Wire wire, ReturnMode mode) const;
@@ -62,6 +76,7 @@ class RoutedEvent {
   std::string exclude_;
   int64_t accepted_ns_;
   bool presence_ = false;
+  mutable RoutingCounts routing_;
   mutable std::array<std::once_flag, 6> once_;
   mutable std::array<std::shared_ptr<const std::string>, 6> frames_;
 };

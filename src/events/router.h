@@ -2,7 +2,7 @@
 // outbox, replay). The publish pipeline is a sequence of stages:
 //   normalize -> topic policy -> [stages: schema validation, traces, … added by later features]
 //   -> serialize once -> fan out locally (SubscriptionHub) and to other instances (Broker)
-//   -> [observers: webhooks, metrics]
+//   -> [observers: webhooks, metrics, traces (AddRetainingObserver: keeps the event)]
 // Events from other instances enter through OnRemote and go straight to the local fan-out.
 // Duplicate filter: database events (CDC, outbox) carry deterministic ids; one whose id was
 // already published here or received from another instance is dropped (events/recent_ids.h).
@@ -31,6 +31,8 @@ namespace rt::events {
 using PublishStage = std::function<Status(const Scope&, RealtimeEvent&)>;
 // Observers see every event fanned out here, local or remote (after delivery was scheduled).
 using EventObserver = std::function<void(const RoutedEvent&, bool remote)>;
+// The same, keeping a reference to the event (traces read its RoutingCounts after the drains).
+using RetainingObserver = std::function<void(const std::shared_ptr<const RoutedEvent>&, bool remote)>;
 
 struct RouterStats {
   std::atomic<uint64_t> published{0};
@@ -46,6 +48,7 @@ class EventRouter {
 
   void AddStage(PublishStage stage) { stages_.push_back(std::move(stage)); }
   void AddObserver(EventObserver observer) { observers_.push_back(std::move(observer)); }
+  void AddRetainingObserver(RetainingObserver observer) { retaining_.push_back(std::move(observer)); }
 
   // Publishes; returns the event id (also for a dropped duplicate, which is not an error). ForbiddenError (a reserved topic: PublishRefusal in
   // events/event.h) / ValidationError / NotFoundError (strict topics) / PayloadTooLarge, or a
@@ -70,6 +73,7 @@ class EventRouter {
   const NormalizeOptions options_;
   std::vector<PublishStage> stages_;
   std::vector<EventObserver> observers_;
+  std::vector<RetainingObserver> retaining_;
   RouterStats stats_;
   RecentIds recent_;  // ids of database events (the duplicate filter)
   TopicCounters topic_counts_;

@@ -30,6 +30,7 @@ CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
 }  // namespace
 
 Migration MonitoringMigration();  // store/migrations_monitoring.cpp
+Migration TracesMigration();      // store/migrations_traces.cpp
 
 const std::vector<Migration>& PlatformMigrations() {
   static const std::vector<Migration> kMigrations = {
@@ -411,6 +412,7 @@ CREATE INDEX audit_log_actor_idx ON audit_log (actor, at);
           "DROP TABLE IF EXISTS recovery_codes; DROP TABLE IF EXISTS users;",
       },
       MonitoringMigration(),
+      TracesMigration(),
   };
   return kMigrations;
 }

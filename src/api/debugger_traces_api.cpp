@@ -1,0 +1,96 @@
+// /api/debugger/traces (see debugger_traces_api.h).
+#include "api/debugger_traces_api.h"
+
+#include "api/access.h"
+#include "api/body.h"
+#include "api/errors.h"
+#include "core/json.h"
+#include "events/event.h"
+
+namespace rt::api {
+namespace {
+
+boost::json::value PayloadJson(const std::string& text) {
+  auto v = json::Parse(text);
+  return v.ok() ? std::move(*v) : boost::json::value(boost::json::object());
+}
+
+boost::json::object Counts(int64_t subscribers, int64_t delivered, int64_t filtered) {
+  return {{"subscriberCount", subscribers}, {"deliveredCount", delivered}, {"filteredCount", filtered}};
+}
+
+}  // namespace
+
+Result<store::TraceQuery> ParseTraceQuery(const net::HttpRequest& req, const Scope& scope) {
+  store::TraceQuery q;
+  q.application_id = scope.application_id;
+  q.environment = scope.environment;
+  auto limit = IntQuery(req, "limit", 50, 1, 1000);
+  if (!limit.ok()) return limit.take_error();
+  auto offset = IntQuery(req, "offset", 0, 0, 1000000000);
+  if (!offset.ok()) return offset.take_error();
+  q.limit = static_cast<int>(*limit);
+  q.offset = static_cast<int>(*offset);
+  if (std::string topic = StrQuery(req, "topic"); !topic.empty()) q.topic = std::move(topic);
+  if (std::string source = StrQuery(req, "source"); !source.empty()) {
+    if (!events::ParseSource(source)) return Error::Validation("source must be database, sync or socket");
+    q.source = std::move(source);
+  }
+  return q;
+}
+
+boost::json::object TraceJson(const store::TraceRow& r) {
+  return {{"traceId", r.trace_id},
+          {"eventId", r.event_id},
+          {"topic", r.topic},
+          {"source", r.source},
+          {"type", r.type},
+          {"payload", PayloadJson(r.payload)},
+          {"timestamp", r.timestamp},
+          {"routingResult", Counts(r.subscriber_count, r.delivered_count, r.filtered_count)}};
+}
+
+boost::json::object TraceDetailJson(const std::vector<store::TraceRow>& rows) {
+  store::TraceRow sum = rows.front();
+  sum.subscriber_count = sum.delivered_count = sum.filtered_count = 0;
+  boost::json::array instances;
+  instances.reserve(rows.size());
+  for (const auto& r : rows) {
+    sum.subscriber_count += r.subscriber_count;
+    sum.delivered_count += r.delivered_count;
+    sum.filtered_count += r.filtered_count;
+    boost::json::object i = Counts(r.subscriber_count, r.delivered_count, r.filtered_count);
+    i["instance"] = r.instance;
+    i["remote"] = r.remote;
+    instances.push_back(std::move(i));
+  }
+  boost::json::object out = TraceJson(sum);
+  out["instances"] = std::move(instances);
+  return out;
+}
+
+void RegisterDebuggerTraceRoutes(net::Router& router, store::TraceRepository& traces,
+                                 registry::ApplicationService& apps, const AuthGate& gate) {
+  router.Add("GET", "/api/debugger/traces", net::Access::Need("admin", "debugger", "read"),
+             Scoped(apps, gate, [&traces](net::HttpRequest& req, const Scope& scope) {
+               auto query = ParseTraceQuery(req, scope);
+               if (!query.ok()) return ErrorResponse(query.error());
+               auto rows = traces.List(*query);
+               if (!rows.ok()) return ErrorResponse(rows.error());
+               boost::json::array out;
+               out.reserve(rows->size());
+               for (const auto& r : *rows) out.push_back(TraceJson(r));
+               return JsonResponse(200, json::Serialize(out));
+             }));
+
+  router.Add("GET", "/api/debugger/traces/:traceId", net::Access::Need("admin", "debugger", "read"),
+             Scoped(apps, gate, [&traces](net::HttpRequest& req, const Scope& scope) {
+               const std::string& id = req.Param("traceId");
+               auto rows = traces.Get(scope.application_id, scope.environment, id);
+               if (!rows.ok()) return ErrorResponse(rows.error());
+               if (rows->empty()) return ErrorResponse(Error::NotFound("Trace not found: " + id));
+               return JsonResponse(200, json::Serialize(TraceDetailJson(*rows)));
+             }));
+}
+
+}  // namespace rt::api

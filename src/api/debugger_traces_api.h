@@ -1,0 +1,45 @@
+// /api/debugger/traces (spec/16-api-debugger.md "Query Traces", "Get Trace Detail";
+// docs/debugger.md "Traces"): the event traces the trace recorder (monitor/trace_recorder.h)
+// stored, of the caller's (application, environment) only.
+//
+//   GET /api/debugger/traces?topic=&source=&limit=&offset=
+//     -> [{"traceId", "eventId", "topic", "source", "type", "payload", "timestamp",
+//          "routingResult": {"subscriberCount", "deliveredCount", "filteredCount"}}]
+//        newest first; counts summed over the instances that routed the event; limit 1..1000
+//        (default 50), offset >= 0 (default 0), source database|sync|socket; else 400.
+//   GET /api/debugger/traces/:traceId
+//     -> the same fields plus "instances": [{"instance", "remote", "subscriberCount",
+//        "deliveredCount", "filteredCount"}]; 404 NotFoundError for an unknown trace or
+//        another application's / environment's.
+// Access: admin token (or a session with debugger:read); anonymous on loopback in development.
+//
+// Ownership/lifetime: the repository and services must outlive the router. Thread safety: the
+// handlers run on the blocking pool, concurrently (they block on the database); the pure
+// functions are thread-safe.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <vector>
+
+#include "api/auth.h"
+#include "core/result.h"
+#include "core/scope.h"
+#include "net/http_message.h"
+#include "net/router.h"
+#include "registry/application_service.h"
+#include "store/trace_repository.h"
+
+namespace rt::api {
+
+void RegisterDebuggerTraceRoutes(net::Router& router, store::TraceRepository& traces,
+                                 registry::ApplicationService& apps, const AuthGate& gate);
+
+// Pure parts (unit-tested). The list query for a request in scope, or ValidationError.
+Result<store::TraceQuery> ParseTraceQuery(const net::HttpRequest& req, const Scope& scope);
+// One trace of the list (the row's counts as given).
+boost::json::object TraceJson(const store::TraceRow& row);
+// The detail of one trace from its per-instance rows (not empty): counts summed, and each row.
+boost::json::object TraceDetailJson(const std::vector<store::TraceRow>& rows);
+
+}  // namespace rt::api

@@ -1,0 +1,171 @@
+#include "monitor/trace_recorder.h"
+
+#include "core/ids.h"
+#include "core/json.h"
+#include "core/log.h"
+
+namespace rt::monitor {
+
+struct TraceRecorder::Queue {
+  std::mutex mu;
+  std::vector<Held> items;  // guarded by mu
+  bool closed = false;      // guarded by mu: Stop ran, Push ignores events
+  size_t max = 0;
+  double sample = 1.0;
+  TraceStats stats;
+
+  // The hot path: one hash, and for a sampled event one short lock.
+  void Push(const std::shared_ptr<const events::RoutedEvent>& e, bool remote) {
+    if (!TraceSampled(e->event().id, sample)) return;
+    std::lock_guard lock(mu);
+    if (closed) return;
+    if (items.size() >= max) {
+      stats.dropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    items.push_back({e, remote});
+    stats.queued.fetch_add(1, std::memory_order_relaxed);
+  }
+};
+
+namespace {
+
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+bool TraceSampled(std::string_view event_id, double rate) {
+  if (rate >= 1.0) return true;
+  if (rate <= 0.0) return false;
+  uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across processes and builds
+  for (unsigned char c : event_id) h = (h ^ c) * 1099511628211ull;
+  return static_cast<double>(h % 1000000) < rate * 1000000.0;
+}
+
+store::TraceRow TraceRowFor(const events::RoutedEvent& routed, bool remote, const std::string& instance) {
+  const events::RealtimeEvent& e = routed.event();
+  const events::RoutingCounts& c = routed.routing();
+  store::TraceRow t;
+  t.trace_id = store::TraceIdFor(e.id);
+  t.instance = instance;
+  t.event_id = e.id;
+  t.application_id = routed.scope().application_id;
+  t.environment = routed.scope().environment;
+  t.topic = e.topic;
+  t.source = events::SourceName(e.source);
+  t.type = e.type;
+  t.payload = json::Serialize(e.payload);
+  t.timestamp = e.metadata.timestamp;
+  t.remote = remote;
+  t.subscriber_count = c.subscribers.load(std::memory_order_relaxed);
+  t.delivered_count = c.delivered.load(std::memory_order_relaxed);
+  t.filtered_count = c.filtered.load(std::memory_order_relaxed);
+  return t;
+}
+
+TraceRecorder::TraceRecorder(store::TraceRepository& repo, TraceOptions options)
+    : repo_(repo), options_(std::move(options)), queue_(std::make_shared<Queue>()) {
+  queue_->max = options_.max_queued;
+  queue_->sample = options_.sample;
+}
+
+TraceRecorder::~TraceRecorder() { Stop(); }
+
+const TraceStats& TraceRecorder::stats() const { return queue_->stats; }
+
+void TraceRecorder::Attach(events::EventRouter& router) {
+  if (options_.sample <= 0.0) return;
+  router.AddRetainingObserver(
+      [q = queue_](const std::shared_ptr<const events::RoutedEvent>& e, bool remote) { q->Push(e, remote); });
+}
+
+void TraceRecorder::Record(const std::shared_ptr<const events::RoutedEvent>& event, bool remote) {
+  queue_->Push(event, remote);
+}
+
+Status TraceRecorder::Flush(int64_t now_ns, bool all) {
+  {
+    std::vector<Held> incoming;
+    std::lock_guard lock(queue_->mu);
+    incoming.swap(queue_->items);
+    if (held_.empty()) {
+      held_.swap(incoming);
+    } else {
+      for (auto& h : incoming) held_.push_back(std::move(h));
+    }
+  }
+  const int64_t settled_before = now_ns - std::chrono::duration_cast<std::chrono::nanoseconds>(options_.settle).count();
+  std::vector<store::TraceRow> rows;
+  std::vector<Held> young;
+  for (auto& h : held_) {
+    if (all || h.event->accepted_ns() <= settled_before) rows.push_back(TraceRowFor(*h.event, h.remote, options_.instance));
+    else young.push_back(std::move(h));
+  }
+  held_.swap(young);
+  if (rows.empty()) return Ok();
+  Status st = repo_.WriteBatch(rows);
+  if (st.ok()) {
+    queue_->stats.written.fetch_add(rows.size(), std::memory_order_relaxed);
+    if (failing_) log::Info("traces: writing again");
+    failing_ = false;
+    return st;
+  }
+  queue_->stats.failed.fetch_add(rows.size(), std::memory_order_relaxed);
+  if (!failing_)
+    log::Warn("traces: a batch could not be written and is dropped (logged once until a write succeeds)",
+              {{"rows", static_cast<int64_t>(rows.size())}, {"error", st.error().message}});
+  failing_ = true;
+  return st;
+}
+
+Status TraceRecorder::Prune(int64_t now_ms) {
+  auto n = repo_.Prune(now_ms - options_.retention.count() * 1000, options_.max_traces);
+  if (!n.ok()) {
+    log::Warn("traces: prune failed (retried later)", {{"error", n.error().message}});
+    return n.take_error();
+  }
+  if (*n > 0) log::Debug("traces: pruned", {{"rows", *n}});
+  return Ok();
+}
+
+void TraceRecorder::Start() {
+  if (thread_.joinable() || options_.sample <= 0.0) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void TraceRecorder::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stop_) return;
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(queue_->mu);
+    queue_->closed = true;
+  }
+  if (options_.sample > 0.0) (void)Flush(SteadyNs(), true);
+}
+
+void TraceRecorder::Run() {
+  (void)Prune(NowMs());
+  auto next_prune = std::chrono::steady_clock::now() + options_.prune_interval;
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, options_.flush_interval, [this] { return stop_; });
+    if (stop_) break;
+    lock.unlock();
+    (void)Flush(SteadyNs(), false);
+    if (std::chrono::steady_clock::now() >= next_prune) {
+      (void)Prune(NowMs());
+      next_prune = std::chrono::steady_clock::now() + options_.prune_interval;
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace rt::monitor

@@ -1,0 +1,110 @@
+// TraceRecorder: event traces (docs/debugger.md "Traces"). For a sample of the events this
+// instance's router fans out (local or remote; REALTIME_TRACE_SAMPLE, deterministic on the event
+// id so every instance samples the same events), it writes one `event_traces` row per event: the
+// event and what the local fan-out did (events/routed_event.h RoutingCounts), through
+// store::TraceRepository, in batches off the hot path.
+//
+// Hot path: the router's observer hashes the event id and, when sampled, appends a reference to
+// the event to a bounded queue (one short mutex; when full the event is not traced and counted
+// in stats().dropped). A thread flushes every flush_interval: the events accepted at least
+// `settle` ago (every shard has drained them, so their counts are final) become rows written in
+// one transaction; younger ones wait for the next flush. Traces older than the retention, then
+// all but the newest max_traces, are pruned at start and every prune_interval.
+//
+// Failure: traces are diagnostics, not data: a batch whose write fails is logged (once per
+// failure episode), counted in stats().failed and dropped; what is queued when Stop's final
+// flush fails is lost. A prune that fails is retried at the next interval.
+// Ownership / lifetime: references the repository, which must outlive the recorder; owns its
+// thread (Start, Stop; the destructor stops). The router's observer keeps the queue alive on its
+// own and does nothing once the recorder stopped, so the router may outlive the recorder.
+// Thread safety: Attach/Start/Stop from the owner's thread (Attach before events flow);
+// Record from any thread; Flush/Prune from one thread at a time (the worker's, or a test's).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "events/routed_event.h"
+#include "events/router.h"
+#include "store/trace_repository.h"
+
+namespace rt::monitor {
+
+struct TraceOptions {
+  std::string instance;                  // this process's id: each row's `instance`
+  double sample = 1.0;                   // REALTIME_TRACE_SAMPLE: fraction of events traced (0..1)
+  std::chrono::seconds retention{86400};  // REALTIME_TRACE_RETENTION
+  int64_t max_traces = 1000000;          // REALTIME_TRACE_MAX
+  std::chrono::milliseconds flush_interval{250};
+  std::chrono::milliseconds settle{100};  // an event's age before its counts are read
+  std::chrono::milliseconds prune_interval{std::chrono::minutes(5)};  // REALTIME_TRACE_PRUNE_INTERVAL
+  size_t max_queued = 16384;              // events waiting for a flush; more are dropped
+};
+
+// Whether the event with this id is traced at `rate` (0..1): the same answer on every instance.
+bool TraceSampled(std::string_view event_id, double rate);
+
+// The row of one event as this instance routed it (its counts as they are now).
+store::TraceRow TraceRowFor(const events::RoutedEvent& event, bool remote, const std::string& instance);
+
+struct TraceStats {
+  std::atomic<uint64_t> queued{0};   // events sampled and queued
+  std::atomic<uint64_t> dropped{0};  // sampled events not traced: the queue was full
+  std::atomic<uint64_t> written{0};  // rows written
+  std::atomic<uint64_t> failed{0};   // rows lost to failed writes
+};
+
+class TraceRecorder {
+ public:
+  TraceRecorder(store::TraceRepository& repo, TraceOptions options);
+  ~TraceRecorder();
+  TraceRecorder(const TraceRecorder&) = delete;
+  TraceRecorder& operator=(const TraceRecorder&) = delete;
+
+  // Registers the observer on the router (nothing when sample is 0).
+  void Attach(events::EventRouter& router);
+  // Starts the thread: prunes, then flushes every flush_interval.
+  void Start();
+  // Flushes everything queued (settled or not) once, and joins the thread. Idempotent; after it
+  // the observer ignores events.
+  void Stop();
+
+  // The observer's work: queue the event when sampled.
+  void Record(const std::shared_ptr<const events::RoutedEvent>& event, bool remote);
+  // Writes the queued events accepted at least `settle` before now_ns (steady clock), or all of
+  // them; keeps the others. The write's status (rows dropped on failure).
+  Status Flush(int64_t now_ns, bool all);
+  // Prunes by retention and count (now_ms: wall clock).
+  Status Prune(int64_t now_ms);
+
+  const TraceStats& stats() const;
+  const TraceOptions& options() const { return options_; }
+
+ private:
+  struct Queue;
+  struct Held {
+    std::shared_ptr<const events::RoutedEvent> event;
+    bool remote;
+  };
+  void Run();
+
+  store::TraceRepository& repo_;
+  const TraceOptions options_;
+  std::shared_ptr<Queue> queue_;  // shared with the router's observer
+  std::vector<Held> held_;        // flushing thread only: taken from the queue, not settled yet
+  bool failing_ = false;          // flushing thread only: the last write failed (logged)
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace rt::monitor
