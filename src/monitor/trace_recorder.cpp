@@ -11,6 +11,8 @@ struct TraceRecorder::Queue {
   std::vector<Held> items;  // guarded by mu
   bool closed = false;      // guarded by mu: Stop ran, Push ignores events
   size_t max = 0;
+  size_t max_bytes = 0;
+  std::atomic<size_t> bytes{0};  // envelope bytes held (queued here or in held_)
   double sample = 1.0;
   TraceStats stats;
 
@@ -19,10 +21,12 @@ struct TraceRecorder::Queue {
     if (!TraceSampled(e->event().id, sample)) return;
     std::lock_guard lock(mu);
     if (closed) return;
-    if (items.size() >= max) {
+    const size_t size = e->envelope_json().size();
+    if (items.size() >= max || bytes.load(std::memory_order_relaxed) + size > max_bytes) {
       stats.dropped.fetch_add(1, std::memory_order_relaxed);
       return;
     }
+    bytes.fetch_add(size, std::memory_order_relaxed);
     items.push_back({e, remote});
     stats.queued.fetch_add(1, std::memory_order_relaxed);
   }
@@ -69,6 +73,7 @@ store::TraceRow TraceRowFor(const events::RoutedEvent& routed, bool remote, cons
 TraceRecorder::TraceRecorder(store::TraceRepository& repo, TraceOptions options)
     : repo_(repo), options_(std::move(options)), queue_(std::make_shared<Queue>()) {
   queue_->max = options_.max_queued;
+  queue_->max_bytes = options_.max_queued_bytes;
   queue_->sample = options_.sample;
 }
 
@@ -101,8 +106,12 @@ Status TraceRecorder::Flush(int64_t now_ns, bool all) {
   std::vector<store::TraceRow> rows;
   std::vector<Held> young;
   for (auto& h : held_) {
-    if (all || h.event->accepted_ns() <= settled_before) rows.push_back(TraceRowFor(*h.event, h.remote, options_.instance));
-    else young.push_back(std::move(h));
+    if (all || h.event->accepted_ns() <= settled_before) {
+      rows.push_back(TraceRowFor(*h.event, h.remote, options_.instance));
+      queue_->bytes.fetch_sub(h.event->envelope_json().size(), std::memory_order_relaxed);
+    } else {
+      young.push_back(std::move(h));
+    }
   }
   held_.swap(young);
   if (rows.empty()) return Ok();

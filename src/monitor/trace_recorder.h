@@ -47,6 +47,10 @@ struct TraceOptions {
   std::chrono::milliseconds settle{100};  // an event's age before its counts are read
   std::chrono::milliseconds prune_interval{std::chrono::minutes(5)};  // REALTIME_TRACE_PRUNE_INTERVAL
   size_t max_queued = 16384;              // events waiting for a flush; more are dropped
+  // Envelope bytes of the events held for a flush (an event held keeps its payload and frames
+  // alive); past this, sampled events are dropped (counted) so a burst of large events does not
+  // grow the process by the size of the burst.
+  size_t max_queued_bytes = 1 << 20;
 };
 
 // Whether the event with this id is traced at `rate` (0..1): the same answer on every instance.

@@ -98,6 +98,19 @@ TEST_F(TraceRecorderTest, BoundedQueueDropsAndCountsAndStopFlushesTheRest) {
   EXPECT_EQ(rec.stats().queued.load(), 2u);
 }
 
+TEST_F(TraceRecorderTest, HeldBytesAreBoundedSoABurstOfLargeEventsIsDropped) {
+  TraceOptions o;
+  o.instance = "inst_1";
+  o.max_queued_bytes = 3000;
+  TraceRecorder rec(*repo_, o);
+  const std::string big = R"({"pad":")" + std::string(1000, 'x') + R"("})";
+  for (int i = 0; i < 5; ++i) rec.Record(Ev("orders", big.c_str()), false);
+  EXPECT_EQ(rec.stats().queued.load(), 2u);  // two envelopes of ~1.2 KB fit in 3000 bytes
+  EXPECT_EQ(rec.stats().dropped.load(), 3u);
+  rec.Stop();
+  EXPECT_EQ(All().size(), 2u);
+}
+
 TEST_F(TraceRecorderTest, SampleZeroTracesNothing) {
   TraceOptions o;
   o.sample = 0;
