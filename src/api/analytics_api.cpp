@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/body.h"
+#include "core/civil_time.h"
 #include "core/ids.h"
 #include "monitor/analytics.h"
 #include "monitor/percentiles.h"
@@ -17,22 +18,6 @@ namespace {
 
 constexpr int64_t kDayMs = 86400LL * 1000;
 constexpr int64_t kMaxMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
 
 // A reader of fixed-width fields.
 struct Cursor {

@@ -1,5 +1,6 @@
 #include "api/dashboard_api.h"
 
+#include "api/body.h"
 #include "api/errors.h"
 #include "core/duration.h"
 #include "core/json.h"
@@ -15,18 +16,6 @@ Result<std::chrono::milliseconds> ParseWindow(const std::string* v) {
   return std::chrono::milliseconds(*seconds * 1000);
 }
 
-// ?limit=: 1..100, default 10.
-Result<size_t> ParseLimit(const std::string* v) {
-  if (!v || v->empty()) return size_t{10};
-  size_t n = 0;
-  for (char c : *v) {
-    if (c < '0' || c > '9' || n > 1000) return Error::Validation("limit must be an integer from 1 to 100");
-    n = n * 10 + static_cast<size_t>(c - '0');
-  }
-  if (n < 1 || n > 100) return Error::Validation("limit must be an integer from 1 to 100");
-  return n;
-}
-
 }  // namespace
 
 void RegisterDashboardRoutes(net::Router& router, DashboardSource source) {
@@ -34,9 +23,9 @@ void RegisterDashboardRoutes(net::Router& router, DashboardSource source) {
   router.Add("GET", "/api/metrics/dashboard", access,
              [latest = source.latest](net::HttpRequest&) { return JsonResponse(200, json::Serialize(latest())); });
   router.Add("GET", "/api/metrics/hot-topics", access, [hot = source.hot_topics](net::HttpRequest& req) {
-    auto limit = ParseLimit(req.Query("limit"));
+    auto limit = IntQuery(req, "limit", 10, 1, 100);
     if (!limit.ok()) return ErrorResponse(limit.error());
-    return JsonResponse(200, json::Serialize(hot(*limit)));
+    return JsonResponse(200, json::Serialize(hot(static_cast<size_t>(*limit))));
   });
   router.Add("GET", "/api/metrics/history", access, [source](net::HttpRequest& req) {
     auto window = ParseWindow(req.Query("window"));
