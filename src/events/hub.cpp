@@ -11,9 +11,9 @@
 namespace rt::events {
 namespace {
 
-// Per-topic metrics leave out the platform's own per-connection topics (every connection has a
+// Per-topic metrics leave out the platform's own reserved topics (every connection has a
 // direct: topic; presence: mirrors a channel): they would fill the bounded topic table.
-bool CountsPerTopic(std::string_view topic) { return !topic.starts_with("direct:") && !topic.starts_with("presence:"); }
+bool CountsPerTopic(std::string_view topic) { return !IsReservedTopic(topic); }
 
 }  // namespace
 
