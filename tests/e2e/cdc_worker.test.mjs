@@ -10,7 +10,7 @@ import { clientPool, getToken } from './lib/wsclient.mjs';
 import { startRedis } from './lib/sio.mjs';
 import { waitUntil } from './lib/webhook_receiver.mjs';
 import {
-  PG, cdcEnv, cleanup, createMapping, createTarget, hex, psql, readers, skip, slotName, withDb, wsCount, wsEvents,
+  PG, cdcEnv, cleanup, createMapping, createTarget, hex, psql, readers, skip, slotName, slotStreamer, withDb, wsCount, wsEvents,
 } from './lib/cdc.mjs';
 
 const pool = clientPool();
@@ -60,10 +60,7 @@ describe('serve (REALTIME_WORKERS=off) + `realtime worker` on one Redis', { skip
     await client.subscribe('outbox.orders');
 
     // The worker's reader holds the slot (serve has none); its pid is not serve's.
-    const holder = await waitUntil(() => {
-      const row = psql(PG, `SELECT active_pid FROM pg_replication_slots WHERE slot_name = '${slot}' AND active`);
-      return row || false;
-    }, { ms: 20_000, interval: 100, what: () => `the worker streaming slot ${slot}${diag()}` });
+    const holder = await waitUntil(() => slotStreamer(slot) || false, { ms: 20_000, interval: 100, what: () => `the worker streaming slot ${slot}${diag()}` });
     assert.ok(Number(holder) > 0);
     assert.deepEqual(await readers(srv), [], 'serve runs no reader with REALTIME_WORKERS=off');
 
@@ -86,7 +83,7 @@ describe('serve (REALTIME_WORKERS=off) + `realtime worker` on one Redis', { skip
     assert.equal(wsEvents(client, 'orders').length, 3);
     assert.equal(wsEvents(client, 'outbox.orders').length, 50);
     // The slot was held by one connection the whole time (the reader never restarted).
-    assert.equal(psql(PG, `SELECT active_pid FROM pg_replication_slots WHERE slot_name = '${slot}'`), holder);
+    assert.equal(slotStreamer(slot), holder);
 
     proc.kill('SIGTERM');
     const exit = await worker.exited;

@@ -57,6 +57,10 @@ export function cleanup({ slots = [], targets = [], roles = [], dbs = [] }) {
 
 /** A unique slot name for one server (slot names are cluster wide). */
 export const slotName = () => `rt_e2e_${hex()}`;
+// The pid of the walsender streaming `slot`, or '' — not the backend that holds the slot for a
+// moment while pg_create_logical_replication_slot() runs (that one is not in pg_stat_replication).
+export const slotStreamer = (slot) => psql(PG, `SELECT s.active_pid FROM pg_replication_slots s
+  JOIN pg_stat_replication r ON r.pid = s.active_pid WHERE s.slot_name = '${slot}' AND s.active`);
 
 /** The env of a development `serve` with CDC on `slot`. */
 export const cdcEnv = (slot, extra = {}) => ({ NODE_ENV: 'development', CDC_SLOT_NAME: slot, LOG_LEVEL: 'info', ...extra });
