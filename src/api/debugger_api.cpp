@@ -2,6 +2,7 @@
 #include "api/debugger_api.h"
 
 #include <boost/json/array.hpp>
+#include <algorithm>
 #include <unordered_map>
 
 #include "api/access.h"
@@ -90,11 +91,12 @@ boost::json::object RoutingReport(const RoutingQuery& query, const events::Subsc
     return it->second;
   };
   boost::json::array details;
-  details.reserve(snapshot.subscriptions.size());
+  details.reserve(std::min(snapshot.subscriptions.size(), kMaxRoutingDetails));
   int64_t matching = 0;
   for (const auto& s : snapshot.subscriptions) {
     bool matched = matches(s.filter.get());
     matching += matched ? 1 : 0;
+    if (details.size() == kMaxRoutingDetails) continue;
     details.push_back(boost::json::object{{"subscriptionId", s.id},
                                           {"matched", matched},
                                           {"filter", s.filter ? *s.filter : boost::json::value(nullptr)},
@@ -106,6 +108,7 @@ boost::json::object RoutingReport(const RoutingQuery& query, const events::Subsc
                           {"activeSubscriptions", static_cast<int64_t>(snapshot.subscriptions.size())},
                           {"matchingSubscriptions", matching}};
   if (snapshot.partial()) out["partial"] = true;
+  if (snapshot.subscriptions.size() > kMaxRoutingDetails) out["truncated"] = true;
   out["routingDetails"] = std::move(details);
   return out;
 }
@@ -126,9 +129,8 @@ void RegisterDebuggerRoutes(net::Router& router, DebuggerDeps deps, registry::Ap
                  if (!query.ok()) return ErrorResponse(query.error());
                  if (!ctx->principal.MayUseTopic(query->topic))
                    return ErrorResponse(Error::Forbidden("Token's topics do not allow '" + query->topic + "'"));
-                 auto snapshot = events::SnapshotSubscriptions(deps.hub, {ctx->application_id, ctx->environment},
-                                                               query->topic, deps.shard_timeout);
-                 return JsonResponse(200, json::Serialize(RoutingReport(*query, snapshot, deps.instance_id)));
+                 return JsonResponse(
+                     200, json::Serialize(RouteEverywhere(deps, {ctx->application_id, ctx->environment}, *query)));
                });
              });
 }

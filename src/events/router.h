@@ -54,9 +54,19 @@ class EventRouter {
   // events/event.h) / ValidationError / NotFoundError (strict topics) / PayloadTooLarge, or a
   // stage's error; nothing is delivered then.
   Result<std::string> Publish(const Scope& scope, RawEventInput input);
+  // Publish in two halves (the debugger's replay uses them apart). Admit runs Publish's checks and
+  // stages (reserved topics, topic policy, Normalize, schema gate…) and returns the event as it
+  // would be delivered, or the error Publish would answer; it delivers nothing.
+  Result<RealtimeEvent> Admit(const Scope& scope, RawEventInput input);
+  // Delivers an admitted event (duplicate filter, broker, local fan-out, observers); its id.
+  std::string Deliver(const Scope& scope, RealtimeEvent event, std::string exclude_socket = {});
 
-  // Handler for the broker: an event published on another instance.
+  // Handler for the broker: an event published on another instance. Control messages (scope
+  // broker::kControlScope: the cluster's request/reply, broker/cluster_rpc.h) go to the control
+  // handler instead, or are dropped when there is none; they never reach a subscriber.
   void OnRemote(broker::BrokerMessage&& message);
+  // Start-up only.
+  void SetControlHandler(std::function<void(broker::BrokerMessage&&)> handler) { control_ = std::move(handler); }
 
   const RouterStats& stats() const { return stats_; }
   // realtime_events_received_total{source,topic} (events/event_metrics.h).
@@ -77,6 +87,7 @@ class EventRouter {
   RouterStats stats_;
   RecentIds recent_;  // ids of database events (the duplicate filter)
   TopicCounters topic_counts_;
+  std::function<void(broker::BrokerMessage&&)> control_;
 };
 
 }  // namespace rt::events
