@@ -1,6 +1,8 @@
 // /api/debugger/traces (see debugger_traces_api.h).
 #include "api/debugger_traces_api.h"
 
+#include <algorithm>
+
 #include "api/access.h"
 #include "api/body.h"
 #include "api/errors.h"
@@ -53,24 +55,53 @@ boost::json::object TraceJson(const store::TraceRow& r) {
 boost::json::object TraceDetailJson(const std::vector<store::TraceRow>& rows) {
   store::TraceRow sum = rows.front();
   sum.subscriber_count = sum.delivered_count = sum.filtered_count = 0;
-  boost::json::array instances;
+  boost::json::array instances, decisions;
+  int64_t omitted = 0, schema_version = 0;
   instances.reserve(rows.size());
   for (const auto& r : rows) {
     sum.subscriber_count += r.subscriber_count;
     sum.delivered_count += r.delivered_count;
     sum.filtered_count += r.filtered_count;
+    schema_version = std::max(schema_version, r.schema_version);
     boost::json::object i = Counts(r.subscriber_count, r.delivered_count, r.filtered_count);
     i["instance"] = r.instance;
     i["remote"] = r.remote;
     instances.push_back(std::move(i));
+    auto d = json::Parse(r.decisions);
+    if (!d.ok() || !d->is_object()) continue;
+    if (const auto* n = d->get_object().if_contains("omitted"); n && n->is_int64()) omitted += n->as_int64();
+    if (const auto* list = d->get_object().if_contains("decisions"); list && list->is_array()) {
+      for (const auto& one : list->get_array()) {
+        if (!one.is_object()) continue;
+        boost::json::object o = one.get_object();
+        o["instance"] = r.instance;
+        decisions.push_back(std::move(o));
+      }
+    }
   }
   boost::json::object out = TraceJson(sum);
+  // The event reached the fan-out, so it passed the schema gate: of version N, or none applied.
+  out["schemaGate"] = schema_version > 0
+                          ? boost::json::object{{"validated", true}, {"valid", true}, {"schemaVersion", schema_version}}
+                          : boost::json::object{{"validated", false}, {"schemaVersion", nullptr}};
   out["instances"] = std::move(instances);
+  out["routingDecisions"] = std::move(decisions);
+  out["decisionsOmitted"] = omitted;
   return out;
 }
 
+std::vector<store::TraceRow> WithRecent(std::vector<store::TraceRow> rows, std::vector<store::TraceRow> recent) {
+  for (auto& r : recent) {
+    bool stored = false;
+    for (const auto& have : rows) stored = stored || have.instance == r.instance;
+    if (!stored) rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
 void RegisterDebuggerTraceRoutes(net::Router& router, store::TraceRepository& traces,
-                                 registry::ApplicationService& apps, const AuthGate& gate) {
+                                 registry::ApplicationService& apps, const AuthGate& gate,
+                                 const monitor::TraceRecorder* recent) {
   router.Add("GET", "/api/debugger/traces", net::Access::Need("admin", "debugger", "read"),
              Scoped(apps, gate, [&traces](net::HttpRequest& req, const Scope& scope) {
                auto query = ParseTraceQuery(req, scope);
@@ -84,10 +115,11 @@ void RegisterDebuggerTraceRoutes(net::Router& router, store::TraceRepository& tr
              }));
 
   router.Add("GET", "/api/debugger/traces/:traceId", net::Access::Need("admin", "debugger", "read"),
-             Scoped(apps, gate, [&traces](net::HttpRequest& req, const Scope& scope) {
+             Scoped(apps, gate, [&traces, recent](net::HttpRequest& req, const Scope& scope) {
                const std::string& id = req.Param("traceId");
                auto rows = traces.Get(scope.application_id, scope.environment, id);
                if (!rows.ok()) return ErrorResponse(rows.error());
+               if (recent) *rows = WithRecent(std::move(*rows), recent->Recent(scope, id));
                if (rows->empty()) return ErrorResponse(Error::NotFound("Trace not found: " + id));
                return JsonResponse(200, json::Serialize(TraceDetailJson(*rows)));
              }));

@@ -9,8 +9,13 @@
 //        (default 50), offset >= 0 (default 0), source database|sync|socket; else 400.
 //   GET /api/debugger/traces/:traceId
 //     -> the same fields plus "instances": [{"instance", "remote", "subscriberCount",
-//        "deliveredCount", "filteredCount"}]; 404 NotFoundError for an unknown trace or
-//        another application's / environment's.
+//        "deliveredCount", "filteredCount"}], "schemaGate": {"validated", "valid"?,
+//        "schemaVersion"}, "routingDecisions": [{"subscriptionId", "socketId", "verdict"
+//        (delivered | filtered | dropped), "filter", "failed"?: [{key, expected, actual |
+//        missing}], "instance"}] (bounded per instance) and "decisionsOmitted"; 404 NotFoundError
+//        for an unknown trace or another application's / environment's. This instance's row
+//        also comes from the recorder's in-memory ring of the newest traces (`recent`), so a
+//        trace whose write is pending or failed is still found here.
 // Access: admin token (or a session with debugger:read); anonymous on loopback in development.
 //
 // Ownership/lifetime: the repository and services must outlive the router. Thread safety: the
@@ -25,6 +30,7 @@
 #include "api/auth.h"
 #include "core/result.h"
 #include "core/scope.h"
+#include "monitor/trace_recorder.h"
 #include "net/http_message.h"
 #include "net/router.h"
 #include "registry/application_service.h"
@@ -33,7 +39,8 @@
 namespace rt::api {
 
 void RegisterDebuggerTraceRoutes(net::Router& router, store::TraceRepository& traces,
-                                 registry::ApplicationService& apps, const AuthGate& gate);
+                                 registry::ApplicationService& apps, const AuthGate& gate,
+                                 const monitor::TraceRecorder* recent = nullptr);
 
 // Pure parts (unit-tested). The list query for a request in scope, or ValidationError.
 Result<store::TraceQuery> ParseTraceQuery(const net::HttpRequest& req, const Scope& scope);

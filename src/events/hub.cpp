@@ -46,6 +46,8 @@ struct SubscriptionHub::Shard {
   std::unordered_map<Subscriber*, std::vector<std::string>> ids_of;     // subscriber -> subscription ids
   std::vector<std::shared_ptr<const RoutedEvent>> batch;
   std::vector<Subscriber*> dirty;
+  std::vector<RoutingDecision> decisions;  // a traced event's part (at most DecisionLog::kMax)
+  uint32_t decisions_omitted = 0;
   uint64_t drain_seq = 0;
   uint64_t event_seq = 0;
 };
@@ -95,6 +97,22 @@ void SubscriptionHub::Drain(size_t shard) {
   uint64_t delivered = 0, filtered = 0;
   std::array<const RoutedEvent*, 8> sampled;  // the events whose latency is observed (alive in batch)
   size_t n_sampled = 0;
+  // Traced events only: each subscription's fate, bounded (events/routed_event.h DecisionLog).
+  auto NoteDecision = [&s](const Shard::Entry& en, const Shard::Group& g, RoutingDecision::Verdict v) {
+    if (s.decisions.size() >= DecisionLog::kMax) {
+      ++s.decisions_omitted;
+      return;
+    }
+    s.decisions.push_back({en.id, en.sub->socket_id(), v, g.filter.source()});
+  };
+  auto NoteDecisions = [&](const Shard::Group& g, RoutingDecision::Verdict v) {
+    for (const Shard::Entry& en : g.entries) NoteDecision(en, g, v);
+  };
+  auto FlushDecisions = [&s](DecisionLog& log) {
+    log.Append(std::move(s.decisions), s.decisions_omitted);
+    s.decisions.clear();
+    s.decisions_omitted = 0;
+  };
   for (const auto& ev : s.batch) {
     auto it = s.topics.find(ev->key());
     if (it == s.topics.end()) continue;
@@ -104,9 +122,11 @@ void SubscriptionHub::Drain(size_t shard) {
     const std::string& exclude = ev->exclude_socket();
     Shard::TopicSubs& ts = it->second;
     uint32_t ev_delivered = 0, ev_filtered = 0;  // this event on this shard (its trace's counts)
+    DecisionLog* log = ev->decisions();           // a traced event: note each subscription's fate
     for (Shard::Group& g : ts.groups) {
       if (!g.filter.empty() && !g.filter.Matches(e.payload)) {
         ev_filtered += static_cast<uint32_t>(g.entries.size());
+        if (log) NoteDecisions(g, RoutingDecision::Verdict::kFiltered);
         continue;
       }
       for (Shard::Entry& en : g.entries) {
@@ -115,6 +135,7 @@ void SubscriptionHub::Drain(size_t shard) {
         if (!exclude.empty() && sub->socket_id() == exclude) continue;
         sub->hub_event_mark = seq;
         sub->Enqueue(ev->Frame(sub->wire(), en.mode));
+        if (log) NoteDecision(en, g, RoutingDecision::Verdict::kDelivered);
         ++ev_delivered;
         if (sub->hub_drain_mark != drain) {
           sub->hub_drain_mark = drain;
@@ -122,6 +143,7 @@ void SubscriptionHub::Drain(size_t shard) {
         }
       }
     }
+    if (log) FlushDecisions(*log);
     RoutingCounts& rc = ev->routing();  // once per (event, shard), never per delivery
     rc.subscribers.fetch_add(static_cast<uint32_t>(ts.count), std::memory_order_relaxed);
     rc.delivered.fetch_add(ev_delivered, std::memory_order_relaxed);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <map>
 
 namespace rt::events {
 namespace {
@@ -220,6 +222,52 @@ TEST(Hub, CountsEachEventsSubscribersDeliveriesAndFilteredOncePerShard) {
   EXPECT_EQ(nobody->routing().delivered.load(), 0u);
   EXPECT_EQ(matching.queued.size(), 1u);
   EXPECT_TRUE(rejecting.queued.empty());
+}
+
+TEST(Hub, NotesEachSubscriptionsFateForTracedEventsOnlyBounded) {
+  ManualExecutor ex(2);
+  SubscriptionHub hub(ex);
+  Scope s{"default", "development"};
+  FakeConn matching, rejecting;
+  matching.id = "sock_m";
+  rejecting.id = "sock_r";
+  auto m = hub.Subscribe(0, &matching, s, "t", *Filter::Compile(boost::json::parse(R"({"x":1})")), ReturnMode::kFull);
+  auto r = hub.Subscribe(1, &rejecting, s, "t", *Filter::Compile(boost::json::parse(R"({"x":2})")), ReturnMode::kFull);
+  auto traced = Ev(s, "t", R"({"x":1})");
+  traced->RecordDecisions();
+  auto untraced = Ev(s, "t", R"({"x":1})");
+  hub.Publish(traced);
+  hub.Publish(untraced);
+  ex.RunAll();
+  EXPECT_EQ(untraced->decisions(), nullptr);
+  ASSERT_NE(traced->decisions(), nullptr);
+  uint32_t omitted = 99;
+  auto d = traced->decisions()->Decisions(&omitted);
+  EXPECT_EQ(omitted, 0u);
+  ASSERT_EQ(d.size(), 2u);
+  std::map<std::string, const RoutingDecision*> by_id{{d[0].subscription_id, &d[0]}, {d[1].subscription_id, &d[1]}};
+  ASSERT_TRUE(by_id.contains(m) && by_id.contains(r));
+  EXPECT_EQ(by_id[m]->verdict, RoutingDecision::Verdict::kDelivered);
+  EXPECT_EQ(by_id[m]->socket_id, "sock_m");
+  EXPECT_EQ(by_id[r]->verdict, RoutingDecision::Verdict::kFiltered);
+  EXPECT_EQ(by_id[r]->socket_id, "sock_r");
+  ASSERT_NE(by_id[r]->filter, nullptr);
+  EXPECT_EQ(boost::json::serialize(*by_id[r]->filter), R"({"x":2})");
+
+  // Bounded: many subscribers keep DecisionLog::kMax decisions and count the rest.
+  std::vector<std::unique_ptr<FakeConn>> many;
+  for (int i = 0; i < 100; ++i) {
+    many.push_back(std::make_unique<FakeConn>());
+    hub.Subscribe(i % 2, many.back().get(), s, "big", Filter(), ReturnMode::kFull);
+  }
+  auto big = Ev(s, "big", R"({})");
+  big->RecordDecisions();
+  hub.Publish(big);
+  ex.RunAll();
+  EXPECT_EQ(big->routing().delivered.load(), 100u);
+  auto kept = big->decisions()->Decisions(&omitted);
+  EXPECT_EQ(kept.size(), DecisionLog::kMax);
+  EXPECT_EQ(kept.size() + omitted, 100u);
 }
 
 }  // namespace

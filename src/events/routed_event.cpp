@@ -75,4 +75,31 @@ const std::shared_ptr<const std::string>& RoutedEvent::Frame(Wire wire, ReturnMo
   return frames_[slot];
 }
 
+const char* VerdictName(RoutingDecision::Verdict v) {
+  switch (v) {
+    case RoutingDecision::Verdict::kDelivered:
+      return "delivered";
+    case RoutingDecision::Verdict::kFiltered:
+      return "filtered";
+    case RoutingDecision::Verdict::kDropped:
+      return "dropped";
+  }
+  return "delivered";
+}
+
+void DecisionLog::Append(std::vector<RoutingDecision>&& part, uint32_t omitted) {
+  std::lock_guard lock(mu_);
+  for (auto& d : part) {
+    if (decisions_.size() < kMax) decisions_.push_back(std::move(d));
+    else ++omitted;
+  }
+  omitted_ += omitted;
+}
+
+std::vector<RoutingDecision> DecisionLog::Decisions(uint32_t* omitted) const {
+  std::lock_guard lock(mu_);
+  if (omitted) *omitted = omitted_;
+  return decisions_;
+}
+
 }  // namespace rt::events

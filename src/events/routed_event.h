@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/scope.h"
 #include "events/event.h"
@@ -44,6 +45,33 @@ struct RoutingCounts {
   std::atomic<uint32_t> filtered{0};
 };
 
+// What the local fan-out did with each subscription of a traced event (the trace's routing
+// decisions, docs/debugger.md). Only events the router was asked to trace carry a log
+// (RoutedEvent::decisions()); each hub shard appends its part once per event. Bounded: at most
+// kMax decisions are kept (filtered and dropped ones first in each part), the rest counted.
+struct RoutingDecision {
+  enum class Verdict : uint8_t { kDelivered, kFiltered, kDropped };  // kDropped: slow consumer
+  std::string subscription_id;
+  std::string socket_id;
+  Verdict verdict = Verdict::kDelivered;
+  std::shared_ptr<const boost::json::value> filter;  // the subscription's filter (null: none)
+};
+const char* VerdictName(RoutingDecision::Verdict v);
+
+class DecisionLog {
+ public:
+  static constexpr size_t kMax = 32;
+  // A shard's part (at most kMax entries) and how many it left out. Thread-safe.
+  void Append(std::vector<RoutingDecision>&& part, uint32_t omitted);
+  // A copy of what was appended so far, and the number left out.
+  std::vector<RoutingDecision> Decisions(uint32_t* omitted) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<RoutingDecision> decisions_;  // guarded by mu_
+  uint32_t omitted_ = 0;                    // guarded by mu_
+};
+
 class RoutedEvent {
  public:
   // envelope_json: SerializeEvent(event) (or the identical bytes received from another instance).
@@ -62,6 +90,10 @@ class RoutedEvent {
   const char* emit_name() const { return presence_ ? "presence" : "event"; }
   // The local fan-out's counts (see RoutingCounts); mutable bookkeeping on an immutable event.
   RoutingCounts& routing() const { return routing_; }
+  // The decision log of a traced event, or null. RecordDecisions() creates it: call it before the
+  // event is handed to the hub (the router does, for the events the trace recorder selects).
+  DecisionLog* decisions() const { return decisions_.get(); }
+  void RecordDecisions() const { decisions_ = std::make_unique<DecisionLog>(); }
 
   // The complete WebSocket frame for this wire and mode.
   const std::shared_ptr<const std::string>& Frame(Wire wire, ReturnMode mode) const;
@@ -77,6 +109,7 @@ class RoutedEvent {
   int64_t accepted_ns_;
   bool presence_ = false;
   mutable RoutingCounts routing_;
+  mutable std::unique_ptr<DecisionLog> decisions_;
   mutable std::array<std::once_flag, 6> once_;
   mutable std::array<std::shared_ptr<const std::string>, 6> frames_;
 };

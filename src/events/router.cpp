@@ -77,6 +77,7 @@ void EventRouter::OnRemote(broker::BrokerMessage&& m) {
 }
 
 void EventRouter::FanOut(const std::shared_ptr<const RoutedEvent>& routed, bool remote) {
+  if (trace_decisions_ && trace_decisions_(routed->event().id)) routed->RecordDecisions();
   hub_.Publish(routed);
   for (const auto& observer : observers_) observer(*routed, remote);
   for (const auto& observer : retaining_) observer(routed, remote);

@@ -49,6 +49,9 @@ class EventRouter {
   void AddStage(PublishStage stage) { stages_.push_back(std::move(stage)); }
   void AddObserver(EventObserver observer) { observers_.push_back(std::move(observer)); }
   void AddRetainingObserver(RetainingObserver observer) { retaining_.push_back(std::move(observer)); }
+  // Which events (by id) the hub notes per-subscription decisions for (RoutedEvent::decisions():
+  // the traces' routing decisions). Start-up only; must be cheap and thread-safe.
+  void SetDecisionTracing(std::function<bool(std::string_view event_id)> select) { trace_decisions_ = std::move(select); }
 
   // Publishes; returns the event id (also for a dropped duplicate, which is not an error). ForbiddenError (a reserved topic: PublishRefusal in
   // events/event.h) / ValidationError / NotFoundError (strict topics) / PayloadTooLarge, or a
@@ -88,6 +91,7 @@ class EventRouter {
   RecentIds recent_;  // ids of database events (the duplicate filter)
   TopicCounters topic_counts_;
   std::function<void(broker::BrokerMessage&&)> control_;
+  std::function<bool(std::string_view)> trace_decisions_;
 };
 
 }  // namespace rt::events

@@ -1,6 +1,12 @@
 #include "monitor/trace_recorder.h"
 
+#include <boost/json/array.hpp>
+#include <algorithm>
+#include <iterator>
+#include <map>
+
 #include "core/ids.h"
+#include "events/filter.h"
 #include "core/json.h"
 #include "core/log.h"
 
@@ -49,7 +55,41 @@ bool TraceSampled(std::string_view event_id, double rate) {
   return static_cast<double>(h % 1000000) < rate * 1000000.0;
 }
 
-store::TraceRow TraceRowFor(const events::RoutedEvent& routed, bool remote, const std::string& instance) {
+std::string DecisionsJson(const events::RoutedEvent& routed) {
+  const events::DecisionLog* log = routed.decisions();
+  if (!log) return "{}";
+  uint32_t omitted = 0;
+  auto decisions = log->Decisions(&omitted);
+  // A filtered subscription says which keys failed; subscriptions share filters: explain once.
+  std::map<const boost::json::value*, boost::json::array> failures;
+  auto failed = [&](const std::shared_ptr<const boost::json::value>& spec) -> const boost::json::array& {
+    auto [it, fresh] = failures.try_emplace(spec.get());
+    if (!fresh || !spec) return it->second;
+    auto filter = events::Filter::Compile(*spec);
+    if (!filter.ok()) return it->second;
+    for (auto& term : filter->Explain(routed.event().payload).terms) {
+      if (term.matched) continue;
+      boost::json::object f{{"key", term.key}, {"expected", std::move(term.expected)}};
+      if (term.actual) f["actual"] = std::move(*term.actual);
+      else f["missing"] = true;
+      it->second.push_back(std::move(f));
+    }
+    return it->second;
+  };
+  boost::json::array list;
+  for (const auto& d : decisions) {
+    boost::json::object o{{"subscriptionId", d.subscription_id},
+                          {"socketId", d.socket_id},
+                          {"verdict", events::VerdictName(d.verdict)},
+                          {"filter", d.filter ? *d.filter : boost::json::value(nullptr)}};
+    if (d.verdict == events::RoutingDecision::Verdict::kFiltered) o["failed"] = failed(d.filter);
+    list.push_back(std::move(o));
+  }
+  return json::Serialize(boost::json::object{{"decisions", std::move(list)}, {"omitted", omitted}});
+}
+
+store::TraceRow TraceRowFor(const events::RoutedEvent& routed, bool remote, const std::string& instance,
+                            int64_t schema_version) {
   const events::RealtimeEvent& e = routed.event();
   const events::RoutingCounts& c = routed.routing();
   store::TraceRow t;
@@ -67,6 +107,8 @@ store::TraceRow TraceRowFor(const events::RoutedEvent& routed, bool remote, cons
   t.subscriber_count = c.subscribers.load(std::memory_order_relaxed);
   t.delivered_count = c.delivered.load(std::memory_order_relaxed);
   t.filtered_count = c.filtered.load(std::memory_order_relaxed);
+  t.schema_version = schema_version;
+  t.decisions = DecisionsJson(routed);
   return t;
 }
 
@@ -79,10 +121,23 @@ TraceRecorder::TraceRecorder(store::TraceRepository& repo, TraceOptions options)
 
 TraceRecorder::~TraceRecorder() { Stop(); }
 
+std::vector<store::TraceRow> TraceRecorder::Recent(const Scope& scope, const std::string& trace_id) const {
+  std::vector<store::TraceRow> out;
+  std::lock_guard lock(recent_mu_);
+  for (auto it = recent_.rbegin(); it != recent_.rend(); ++it)
+    if (it->trace_id == trace_id && it->application_id == scope.application_id &&
+        it->environment == scope.environment) {
+      out.push_back(*it);
+      break;  // one row per (trace, instance), and these are all this instance's
+    }
+  return out;
+}
+
 const TraceStats& TraceRecorder::stats() const { return queue_->stats; }
 
 void TraceRecorder::Attach(events::EventRouter& router) {
   if (options_.sample <= 0.0) return;
+  router.SetDecisionTracing([rate = options_.sample](std::string_view id) { return TraceSampled(id, rate); });
   router.AddRetainingObserver(
       [q = queue_](const std::shared_ptr<const events::RoutedEvent>& e, bool remote) { q->Push(e, remote); });
 }
@@ -107,25 +162,42 @@ Status TraceRecorder::Flush(int64_t now_ns, bool all) {
   std::vector<Held> young;
   for (auto& h : held_) {
     if (all || h.event->accepted_ns() <= settled_before) {
-      rows.push_back(TraceRowFor(*h.event, h.remote, options_.instance));
+      const auto& ev = *h.event;
+      int64_t version = options_.schema_version ? options_.schema_version(ev.scope(), ev.event().topic) : 0;
+      rows.push_back(TraceRowFor(ev, h.remote, options_.instance, version));
       queue_->bytes.fetch_sub(h.event->envelope_json().size(), std::memory_order_relaxed);
     } else {
       young.push_back(std::move(h));
     }
   }
   held_.swap(young);
-  if (rows.empty()) return Ok();
-  Status st = repo_.WriteBatch(rows);
+  std::vector<store::TraceRow> batch;  // the rows a failed write left in the ring first, then the new
+  {
+    std::lock_guard lock(recent_mu_);
+    if (rows.empty() && recent_.empty()) return Ok();
+    batch.assign(std::make_move_iterator(recent_.begin()), std::make_move_iterator(recent_.end()));
+    recent_.clear();
+  }
+  for (auto& r : rows) batch.push_back(std::move(r));
+  Status st = repo_.WriteBatch(batch);
   if (st.ok()) {
-    queue_->stats.written.fetch_add(rows.size(), std::memory_order_relaxed);
+    queue_->stats.written.fetch_add(batch.size(), std::memory_order_relaxed);
     if (failing_) log::Info("traces: writing again");
     failing_ = false;
     return st;
   }
-  queue_->stats.failed.fetch_add(rows.size(), std::memory_order_relaxed);
+  // Kept for the next flush (and for the API meanwhile), the newest `recent` of them.
+  size_t keep = std::min(batch.size(), options_.recent);
+  queue_->stats.failed.fetch_add(batch.size() - keep, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(recent_mu_);
+    recent_.assign(std::make_move_iterator(batch.end() - static_cast<std::ptrdiff_t>(keep)),
+                   std::make_move_iterator(batch.end()));
+  }
   if (!failing_)
-    log::Warn("traces: a batch could not be written and is dropped (logged once until a write succeeds)",
-              {{"rows", static_cast<int64_t>(rows.size())}, {"error", st.error().message}});
+    log::Warn("traces: a batch could not be written; the newest rows are kept in memory and retried "
+              "(logged once until a write succeeds)",
+              {{"rows", static_cast<int64_t>(batch.size())}, {"error", st.error().message}});
   failing_ = true;
   return st;
 }

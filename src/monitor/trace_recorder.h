@@ -4,6 +4,10 @@
 // event and what the local fan-out did (events/routed_event.h RoutingCounts), through
 // store::TraceRepository, in batches off the hot path.
 //
+// Routing decisions: the recorder asks the router to note, for the sampled events, what the hub
+// did with each subscription (events/routed_event.h DecisionLog, bounded); each row carries
+// them with the failing filter keys, and the active schema version the event passed.
+//
 // Hot path: the router's observer hashes the event id and, when sampled, appends a reference to
 // the event to a bounded queue (one short mutex; when full the event is not traced and counted
 // in stats().dropped). A thread flushes every flush_interval: the events accepted at least
@@ -12,8 +16,9 @@
 // all but the newest max_traces, are pruned at start and every prune_interval.
 //
 // Failure: traces are diagnostics, not data: a batch whose write fails is logged (once per
-// failure episode), counted in stats().failed and dropped; what is queued when Stop's final
-// flush fails is lost. A prune that fails is retried at the next interval.
+// failure episode) and its newest `recent` rows stay in an in-memory ring, retried with the next
+// flush and served meanwhile by Recent(); older ones are counted in stats().failed and dropped.
+// What is left when Stop's final flush fails is lost. A prune that fails is retried at the next interval.
 // Ownership / lifetime: references the repository, which must outlive the recorder; owns its
 // thread (Start, Stop; the destructor stops). The router's observer keeps the queue alive on its
 // own and does nothing once the recorder stopped, so the router may outlive the recorder.
@@ -25,6 +30,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,13 +58,20 @@ struct TraceOptions {
   // alive); past this, sampled events are dropped (counted) so a burst of large events does not
   // grow the process by the size of the burst.
   size_t max_queued_bytes = 1 << 20;
+  size_t recent = 1024;  // rows a failed write keeps in memory (retried, served by Recent)
+  // The active schema version of (scope, topic), recorded with each trace (the event passed it).
+  std::function<int64_t(const Scope&, std::string_view topic)> schema_version;
 };
 
 // Whether the event with this id is traced at `rate` (0..1): the same answer on every instance.
 bool TraceSampled(std::string_view event_id, double rate);
 
-// The row of one event as this instance routed it (its counts as they are now).
-store::TraceRow TraceRowFor(const events::RoutedEvent& event, bool remote, const std::string& instance);
+// The row of one event as this instance routed it (its counts and decisions as they are now).
+store::TraceRow TraceRowFor(const events::RoutedEvent& event, bool remote, const std::string& instance,
+                            int64_t schema_version = 0);
+// The row's `decisions` JSON: {"decisions":[{subscriptionId, socketId, verdict, filter,
+// failed?: [{key, expected, actual | missing}]}], "omitted": n}, or "{}" when none were noted.
+std::string DecisionsJson(const events::RoutedEvent& event);
 
 struct TraceStats {
   std::atomic<uint64_t> queued{0};   // events sampled and queued
@@ -88,6 +102,9 @@ class TraceRecorder {
   Status Flush(int64_t now_ns, bool all);
   // Prunes by retention and count (now_ms: wall clock).
   Status Prune(int64_t now_ms);
+  // This instance's row of a trace from the in-memory ring of the newest rows the database does
+  // not have yet (a write failed; retried at every flush); empty if not there.
+  std::vector<store::TraceRow> Recent(const Scope& scope, const std::string& trace_id) const;
 
   const TraceStats& stats() const;
   const TraceOptions& options() const { return options_; }
@@ -105,6 +122,8 @@ class TraceRecorder {
   std::shared_ptr<Queue> queue_;  // shared with the router's observer
   std::vector<Held> held_;        // flushing thread only: taken from the queue, not settled yet
   bool failing_ = false;          // flushing thread only: the last write failed (logged)
+  mutable std::mutex recent_mu_;
+  std::deque<store::TraceRow> recent_;  // guarded by recent_mu_: rows a failed write left
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_

@@ -84,6 +84,33 @@ TEST_F(TraceRecorderTest, WritesSettledEventsWithTheirFinalCountsAndKeepsYoungOn
   EXPECT_EQ((*detail)[0].instance, "inst_1");
 }
 
+TEST_F(TraceRecorderTest, RowsCarryTheDecisionsWithTheFailingKeysTheSchemaVersionAndStayInTheRing) {
+  TraceOptions o;
+  o.instance = "inst_1";
+  o.schema_version = [](const Scope& s, std::string_view topic) { return s.application_id == "app_a" && topic == "orders" ? 3 : 0; };
+  TraceRecorder rec(*repo_, o);
+  auto e = Ev("orders", R"({"campusId":12,"status":"active"})");
+  e->RecordDecisions();
+  auto filter = std::make_shared<const boost::json::value>(boost::json::parse(R"({"campusId":99,"status":"active","gone":1})"));
+  e->decisions()->Append({{"sub_1", "sock_1", events::RoutingDecision::Verdict::kDelivered, nullptr},
+                          {"sub_2", "sock_2", events::RoutingDecision::Verdict::kFiltered, filter}}, 5);
+  rec.Record(e, false);
+  EXPECT_TRUE(rec.Recent({"app_a", "development"}, store::TraceIdFor(e->event().id)).empty());  // not built yet
+  ASSERT_TRUE(rec.Flush(e->accepted_ns(), true).ok());
+  auto rows = repo_->Get("app_a", "development", store::TraceIdFor(e->event().id));
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].schema_version, 3);
+  EXPECT_EQ(boost::json::parse((*rows)[0].decisions), boost::json::parse(R"({"decisions":[
+      {"subscriptionId":"sub_1","socketId":"sock_1","verdict":"delivered","filter":null},
+      {"subscriptionId":"sub_2","socketId":"sock_2","verdict":"filtered","filter":{"campusId":99,"status":"active","gone":1},
+       "failed":[{"key":"campusId","expected":99,"actual":12},{"key":"gone","expected":1,"missing":true}]}],
+      "omitted":5})"));
+  EXPECT_TRUE(rec.Recent({"app_a", "development"}, store::TraceIdFor(e->event().id)).empty());  // stored
+  // An event that was not asked for decisions has none.
+  EXPECT_EQ(DecisionsJson(*Ev("orders", "{}")), "{}");
+}
+
 TEST_F(TraceRecorderTest, BoundedQueueDropsAndCountsAndStopFlushesTheRest) {
   TraceOptions o;
   o.instance = "inst_1";
@@ -109,6 +136,28 @@ TEST_F(TraceRecorderTest, HeldBytesAreBoundedSoABurstOfLargeEventsIsDropped) {
   EXPECT_EQ(rec.stats().dropped.load(), 3u);
   rec.Stop();
   EXPECT_EQ(All().size(), 2u);
+}
+
+TEST_F(TraceRecorderTest, AFailedWriteKeepsTheNewestRowsInMemoryServesThemAndRetries) {
+  TraceOptions o;
+  o.instance = "inst_1";
+  o.recent = 2;
+  TraceRecorder rec(*repo_, o);
+  std::vector<std::shared_ptr<const events::RoutedEvent>> evs;
+  for (int i = 0; i < 3; ++i) evs.push_back(Ev("orders", R"({})"));
+  ASSERT_TRUE(db_->Exec("ALTER TABLE event_traces RENAME TO event_traces_away").ok());  // the database fails
+  for (auto& e : evs) rec.Record(e, false);
+  EXPECT_FALSE(rec.Flush(evs.back()->accepted_ns(), true).ok());
+  EXPECT_EQ(rec.stats().failed.load(), 1u);  // the oldest: beyond the ring
+  const Scope scope{"app_a", "development"};
+  EXPECT_TRUE(rec.Recent(scope, store::TraceIdFor(evs[0]->event().id)).empty());
+  ASSERT_EQ(rec.Recent(scope, store::TraceIdFor(evs[2]->event().id)).size(), 1u);  // served meanwhile
+  EXPECT_TRUE(rec.Recent({"app_a", "staging"}, store::TraceIdFor(evs[2]->event().id)).empty());  // scoped
+  ASSERT_TRUE(db_->Exec("ALTER TABLE event_traces_away RENAME TO event_traces").ok());  // back
+  ASSERT_TRUE(rec.Flush(evs.back()->accepted_ns(), false).ok());  // nothing new: the ring is retried
+  EXPECT_EQ(All().size(), 2u);
+  EXPECT_EQ(rec.stats().written.load(), 2u);
+  EXPECT_TRUE(rec.Recent(scope, store::TraceIdFor(evs[2]->event().id)).empty());
 }
 
 TEST_F(TraceRecorderTest, SampleZeroTracesNothing) {

@@ -31,6 +31,7 @@ CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
 
 Migration MonitoringMigration();  // store/migrations_monitoring.cpp
 Migration TracesMigration();      // store/migrations_traces.cpp
+Migration TraceDecisionsMigration();  // store/migrations_traces.cpp
 
 const std::vector<Migration>& PlatformMigrations() {
   static const std::vector<Migration> kMigrations = {
@@ -413,6 +414,7 @@ CREATE INDEX audit_log_actor_idx ON audit_log (actor, at);
       },
       MonitoringMigration(),
       TracesMigration(),
+      TraceDecisionsMigration(),
   };
   return kMigrations;
 }

@@ -1,4 +1,5 @@
-// 0011_traces: event traces (docs/debugger.md "Traces"). Same SQL for SQLite and PostgreSQL.
+// 0011_traces, 0012_trace_decisions: event traces (docs/debugger.md "Traces"). Same SQL for SQLite
+// and PostgreSQL.
 #include "store/migrator.h"
 
 namespace rt::store {
@@ -31,6 +32,17 @@ CREATE INDEX event_traces_scope_idx ON event_traces (application_id, environment
 CREATE INDEX event_traces_time_idx ON event_traces (timestamp, trace_id);
 )sql",
       "DROP TABLE IF EXISTS event_traces;",
+  };
+}
+
+// What a trace adds to its counts: the active schema version the event passed (0: the topic has
+// none) and the instance's per-subscription decisions (JSON {"decisions":[...],"omitted":n}).
+Migration TraceDecisionsMigration() {
+  return {
+      "0012_trace_decisions",
+      "ALTER TABLE event_traces ADD COLUMN schema_version BIGINT NOT NULL DEFAULT 0;\n"
+      "ALTER TABLE event_traces ADD COLUMN decisions TEXT NOT NULL DEFAULT '{}';\n",
+      "ALTER TABLE event_traces DROP COLUMN decisions; ALTER TABLE event_traces DROP COLUMN schema_version;",
   };
 }
 

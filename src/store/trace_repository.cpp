@@ -5,7 +5,7 @@ namespace {
 
 constexpr const char* kColumns =
     "trace_id, instance, event_id, application_id, environment, topic, source, type, payload, timestamp, remote, "
-    "subscriber_count, delivered_count, filtered_count";
+    "subscriber_count, delivered_count, filtered_count, schema_version, decisions";
 
 TraceRow FromRow(const std::vector<DbValue>& row) {
   TraceRow t;
@@ -23,6 +23,8 @@ TraceRow FromRow(const std::vector<DbValue>& row) {
   t.subscriber_count = AsInt(row[11]);
   t.delivered_count = AsInt(row[12]);
   t.filtered_count = AsInt(row[13]);
+  t.schema_version = AsInt(row[14]);
+  t.decisions = AsString(row[15]);
   return t;
 }
 
@@ -40,12 +42,14 @@ Status TraceRepository::WriteBatch(const std::vector<TraceRow>& rows) {
     for (const auto& t : rows) {
       auto r = s.Exec(
           std::string("INSERT INTO event_traces (") + kColumns +
-              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
               "ON CONFLICT (trace_id, instance) DO UPDATE SET remote = excluded.remote, "
               "subscriber_count = excluded.subscriber_count, delivered_count = excluded.delivered_count, "
-              "filtered_count = excluded.filtered_count",
+              "filtered_count = excluded.filtered_count, schema_version = excluded.schema_version, "
+              "decisions = excluded.decisions",
           {t.trace_id, t.instance, t.event_id, t.application_id, t.environment, t.topic, t.source, t.type, t.payload,
-           t.timestamp, int64_t{t.remote ? 1 : 0}, t.subscriber_count, t.delivered_count, t.filtered_count});
+           t.timestamp, int64_t{t.remote ? 1 : 0}, t.subscriber_count, t.delivered_count, t.filtered_count,
+           t.schema_version, t.decisions});
       if (!r.ok()) return r.take_error();
     }
     return Ok();
@@ -57,7 +61,7 @@ Result<std::vector<TraceRow>> TraceRepository::List(const TraceQuery& q) {
   std::string sql =
       "SELECT trace_id, '', MIN(event_id), MIN(application_id), MIN(environment), MIN(topic), MIN(source), "
       "MIN(type), MIN(payload), MIN(timestamp), 0, SUM(subscriber_count), SUM(delivered_count), "
-      "SUM(filtered_count) FROM event_traces WHERE application_id = $1 AND environment = $2";
+      "SUM(filtered_count), MAX(schema_version), '{}' FROM event_traces WHERE application_id = $1 AND environment = $2";
   DbParams params{q.application_id, q.environment, int64_t{q.limit}, int64_t{q.offset}};
   if (q.topic) {
     params.emplace_back(*q.topic);

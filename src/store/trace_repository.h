@@ -29,6 +29,8 @@ struct TraceRow {
   int64_t timestamp = 0;       // the event's (ms since epoch)
   bool remote = false;         // received from another instance (false in List results)
   int64_t subscriber_count = 0, delivered_count = 0, filtered_count = 0;
+  int64_t schema_version = 0;     // the active schema version the event passed (0: none)
+  std::string decisions = "{}";   // this instance's {"decisions":[...],"omitted":n} ("{}" in List results)
 
   bool operator==(const TraceRow&) const = default;
 };

@@ -53,10 +53,10 @@ function waitTrace(srv, eventId, subscriberCount, what = `the trace of ${eventId
 /** Two subscribers of `topic` on srv: one whose filter matches {kind: 'a'}, one whose filter does not. */
 async function twoSubscribers(srv, topic) {
   const matching = await pool.connect(srv, { token: WS_TOKEN() });
-  await matching.subscribe(topic, { filter: { kind: 'a' } });
+  const matchingSub = await matching.subscribe(topic, { filter: { kind: 'a' } });
   const rejecting = await pool.connect(srv, { token: WS_TOKEN() });
-  await rejecting.subscribe(topic, { filter: { kind: 'b' } });
-  return { matching, rejecting };
+  const rejectingSub = await rejecting.subscribe(topic, { filter: { kind: 'b' } });
+  return { matching, rejecting, matchingSub, rejectingSub };
 }
 
 const eventsOf = (c, topic) => c.all.filter((m) => m.type === 'event' && m.topic === topic).map((m) => m.data.id);
@@ -87,6 +87,17 @@ describe('one instance (production)', () => {
     assert.match(rest.instances[0].instance, /^inst_/);
     assert.deepEqual(eventsOf(clients.matching, 'trace.orders'), [restId]);  // the delivery the trace counts
     assert.deepEqual(eventsOf(clients.rejecting, 'trace.orders'), []);
+    // The routing decisions: which subscription got it, which filter rejected it and on which key.
+    const socketOf = async (c) => (await c.request({ type: 'whoami' })).socketId;
+    const byVerdict = Object.fromEntries(rest.routingDecisions.map((d) => [d.verdict, d]));
+    assert.equal(rest.routingDecisions.length, 2, JSON.stringify(rest));
+    assert.deepEqual(byVerdict.delivered, { subscriptionId: clients.matchingSub, socketId: await socketOf(clients.matching),
+      verdict: 'delivered', filter: { kind: 'a' }, instance: rest.instances[0].instance });
+    assert.deepEqual(byVerdict.filtered, { subscriptionId: clients.rejectingSub, socketId: await socketOf(clients.rejecting),
+      verdict: 'filtered', filter: { kind: 'b' }, failed: [{ key: 'kind', expected: 'b', actual: 'a' }],
+      instance: rest.instances[0].instance });
+    assert.equal(rest.decisionsOmitted, 0);
+    assert.deepEqual(rest.schemaGate, { validated: false, schemaVersion: null });
 
     const publisher = await pool.connect(srv, { token: WS_TOKEN() });
     wsId = await publisher.publish('trace.orders', { kind: 'a', n: 2 });
@@ -110,6 +121,17 @@ describe('one instance (production)', () => {
     assert.deepEqual((await list(srv, '?topic=trace.orders&limit=1')).body.map((t) => t.eventId), [wsId]);
     assert.deepEqual((await list(srv, '?topic=trace.orders&limit=1&offset=1')).body.map((t) => t.eventId), [restId]);
     assert.deepEqual((await list(srv, '?topic=trace.orders&offset=2')).body, []);
+  });
+
+  test('the schema gate\'s verdict: a topic with an active schema records the version the event passed', async () => {
+    const call = (method, path, json) => api(srv.url, method, path, { json, headers: ADMIN() });
+    assertJson(await call('POST', '/api/topics', { name: 'trace.typed', description: 'd', owner: 'o' }), 201);
+    assertJson(await call('POST', '/api/schemas/trace.typed', { schema: { type: 'object', required: ['n'], properties: { n: { type: 'number' } } } }), 201);
+    assertJson(await call('PATCH', '/api/topics/trace.typed', { activeSchemaVersion: 1 }), 200);
+    const id = await restPublish(srv, 'trace.typed', { n: 1 });
+    const t = await waitTrace(srv, id, 0);
+    assert.deepEqual(t.schemaGate, { validated: true, valid: true, schemaVersion: 1 });
+    assert.deepEqual(t.routingDecisions, []);
   });
 
   test('scoped: another environment does not see the traces; unknown ids are 404', async () => {
