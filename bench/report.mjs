@@ -16,6 +16,7 @@ const ROWS = [
   { scenario: 'filtered', metric: 'deliveries/s (filters match 10%)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'idle', metric: 'server RSS bytes per idle connection', get: (r) => r.rss_per_conn_bytes, fmt: fmtInt, higher: false, cpu: null },
   { scenario: 'metrics', metric: 'deliveries/s with metrics on (fanout; vs REALTIME_METRICS=off)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'traces', metric: 'deliveries/s with every event traced (fanout; vs REALTIME_TRACE_SAMPLE=0)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'schema', metric: 'deliveries/s, 10-field schema active (fanout)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'webhooks', id: 'hook-sat', metric: 'signed webhook deliveries/s to a keep-alive receiver (saturated)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'webhooks', id: 'hook-lat', metric: 'p99 enqueue→delivered at a moderate rate (queue empty)', get: (r) => r.p99_us, fmt: fmtMs, higher: false, cpu: 'latency_server_cpu_pct' },
@@ -59,6 +60,7 @@ function notes(scenario, r, row) {
   }
   if (scenario === 'docs' && r.p99_us) n.push(`merge→deliver p99 ${fmtMs(r.p99_us)}, ${fmtInt(r.delivered_per_s)} deliveries/s`);
   if (scenario === 'rest' && r.p99_us) n.push(`p99 ${fmtMs(r.p99_us)}`);
+  if (scenario === 'traces' && r.bare_per_s) n.push(`with REALTIME_TRACE_SAMPLE=0 ${fmtInt(r.bare_per_s)}/s: traced = ${(100 * r.ratio).toFixed(1)}% (best of ${r.rounds} alternated rounds each, two fresh servers); server CPU per delivery ${fmtInt(r.ns_on)} vs ${fmtInt(r.ns_off)} ns (median)`);
   if (scenario === 'metrics' && r.bare_per_s) n.push(`with REALTIME_METRICS=off ${fmtInt(r.bare_per_s)}/s: on = ${(100 * r.ratio).toFixed(1)}% (best of ${r.rounds} alternated rounds each, two fresh servers); server CPU per delivery ${fmtInt(r.ns_on)} vs ${fmtInt(r.ns_off)} ns (median)`);
   if (scenario === 'schema' && r.unvalidated_per_s) n.push(`without a schema ${fmtInt(r.unvalidated_per_s)}/s: validated = ${(100 * r.ratio).toFixed(0)}%; ${fmtInt(r.validations)} events validated`);
   if (row.id === 'hook-sat') {
@@ -107,6 +109,9 @@ function targetsSection(results) {
   const met = o('metrics');
   if (met?.ratio !== undefined)
     line(met.micro?.ratio >= 0.98, `publish path with metrics on: ${(100 * met.micro?.ratio).toFixed(1)}% of the speed with REALTIME_METRICS=off (micro, 1,000 subscribers: ${fmtInt(met.micro?.on_ns)} vs ${fmtInt(met.micro?.off_ns)} ns per publish, median of 5; end to end ${(100 * met.ratio).toFixed(1)}%: ${fmtInt(met.delivered_per_s)} vs ${fmtInt(met.bare_per_s)} deliveries/s, ±10% run to run on 2 shared cores; target ≥ 98%, issue 16)`);
+  const tr = o('traces');
+  if (tr?.ratio !== undefined)
+    line(tr.micro?.ratio >= 0.95, `publish path with every event traced: ${(100 * tr.micro?.ratio).toFixed(1)}% of the speed with REALTIME_TRACE_SAMPLE=0 (micro, 1,000 subscribers: ${fmtInt(tr.micro?.on_ns)} vs ${fmtInt(tr.micro?.off_ns)} ns per publish, median of 5; end to end ${(100 * tr.ratio).toFixed(1)}%: ${fmtInt(tr.delivered_per_s)} vs ${fmtInt(tr.bare_per_s)} deliveries/s, server CPU per delivery ${(100 * tr.cpu_ratio).toFixed(1)}%; target ≥ 95%, issue 17)`);
   const sch = o('schema');
   if (sch?.ratio !== undefined)
     line(sch.ratio >= 0.9, `fan-out with a 10-field schema active: ${(100 * sch.ratio).toFixed(0)}% of the same without (${fmtInt(sch.delivered_per_s)} vs ${fmtInt(sch.unvalidated_per_s)} deliveries/s; target ≥ 90%, issue 12)`);

@@ -2,7 +2,7 @@
 // `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
 // peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
 // (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
-//   node bench/run.mjs [--smoke] [--only fanout,idle,metrics,schema,webhooks,cdc] [--targets ours,ws,sio]
+//   node bench/run.mjs [--smoke] [--only fanout,idle,metrics,traces,schema,webhooks,cdc] [--targets ours,ws,sio]
 // Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
 // sync API is absent), 1 otherwise. Nothing here asserts speed.
 import { spawn, execFileSync } from 'node:child_process';
@@ -229,11 +229,19 @@ function machineBusyTicks() {
   return f[0] + f[1] + f[2] + f[5] + f[6] + f[7];  // user nice system irq softirq steal
 }
 
-// `metrics`: the cost of counting (issue 16: ≤ 2%). The fanout scenario on two fresh copies of
-// our server, identical but for REALTIME_METRICS=off on the second (no per-topic counting, no
-// latency samples), alternated; the best of each. Besides deliveries/s (bounded by the loadgen
-// sharing the 2 cores) it reports server CPU per delivery, the figure the counting changes.
-async function metricsScenario(targets, common, serverBin) {
+// `metrics` and `traces`: the cost of one stage of the publish path (issue 16: metrics ≤ 2%;
+// issue 17: traces ≤ 5%). The fanout scenario on two fresh copies of our server, identical but
+// for the stage turned off on the second (REALTIME_METRICS=off: no per-topic counting, no latency
+// samples; REALTIME_TRACE_SAMPLE=0: no trace), alternated; the best of each. Besides
+// deliveries/s (bounded by the loadgen sharing the 2 cores) it reports server CPU per delivery,
+// the figure the stage changes, and the micro benchmark of the same publish path without sockets
+// (bench/micro/hub_bench.cpp), the precise figure.
+const STAGES = {
+  metrics: { off: { REALTIME_METRICS: 'off' }, micro: 'FanOutMetrics', what: 'metrics' },
+  traces: { off: { REALTIME_TRACE_SAMPLE: '0' }, micro: 'FanOutTraced', what: 'tracing' },
+};
+async function stageScenario(name, targets, common, serverBin) {
+  const stage = STAGES[name];
   const t = targets.find((x) => x.key === 'ours');
   if (!t) return { ok: false, skipped: 'needs the ours target' };
   const servers = [];
@@ -251,8 +259,8 @@ async function metricsScenario(targets, common, serverBin) {
     return args;
   };
   try {
-    const onArgs = await launch('ours-metrics-on', P.bare, {});
-    const offArgs = await launch('ours-metrics-off', P.bare + 1, { REALTIME_METRICS: 'off' });
+    const onArgs = await launch(`ours-${name}-on`, P.bare, {});
+    const offArgs = await launch(`ours-${name}-off`, P.bare + 1, stage.off);
     const best = (a, b) => (!a || (b.delivered_per_s || 0) > (a.delivered_per_s || 0) ? b : a);
     const cpuPerDelivery = (r) => (r.delivered_per_s ? (r.server_cpu_pct / 100) * 1e9 / r.delivered_per_s : undefined);  // ns
     let on, off;
@@ -260,21 +268,20 @@ async function metricsScenario(targets, common, serverBin) {
     const rounds = smoke ? 1 : 3;
     for (let round = 1; round <= rounds; round++) {
       for (const [label, args] of round % 2 ? [['on', onArgs], ['off', offArgs]] : [['off', offArgs], ['on', onArgs]]) {
-        log(`metrics (round ${round}/${rounds}): fanout with metrics ${label}, load ${os.loadavg()[0].toFixed(2)}`);
+        log(`${name} (round ${round}/${rounds}): fanout with ${stage.what} ${label}, load ${os.loadavg()[0].toFixed(2)}`);
         const r = await loadgen(args);
         if (label === 'on') { on = best(on, r); onNs.push(cpuPerDelivery(r)); } else { off = best(off, r); offNs.push(cpuPerDelivery(r)); }
         await sleep(smoke ? 300 : 2000);
       }
     }
-    // The precise figure: the same publish path without sockets (bench/micro/hub_bench.cpp).
     let micro;
     try {
-      const out = execFileSync(path.join(bin, 'micro_bench'), ['--benchmark_filter=FanOutMetrics', '--benchmark_format=json'],
+      const out = execFileSync(path.join(bin, 'micro_bench'), [`--benchmark_filter=${stage.micro}`, '--benchmark_format=json'],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      const med = (arg) => JSON.parse(out).benchmarks.find((b) => b.name === `BM_FanOutMetrics/${arg}/repeats:5_median`)?.cpu_time;
+      const med = (arg) => JSON.parse(out).benchmarks.find((b) => b.name === `BM_${stage.micro}/${arg}/repeats:5_median`)?.cpu_time;
       micro = { on_ns: med(1), off_ns: med(0) };
       micro.ratio = micro.on_ns && micro.off_ns ? micro.off_ns / micro.on_ns : undefined;
-      console.log(`  micro: one publish to 1,000 subscribers ${micro.on_ns?.toFixed(0)} ns with metrics, ${micro.off_ns?.toFixed(0)} ns without`);
+      console.log(`  micro: one publish to 1,000 subscribers ${micro.on_ns?.toFixed(0)} ns with ${stage.what}, ${micro.off_ns?.toFixed(0)} ns without`);
     } catch (e) {
       micro = { error: String(e.message || e) };
     }
@@ -282,7 +289,7 @@ async function metricsScenario(targets, common, serverBin) {
     const ratio = off.delivered_per_s ? on.delivered_per_s / off.delivered_per_s : undefined;
     const ns_on = median(onNs), ns_off = median(offNs);
     const cpu_ratio = ns_on && ns_off ? ns_on / ns_off : undefined;
-    if (ratio !== undefined) console.log(`  metrics on ÷ off: deliveries/s ${(100 * ratio).toFixed(1)}%, server CPU per delivery ${ns_on?.toFixed(0)} vs ${ns_off?.toFixed(0)} ns (${(100 * cpu_ratio).toFixed(1)}%)`);
+    if (ratio !== undefined) console.log(`  ${stage.what} on ÷ off: deliveries/s ${(100 * ratio).toFixed(1)}%, server CPU per delivery ${ns_on?.toFixed(0)} vs ${ns_off?.toFixed(0)} ns (${(100 * cpu_ratio).toFixed(1)}%)`);
     return { ...on, ok: on.ok !== false && off.ok !== false && micro.ratio !== undefined, error: micro.error || on.error,
       bare: off, bare_per_s: off.delivered_per_s, ratio, rounds, ns_on, ns_off, cpu_ratio, micro };
   } finally {
@@ -374,7 +381,8 @@ async function main() {
     results.docs = { ours: await loadgen([...common(t), '--scenario', 'docs', '--subs', String(S.docsSubs),
       '--topic', 'sync.bench.updated', '--service', 'bench', '--pubs', '4']) };
   }
-  if (!only || only.includes('metrics')) results.metrics = { ours: await metricsScenario(targets, common, server) };
+  if (!only || only.includes('metrics')) results.metrics = { ours: await stageScenario('metrics', targets, common, server) };
+  if (!only || only.includes('traces')) results.traces = { ours: await stageScenario('traces', targets, common, server) };
   if (!only || only.includes('schema')) results.schema = { ours: await schemaScenario(targets, common, auth) };
   if (!only || only.includes('webhooks')) results.webhooks = { ours: await webhooksScenario(targets, common, auth) };
   if (!only || only.includes('cdc')) {

@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <boost/json/parse.hpp>
+#include <mutex>
 
 #include "events/hub.h"
 
@@ -95,6 +96,39 @@ void BM_FanOutMetrics(benchmark::State& state) {
   state.SetLabel(on ? "metrics on" : "REALTIME_METRICS=off");
 }
 BENCHMARK(BM_FanOutMetrics)->Arg(0)->Arg(1)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// The traces' share of the publish path (issue 17: ≤ 5%): one publish to 1,000 subscribers
+// traced as REALTIME_TRACE_SAMPLE=1 does it (arg 1: the hub notes the bounded per-subscription
+// decisions, the recorder's observer queues a reference under a lock) or untraced (arg 0).
+// The rows are built and written by the recorder's thread, off this path.
+void BM_FanOutTraced(benchmark::State& state) {
+  InlineExecutor ex;
+  SubscriptionHub hub(ex);
+  const bool on = state.range(0) != 0;
+  Scope scope{"default", "development"};
+  std::vector<CountingSubscriber> subs(1000);
+  for (auto& sub : subs) hub.Subscribe(0, &sub, scope, "session.status", Filter(), ReturnMode::kFull);
+  std::mutex mu;
+  std::vector<std::shared_ptr<const RoutedEvent>> queue;  // the recorder's queue
+  queue.reserve(4096);
+  int n = 0;
+  for (auto _ : state) {
+    auto ev = Event(scope, n++);
+    if (on) ev->RecordDecisions();  // EventRouter::FanOut, for a sampled event
+    hub.Publish(ev);
+    if (on) {
+      std::lock_guard lock(mu);  // the observer (TraceRecorder::Queue::Push)
+      queue.push_back(std::move(ev));
+    }
+    if (queue.size() == 4096) {  // the recorder's thread takes them
+      state.PauseTiming();
+      queue.clear();
+      state.ResumeTiming();
+    }
+  }
+  state.SetLabel(on ? "traced" : "REALTIME_TRACE_SAMPLE=0");
+}
+BENCHMARK(BM_FanOutTraced)->Arg(0)->Arg(1)->Repetitions(5)->ReportAggregatesOnly(true);
 
 // One per-topic count (shared lock + hash lookup + relaxed add) among 200 topics.
 void BM_TopicCount(benchmark::State& state) {

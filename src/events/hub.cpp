@@ -46,7 +46,7 @@ struct SubscriptionHub::Shard {
   std::unordered_map<Subscriber*, std::vector<std::string>> ids_of;     // subscriber -> subscription ids
   std::vector<std::shared_ptr<const RoutedEvent>> batch;
   std::vector<Subscriber*> dirty;
-  std::vector<RoutingDecision> decisions;  // a traced event's part (at most DecisionLog::kMax)
+  std::vector<RoutingDecision> decisions;  // a traced event's part (DecisionLog::kPerVerdict of each)
   uint32_t decisions_omitted = 0;
   uint64_t drain_seq = 0;
   uint64_t event_seq = 0;
@@ -98,20 +98,26 @@ void SubscriptionHub::Drain(size_t shard) {
   std::array<const RoutedEvent*, 8> sampled;  // the events whose latency is observed (alive in batch)
   size_t n_sampled = 0;
   // Traced events only: each subscription's fate, bounded (events/routed_event.h DecisionLog).
-  auto NoteDecision = [&s](const Shard::Entry& en, const Shard::Group& g, RoutingDecision::Verdict v) {
-    if (s.decisions.size() >= DecisionLog::kMax) {
+  // Per shard, at most kPerVerdict delivered and kPerVerdict filtered or dropped: a trace shows
+  // some of each however large the fan-out (the counts are exact anyway).
+  size_t noted_delivered = 0, noted_other = 0;
+  auto NoteDecision = [&](const Shard::Entry& en, const Shard::Group& g, RoutingDecision::Verdict v) {
+    size_t& noted = v == RoutingDecision::Verdict::kDelivered ? noted_delivered : noted_other;
+    if (noted >= DecisionLog::kPerVerdict) {
       ++s.decisions_omitted;
       return;
     }
+    ++noted;
     s.decisions.push_back({en.id, en.sub->socket_id(), v, g.filter.source()});
   };
   auto NoteDecisions = [&](const Shard::Group& g, RoutingDecision::Verdict v) {
     for (const Shard::Entry& en : g.entries) NoteDecision(en, g, v);
   };
-  auto FlushDecisions = [&s](DecisionLog& log) {
+  auto FlushDecisions = [&](DecisionLog& log) {
     log.Append(std::move(s.decisions), s.decisions_omitted);
     s.decisions.clear();
     s.decisions_omitted = 0;
+    noted_delivered = noted_other = 0;
   };
   for (const auto& ev : s.batch) {
     auto it = s.topics.find(ev->key());

@@ -47,8 +47,9 @@ struct RoutingCounts {
 
 // What the local fan-out did with each subscription of a traced event (the trace's routing
 // decisions, docs/debugger.md). Only events the router was asked to trace carry a log
-// (RoutedEvent::decisions()); each hub shard appends its part once per event. Bounded: at most
-// kMax decisions are kept (filtered and dropped ones first in each part), the rest counted.
+// (RoutedEvent::decisions()); each hub shard appends its part once per event. Bounded: a shard
+// notes at most kPerVerdict delivered and kPerVerdict filtered-or-dropped subscriptions, the log
+// keeps at most kMax, and counts the rest.
 struct RoutingDecision {
   enum class Verdict : uint8_t { kDelivered, kFiltered, kDropped };  // kDropped: slow consumer
   std::string subscription_id;
@@ -61,6 +62,7 @@ const char* VerdictName(RoutingDecision::Verdict v);
 class DecisionLog {
  public:
   static constexpr size_t kMax = 32;
+  static constexpr size_t kPerVerdict = 8;
   // A shard's part (at most kMax entries) and how many it left out. Thread-safe.
   void Append(std::vector<RoutingDecision>&& part, uint32_t omitted);
   // A copy of what was appended so far, and the number left out.
