@@ -21,9 +21,10 @@ class CountingSubscriber final : public Subscriber {
   Wire wire() const override { return Wire::kNativeWs; }
   const std::string& socket_id() const override { return id; }
   std::string id;
-  void Enqueue(const std::shared_ptr<const std::string>& f) override {
+  bool Enqueue(const std::shared_ptr<const std::string>& f) override {
     last = f;
     ++frames;
+    return true;
   }
   void Flush() override {}
   std::shared_ptr<const std::string> last;

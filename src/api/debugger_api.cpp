@@ -56,7 +56,11 @@ Result<boost::json::object> DebugFilter(const boost::json::object& body) {
   const auto* spec = body.if_contains("filter");
   auto filter = events::Filter::Compile(spec ? *spec : boost::json::value(nullptr));
   if (!filter.ok()) return Error::Validation("filter: " + filter.error().message);
-  auto explained = filter->Explain((*event)->at("payload").get_object());
+  return FilterVerdict(*filter, (*event)->at("payload").get_object());
+}
+
+boost::json::object FilterVerdict(const events::Filter& filter, const boost::json::object& payload) {
+  auto explained = filter.Explain(payload);
   boost::json::object details;
   for (auto& term : explained.terms) {
     boost::json::object d{{"matched", term.matched}, {"expected", std::move(term.expected)}};

@@ -27,6 +27,7 @@
 #include "api/auth.h"
 #include "broker/cluster_rpc.h"
 #include "core/result.h"
+#include "events/filter.h"
 #include "events/hub.h"
 #include "events/subscription_snapshot.h"
 #include "net/router.h"
@@ -49,6 +50,9 @@ void RegisterDebuggerRoutes(net::Router& router, DebuggerDeps deps, registry::Ap
 
 // Pure parts (unit-tested): the debug-filter answer for a request body, or ValidationError.
 Result<boost::json::object> DebugFilter(const boost::json::object& body);
+// {"matched", "details": {"<key>": {"matched", "expected", "actual", "missing"?}}} of a filter
+// against a payload (debug-filter's answer; explain's filter check).
+boost::json::object FilterVerdict(const events::Filter& filter, const boost::json::object& payload);
 
 // A debug-routing request: the event as it would be published.
 struct RoutingQuery {

@@ -5,10 +5,81 @@
 #include "api/access.h"
 #include "api/body.h"
 #include "api/scope.h"
+#include "net/response_stream.h"
 
 namespace rt::api {
+namespace {
+
+// ?details=true / false (absent: false).
+Result<bool> DetailsQuery(const net::HttpRequest& req) {
+  const std::string* v = req.Query("details");
+  if (!v || v->empty() || *v == "false" || *v == "0") return false;
+  if (*v == "true" || *v == "1") return true;
+  return Error::Validation("details must be true or false");
+}
+
+// Connection rows show addresses, user agents and subjects: a JWT needs admin. A session passed
+// the route's socket:read; an anonymous caller got here only as development's management.
+Status MayReadDetails(const auth::Principal& principal) {
+  if (principal.kind != auth::Principal::Kind::kJwt) return Ok();
+  if (!principal.Has("admin"))
+    return Error::Forbidden("Insufficient permissions: 'admin' is required for connection details");
+  return Ok();
+}
+
+net::HttpResponse ConnectionsAnswer(const net::HttpRequest& req, const RequestContext& ctx,
+                                    gateway::ChannelService& channels, const CollectConnections& collect) {
+  auto details = DetailsQuery(req);
+  if (!details.ok()) return ErrorResponse(details.error());
+  auto limit = IntQuery(req, "limit", 1000, 1, 10000);
+  if (!limit.ok()) return ErrorResponse(limit.error());
+  if (*details) {
+    if (Status st = MayReadDetails(ctx.principal); !st.ok()) return ErrorResponse(st.error());
+  }
+  Scope scope{ctx.application_id, ctx.environment};
+  auto count = channels.Connections(scope);
+  if (!count.ok()) return ErrorResponse(count.error());
+  boost::json::object out{{"count", *count}};
+  if (*details) {
+    auto rows = collect(scope, static_cast<size_t>(*limit));
+    if (!rows.ok()) return ErrorResponse(rows.error());
+    out["connections"] = std::move(rows->connections);
+    if (rows->partial) out["partial"] = true;
+  }
+  return JsonResponse(200, json::Serialize(out));
+}
+
+// The SSE stream of the scope's traffic: a journal listener writing to the stream; a reader that
+// falls behind (the stream's bound) is dropped by the journal, the stream's end removes it.
+net::HttpResponse TrafficStream(monitor::SocketJournal& journal, const Scope& scope) {
+  net::StreamSpec spec;
+  spec.start = [&journal, scope](const std::shared_ptr<net::ResponseStream>& stream) {
+    uint64_t id = journal.AddListener(scope, [stream](const monitor::TrafficItem& item) {
+      if (stream->Write(net::SseEvent(item.type, item.json))) return true;
+      stream->Close();
+      return false;
+    });
+    stream->OnClose([&journal, id] { journal.RemoveListener(id); });
+    boost::json::object ready{{"type", "ready"},
+                              {"applicationId", scope.application_id},
+                              {"environment", scope.environment},
+                              {"instance", journal.instance()}};
+    stream->Write(net::SseEvent("ready", json::Serialize(ready)));
+  };
+  return net::EventStreamResponse(std::move(spec));
+}
+
+}  // namespace
+
+ConnectionDetails LocalConnectionDetails(const monitor::SocketJournal& journal, const Scope& scope, size_t limit) {
+  ConnectionDetails out;
+  for (const auto& r : journal.Live(scope, limit)) out.connections.push_back(monitor::SocketJournal::ToJson(r, false));
+  return out;
+}
+
 void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels, events::EventRouter& events,
-                          registry::ApplicationService& apps, const AuthGate& gate) {
+                          registry::ApplicationService& apps, const AuthGate& gate, SocketMonitorDeps monitor) {
+  monitor::SocketJournal& journal = monitor.journal;
   router.Add("GET", "/api/socket/channels", net::Access::Token("socket", "read"), [&channels, &apps, &gate](net::HttpRequest& req) {
     auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
@@ -44,15 +115,18 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
     return JsonResponse(200, json::Serialize(boost::json::object{{"channel", channel}, {"viewers", out}}));
   });
 
-  router.Add("GET", "/api/socket/connections", net::Access::Token("socket", "read"), [&channels, &apps, &gate](net::HttpRequest& req) {
-    auto ctx = Authorize(req, apps, gate);
-    if (!ctx.ok()) return ErrorResponse(ctx.error());
-    auto count = channels.Connections({ctx->application_id, ctx->environment});
-    if (!count.ok()) return ErrorResponse(count.error());
-    return JsonResponse(200, json::Serialize(boost::json::object{{"count", *count}}));
-  });
+  router.Add("GET", "/api/socket/connections", net::Access::Token("socket", "read"),
+             [&channels, &apps, &gate, collect = std::move(monitor.collect)](net::HttpRequest& req) {
+               auto ctx = Authorize(req, apps, gate);
+               if (!ctx.ok()) return ErrorResponse(ctx.error());
+               return ConnectionsAnswer(req, *ctx, channels, collect);
+             });
 
-  router.Add("POST", "/api/socket/broadcast", net::Access::Need("service", "socket", "create"), [&events, &apps, &gate](net::HttpRequest& req) {
+  router.Add("GET", "/api/socket/traffic", net::Access::Need("admin", "socket", "read"),
+             Scoped(apps, gate,
+                    [&journal](net::HttpRequest&, const Scope& scope) { return TrafficStream(journal, scope); }));
+
+  router.Add("POST", "/api/socket/broadcast", net::Access::Need("service", "socket", "create"), [&events, &apps, &gate, &journal](net::HttpRequest& req) {
     auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     return WithBody(req, [&](const boost::json::object& body) {
@@ -72,6 +146,7 @@ void RegisterSocketRoutes(net::Router& router, gateway::ChannelService& channels
       else if (data) in.payload = {{"data", *data}};
       auto id = events.Publish({ctx->application_id, ctx->environment}, std::move(in));
       if (!id.ok()) return ErrorResponse(id.error());
+      journal.OnBroadcast({ctx->application_id, ctx->environment}, "", std::string(*channel), std::string(*event), *id);
       return JsonResponse(202, json::Serialize(boost::json::object{{"id", *id}, {"channel", *channel}}));
     });
   });

@@ -25,6 +25,8 @@ gateway::SioHandshake Handshake(const net::HttpRequest& req) {
   h.bearer_token = net::BearerToken(req);
   if (const std::string* e = req.Query("environment")) h.environment = *e;
   else if (const std::string* x = req.Header("x-environment")) h.environment = *x;
+  h.remote_address = req.remote_ip;
+  if (const std::string* ua = req.Header("user-agent")) h.user_agent = *ua;
   return h;
 }
 
@@ -47,9 +49,11 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
       router(hub, *broker, platform.topic_catalog,
              events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes),
                                        static_cast<size_t>(config.metrics_max_topics), config.metrics_enabled}),
+      cluster(*broker, instance_id),
       presence(MakePresence(config, instance_id)),
       channels(*presence, router, server),
       token_watch(server, [&server](size_t shard) -> boost::asio::io_context& { return server.shard_context(shard); }),
+      journal(monitor::SocketJournalOptions{instance_id}),
       deps{platform.tokens, hub, router, platform.topic_catalog, channels,
            static_cast<size_t>(config.max_subscriptions_per_connection),
            static_cast<size_t>(config.max_channels_per_connection)},
@@ -60,6 +64,8 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   // Live connections follow their token (gateway/token_watch.h): deleted keys and applications,
   // here or on another instance (the key ring and topic catalog polls), close their connections.
   deps.token_watch = &token_watch;
+  deps.journal = &journal;  // the socket monitor (docs/socket-monitor.md)
+  router.SetControlHandler([this](broker::BrokerMessage&& m) { cluster.OnControl(std::move(m)); });
   // The schema gate (registry/schema_gate.h): every event published here to a topic with an
   // active schema version is validated before fan-out, whatever its source.
   AddSchemaGate(router, platform.schema_gate);
@@ -104,11 +110,13 @@ void RealtimeCore::Mount(net::Router& r) {
 Status RealtimeCore::Start() {
   RT_TRY(broker->Start([this](broker::BrokerMessage&& m) { router.OnRemote(std::move(m)); }));
   channels.Start();
+  cluster.Start();
   log::Info("broker started", {{"broker", broker->Name()}, {"instance", instance_id}});
   return Ok();
 }
 
 void RealtimeCore::Stop() {
+  cluster.Stop();
   channels.Stop();
   broker->Stop();
 }

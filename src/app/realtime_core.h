@@ -14,6 +14,7 @@
 
 #include "app/platform.h"
 #include "broker/broker.h"
+#include "broker/cluster_rpc.h"
 #include "broker/presence.h"
 #include "core/config.h"
 #include "events/hub.h"
@@ -25,6 +26,7 @@
 #include "gateway/sio_conformance.h"
 #include "gateway/sio_product.h"
 #include "gateway/token_watch.h"
+#include "monitor/socket_journal.h"
 #include "net/http_server.h"
 
 namespace rt::app {
@@ -46,9 +48,13 @@ struct RealtimeCore {
   std::unique_ptr<broker::Broker> broker;
   events::SubscriptionHub hub;
   events::EventRouter router;
+  broker::ClusterRpc cluster;  // questions to every instance (debugger, socket monitor); handlers before Start()
   std::unique_ptr<broker::PresenceStore> presence;
   gateway::ChannelService channels;
   gateway::TokenWatch token_watch;  // closes connections whose token expires or is revoked
+  // The connections of this instance (monitor/socket_journal.h: socket monitor, explain); it
+  // outlives the gateways that report to it (declared before them).
+  monitor::SocketJournal journal;
   gateway::GatewayDeps deps;
   gateway::NativeGateway native;
   gateway::ProductSioApp sio_product;

@@ -9,7 +9,9 @@
 #include "api/analytics_api.h"
 #include "api/dashboard_api.h"
 #include "api/debugger_api.h"
+#include "api/debugger_explain.h"
 #include "api/debugger_traces_api.h"
+#include "api/debugger_replay_api.h"
 #include "api/database_api.h"
 #include "api/events_api.h"
 #include "api/socket_api.h"
@@ -71,9 +73,10 @@ std::vector<api::ReadinessCheck> ReadinessChecks(const Config& config, DbInit& d
   return checks;
 }
 
-monitor::TraceOptions TraceOptionsFor(const Config& c, std::string instance) {
+monitor::TraceOptions TraceOptionsFor(const Config& c, std::string instance, const registry::SchemaGate& gate) {
   monitor::TraceOptions o;
   o.instance = std::move(instance);
+  o.schema_version = [&gate](const Scope& scope, std::string_view topic) { return gate.ActiveVersion(scope, topic); };
   o.sample = c.trace_sample;
   o.retention = std::chrono::seconds(c.trace_retention_s);
   o.max_traces = c.trace_max;
@@ -144,12 +147,26 @@ int RunServe(const Config& config) {
   SyncModule sync(config, p, core.router);
   api::RegisterServiceRoutes(router, p.services, p.apps, gate);
   api::RegisterSyncRoutes(router, sync.documents(), p.apps, gate);
-  api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate);
-  api::RegisterDebuggerRoutes(router, {core.hub, core.instance_id}, p.apps, gate);  // docs/debugger.md
+  // The socket monitor (docs/socket-monitor.md): ?details=true lists every instance's connections.
+  api::ServeConnectionDetailsQuestions(core.cluster, core.journal);
+  api::RegisterSocketRoutes(router, core.channels, core.router, p.apps, gate,
+                            {core.journal, api::ClusterConnectionDetails(core.cluster, std::chrono::milliseconds(3000))});
+  // docs/debugger.md: dry runs against the live subscriptions of every instance.
+  const api::DebuggerDeps debugger{core.hub, core.instance_id, std::chrono::milliseconds(2000), &core.cluster};
+  api::ServeRoutingQuestions(core.cluster, core.hub, core.instance_id, debugger.shard_timeout);
+  api::RegisterDebuggerRoutes(router, debugger, p.apps, gate);
   store::TraceRepository trace_repo(*p.db);  // event traces (docs/debugger.md "Traces")
-  monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, core.instance_id));
+  monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, core.instance_id, p.schema_gate));
   traces.Attach(core.router);
-  api::RegisterDebuggerTraceRoutes(router, trace_repo, p.apps, gate);
+  api::RegisterDebuggerTraceRoutes(router, trace_repo, p.apps, gate, &traces);
+  api::ServeConnectionQuestions(core.cluster, core.journal);  // explain: "why was it not delivered"
+  api::RegisterExplainRoute(router, {trace_repo, &traces, core.journal, &core.cluster}, p.apps, gate);
+  // Replay (docs/debugger.md "Replay"); dry-run routes against this instance's subscriptions.
+  auto cluster_routing = [&debugger](const Scope& scope, const api::RoutingQuery& q) {
+    return api::RouteEverywhere(debugger, scope, q);  // dry-run: every instance's subscriptions
+  };
+  api::RegisterDebuggerReplayRoutes(
+      router, {trace_repo, core.router, p.schema_gate, (*workers)->fanout(), cluster_routing}, p.apps, gate);
   api::RegisterWebhookRoutes(router, (*workers)->webhooks(), p.apps, gate);
   store::CdcRepository cdc_repo(*p.db);
   cdc::MappingService mappings(cdc_repo, cdc::RepositorySchemaLookup(p.topic_repo, p.schema_repo));
@@ -283,7 +300,7 @@ int RunWorker(const Config& config) {
   }
   (*workers)->AttachRouter(pipeline.router());
   store::TraceRepository trace_repo(*p.db);  // traces of the events this worker routes
-  monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, pipeline.instance_id()));
+  monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, pipeline.instance_id(), p.schema_gate));
   traces.Attach(pipeline.router());
   store::CdcRepository cdc_repo(*p.db);
   CdcModule cdc(config, p, cdc_repo, pipeline.router());

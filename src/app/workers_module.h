@@ -61,6 +61,7 @@ class WorkersModule {
   void Stop(std::chrono::milliseconds grace);
 
   webhooks::WebhookService& webhooks() { return *service_; }
+  webhooks::Fanout& fanout() { return fanout_; }  // the debugger's `webhook` replay enqueues through it
   // The REST durability barrier (api::Dispatcher::SetAfterHandler): waits until the webhook
   // deliveries this thread's request caused are stored (up to 5 s; logged when the wait fails).
   void AwaitEnqueued();

@@ -40,6 +40,8 @@ Result<RealtimeEvent> Normalize(RawEventInput in, const NormalizeOptions& option
   e.metadata.operation = std::move(in.operation);
   e.metadata.revision = in.revision;
   e.metadata.from = std::move(in.from);
+  e.metadata.replay_of = std::move(in.replay_of);
+  e.metadata.replay_mode = std::move(in.replay_mode);
   return e;
 }
 
@@ -74,11 +76,21 @@ std::string SerializeEventWithPayload(const RealtimeEvent& e, const boost::json:
     out += ",\"from\":";
     json::AppendQuoted(out, *e.metadata.from);
   }
+  if (e.metadata.replay_of) {
+    out += ",\"replayOf\":";
+    json::AppendQuoted(out, *e.metadata.replay_of);
+  }
+  if (e.metadata.replay_mode) {
+    out += ",\"replayMode\":";
+    json::AppendQuoted(out, *e.metadata.replay_mode);
+  }
   out += "}}";
   return out;
 }
 
 std::string SerializeEvent(const RealtimeEvent& e) { return SerializeEventWithPayload(e, e.payload); }
+
+bool SocketsOnly(const RealtimeEvent& e) { return e.metadata.replay_mode == "websocket"; }
 
 bool IsReservedTopic(std::string_view topic) {
   return topic.starts_with("presence:") || topic.starts_with("direct:");
@@ -119,6 +131,8 @@ Result<RealtimeEvent> ParseEvent(std::string_view text) {
   if (auto* o = json::GetString(*meta, "operation")) e.metadata.operation = std::string(*o);
   if (auto* r = meta->if_contains("revision"); r && r->is_int64()) e.metadata.revision = r->get_int64();
   if (auto* f = json::GetString(*meta, "from")) e.metadata.from = std::string(*f);
+  if (auto* r = json::GetString(*meta, "replayOf")) e.metadata.replay_of = std::string(*r);
+  if (auto* m = json::GetString(*meta, "replayMode")) e.metadata.replay_mode = std::string(*m);
   return e;
 }
 

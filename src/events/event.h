@@ -1,7 +1,7 @@
 // RealtimeEvent: the one envelope every subscriber receives, whatever produced the event
 // (spec/01-architecture.md "Event Envelope"):
 //   { id: "evt_…", topic, source: "database"|"sync"|"socket", type, payload: {…},
-//     metadata: { timestamp (ms), table?, operation?, revision? } }
+//     metadata: { timestamp (ms), table?, operation?, revision?, from?, replayOf?, replayMode? } }
 // Normalize() turns a producer's RawEventInput into an envelope: assigns the id and timestamp,
 // defaults the type, checks the payload is an object within the size limit.
 //
@@ -30,6 +30,8 @@ struct EventMetadata {
   std::optional<std::string> operation;  // insert | update | delete
   std::optional<int64_t> revision;       // sync events
   std::optional<std::string> from;       // direct messages: the sender's socket id
+  std::optional<std::string> replay_of;    // replayOf: a replayed event's original id (api/debugger_replay_api.h)
+  std::optional<std::string> replay_mode;  // replayMode: router | websocket | webhook
 };
 
 struct RealtimeEvent {
@@ -54,6 +56,8 @@ struct RawEventInput {
   std::string exclude_socket;     // a connection (socket id) that must not receive it: the sender
   bool internal = false;          // platform-generated (may use the reserved presence:/direct: topics)
   std::optional<std::string> from;  // metadata.from: the sending socket (direct messages)
+  std::optional<std::string> replay_of;    // metadata.replayOf (debugger replay)
+  std::optional<std::string> replay_mode;  // metadata.replayMode (debugger replay)
 };
 
 struct NormalizeOptions {
@@ -70,6 +74,11 @@ Result<RealtimeEvent> Normalize(RawEventInput input, const NormalizeOptions& opt
 std::string SerializeEvent(const RealtimeEvent& e);
 // Same, with payload replaced (used for returnMode variants).
 std::string SerializeEventWithPayload(const RealtimeEvent& e, const boost::json::object& payload);
+
+// True for an event meant for socket subscribers only (a debugger replay in `websocket` mode,
+// metadata.replayMode): observers with side effects (webhooks, jobs) skip it on every instance,
+// since the flag travels in the envelope.
+bool SocketsOnly(const RealtimeEvent& e);
 
 // Topics the platform reserves for its own events: `presence:<channel>` (presence.join/leave)
 // and `direct:<socketId>` (direct messages). Clients cannot publish or subscribe to them.

@@ -140,8 +140,8 @@ void SubscriptionHub::Drain(size_t shard) {
         if (ts.may_repeat && sub->hub_event_mark == seq) continue;
         if (!exclude.empty() && sub->socket_id() == exclude) continue;
         sub->hub_event_mark = seq;
-        sub->Enqueue(ev->Frame(sub->wire(), en.mode));
-        if (log) NoteDecision(en, g, RoutingDecision::Verdict::kDelivered);
+        bool queued = sub->Enqueue(ev->Frame(sub->wire(), en.mode));
+        if (log) NoteDecision(en, g, queued ? RoutingDecision::Verdict::kDelivered : RoutingDecision::Verdict::kDropped);
         ++ev_delivered;
         if (sub->hub_drain_mark != drain) {
           sub->hub_drain_mark = drain;

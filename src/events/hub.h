@@ -47,8 +47,9 @@ class Subscriber {
   virtual Wire wire() const = 0;
   // The connection's socket id (for excluding a channel message's sender); may be empty.
   virtual const std::string& socket_id() const = 0;
-  // Queue a frame without writing yet.
-  virtual void Enqueue(const std::shared_ptr<const std::string>& frame) = 0;
+  // Queue a frame without writing yet. False when it was dropped (the connection is closing, or
+  // is being closed as a slow consumer): a traced event notes it (RoutingDecision kDropped).
+  virtual bool Enqueue(const std::shared_ptr<const std::string>& frame) = 0;
   // Start writing what was queued.
   virtual void Flush() = 0;
 

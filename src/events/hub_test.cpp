@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <algorithm>
 #include <map>
 
 namespace rt::events {
@@ -32,7 +33,11 @@ class FakeConn final : public Subscriber {
   Wire wire() const override { return Wire::kNativeWs; }
   const std::string& socket_id() const override { return id; }
   std::string id;
-  void Enqueue(const std::shared_ptr<const std::string>& f) override { queued.push_back(f); }
+  bool Enqueue(const std::shared_ptr<const std::string>& f) override {
+    queued.push_back(f);
+    return !full;
+  }
+  bool full = false;  // the connection is a slow consumer: frames are dropped
   void Flush() override { ++flushes; }
   std::vector<std::shared_ptr<const std::string>> queued;
   int flushes = 0;
@@ -253,6 +258,18 @@ TEST(Hub, NotesEachSubscriptionsFateForTracedEventsOnlyBounded) {
   EXPECT_EQ(by_id[r]->socket_id, "sock_r");
   ASSERT_NE(by_id[r]->filter, nullptr);
   EXPECT_EQ(boost::json::serialize(*by_id[r]->filter), R"({"x":2})");
+
+  // A connection whose queue is over its limit drops the frame: noted as such.
+  matching.full = true;
+  auto dropped = Ev(s, "t", R"({"x":1})");
+  dropped->RecordDecisions();
+  hub.Publish(dropped);
+  ex.RunAll();
+  auto dd = dropped->decisions()->Decisions(&omitted);
+  auto slow = std::find_if(dd.begin(), dd.end(), [&](const RoutingDecision& x) { return x.subscription_id == m; });
+  ASSERT_NE(slow, dd.end());
+  EXPECT_EQ(slow->verdict, RoutingDecision::Verdict::kDropped);
+  EXPECT_STREQ(VerdictName(slow->verdict), "dropped");
 
   // Bounded: many subscribers keep DecisionLog::kMax decisions and count the rest.
   std::vector<std::unique_ptr<FakeConn>> many;

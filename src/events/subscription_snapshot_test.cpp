@@ -59,7 +59,10 @@ class FakeConn final : public Subscriber {
   explicit FakeConn(std::string socket) : id(std::move(socket)) {}
   Wire wire() const override { return Wire::kNativeWs; }
   const std::string& socket_id() const override { return id; }
-  void Enqueue(const std::shared_ptr<const std::string>&) override { ++enqueued; }
+  bool Enqueue(const std::shared_ptr<const std::string>&) override {
+    ++enqueued;
+    return true;
+  }
   void Flush() override {}
   std::string id;
   int enqueued = 0;

@@ -48,6 +48,12 @@ void ClientOps::Bind(auth::Principal principal, Scope scope) {
   if (deps_.token_watch)
     deps_.token_watch->Watch(shard_, this, principal_.application_id, principal_.key_id, principal_.expires_at_s);
   if (deps_.connection_observer) deps_.connection_observer(scope_, socket_id_, principal_.subject, true);
+  if (deps_.journal) deps_.journal->OnConnect(socket_id_, scope_, principal_.subject, client_);
+}
+
+void ClientOps::TransportChanged(std::string_view engine_transport) {
+  client_.engine_transport = std::string(engine_transport);
+  if (deps_.journal && bound_ && !released_) deps_.journal->OnTransport(socket_id_, engine_transport);
 }
 
 OpResult<std::vector<Revoked>> ClientOps::Reauthenticate(auth::Principal principal) {
@@ -71,6 +77,7 @@ OpResult<std::vector<Revoked>> ClientOps::Reauthenticate(auth::Principal princip
   for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
     if (auto err = CheckGrant(principal_, it->second, "subscribe")) {
       deps_.hub.Unsubscribe(shard_, self_, it->first);
+      if (deps_.journal) deps_.journal->OnUnsubscribe(socket_id_, it->first, "token refresh: " + err->message);
       revoked.push_back({false, it->first, it->second, std::move(err->message)});
       it = subscriptions_.erase(it);
     } else {
@@ -114,6 +121,7 @@ void ClientOps::Join(const std::string& channel, JoinDone done) {
       deps_.hub.Subscribe(shard_, self_, scope_, "presence:" + channel, events::Filter(), events::ReturnMode::kFull);
   broker::PresenceMember me{socket_id_, principal_.subject, NowMs()};
   channels_[channel] = {member, presence, me.joined_at};
+  if (deps_.journal) deps_.journal->OnJoin(socket_id_, channel);
   deps_.channels.Join(scope_, channel, me, shard_,
                       [alive = alive_, done = std::move(done)](Result<std::vector<broker::PresenceMember>> members) {
                         if (!*alive) return;
@@ -129,6 +137,7 @@ OpResult<bool> ClientOps::Leave(const std::string& channel) {
   deps_.hub.Unsubscribe(shard_, self_, it->second.presence_sub);
   deps_.channels.Leave(scope_, channel, {socket_id_, principal_.subject, it->second.joined_at});
   channels_.erase(it);
+  if (deps_.journal) deps_.journal->OnLeave(socket_id_, channel);
   return OpResult<bool>::Ok(true);
 }
 
@@ -143,7 +152,9 @@ OpResult<std::string> ClientOps::ChannelPublish(const std::string& channel, cons
   in.type = event;
   in.payload = WrapData(data);
   in.exclude_socket = socket_id_;
-  return Route(std::move(in));
+  auto routed = Route(std::move(in));
+  if (routed.value && deps_.journal) deps_.journal->OnBroadcast(scope_, socket_id_, channel, event, *routed.value);
+  return routed;
 }
 
 OpResult<std::string> ClientOps::Direct(const std::string& target, const std::string& event,
@@ -202,6 +213,7 @@ OpResult<std::string> ClientOps::Subscribe(const std::string& topic, const boost
                                              std::to_string(deps_.max_subscriptions) + ")");
   std::string id = deps_.hub.Subscribe(shard_, self_, scope_, topic, std::move(*compiled), mode);
   subscriptions_[id] = topic;
+  if (deps_.journal) deps_.journal->OnSubscribe(socket_id_, id, topic, filter, return_mode.value_or("full"));
   return R::Ok(std::move(id));
 }
 
@@ -209,6 +221,7 @@ OpResult<bool> ClientOps::Unsubscribe(const std::string& subscription_id) {
   if (!deps_.hub.Unsubscribe(shard_, self_, subscription_id))
     return OpResult<bool>::Fail(code::kNotFound, "No subscription " + subscription_id + " on this connection");
   subscriptions_.erase(subscription_id);
+  if (deps_.journal) deps_.journal->OnUnsubscribe(socket_id_, subscription_id, "unsubscribed");
   return OpResult<bool>::Ok(true);
 }
 
@@ -234,7 +247,7 @@ OpResult<std::string> ClientOps::Route(events::RawEventInput in) {
   return OpResult<std::string>::Fail(c, e.message);
 }
 
-void ClientOps::Release() {
+void ClientOps::Release(uint16_t close_code, std::string_view reason) {
   if (released_) return;
   released_ = true;
   if (deps_.token_watch) deps_.token_watch->Unwatch(shard_, this);
@@ -245,6 +258,7 @@ void ClientOps::Release() {
     channels_.clear();
     deps_.channels.Disconnected(scope_);
     if (deps_.connection_observer) deps_.connection_observer(scope_, socket_id_, principal_.subject, false);
+    if (deps_.journal) deps_.journal->OnDisconnect(socket_id_, close_code, reason);
   }
   deps_.hub.RemoveAll(shard_, self_);
 }

@@ -26,6 +26,7 @@
 #include "auth/principal.h"
 #include "auth/token_service.h"
 #include "core/scope.h"
+#include "events/connection_observer.h"
 #include "events/hub.h"
 #include "events/router.h"
 #include "gateway/channel_service.h"
@@ -48,6 +49,9 @@ struct GatewayDeps {
   // webhooks' socket.connect / socket.disconnect. Called on the shard thread; must not block.
   std::function<void(const Scope& scope, const std::string& socket_id, const std::string& subject, bool connected)>
       connection_observer;
+  // The connection journal (monitor/socket_journal.h: the socket monitor, the debugger's explain):
+  // told of every connect, subscribe, join… and disconnect, never of a delivered event. Null: none.
+  events::ConnectionObserver* journal = nullptr;
 };
 
 struct OpError {
@@ -81,6 +85,10 @@ class ClientOps final : public Watched {
       : deps_(deps), shard_(shard), self_(self), socket_id_(std::move(socket_id)) {}
   ~ClientOps() override;
 
+  // What the gateway knows of the client for the journal (transport, address, user agent). Before Bind.
+  void SetClientInfo(events::ClientInfo info) { client_ = std::move(info); }
+  // The Engine.IO transport changed (an upgrade to WebSocket): tells the journal.
+  void TransportChanged(std::string_view engine_transport);
   // Authenticated: counts the connection and subscribes it to its direct-message topic.
   void Bind(auth::Principal principal, Scope scope);
   // A refreshed token (already verified, with this connection's environment as the hint):
@@ -117,8 +125,9 @@ class ClientOps final : public Watched {
 
   // Checks topic policy, permission and the token's topic patterns.
   std::optional<OpError> CheckTopic(const std::string& topic, const char* permission) const;
-  // Leaves every channel and drops every subscription (on disconnect).
-  void Release();
+  // Leaves every channel and drops every subscription (on disconnect). close_code / reason: how
+  // the connection ended, for the journal (the /ws close code, 0 for Socket.IO; the gateway's words).
+  void Release(uint16_t close_code = 0, std::string_view reason = {});
 
  private:
   GatewayDeps& deps_;
@@ -134,6 +143,7 @@ class ClientOps final : public Watched {
   std::map<std::string, Membership> channels_;  // channel -> membership
   std::map<std::string, std::string> subscriptions_;  // the client's own: id -> topic (cap, Reauthenticate)
   std::function<void(const char*)> on_revoked_;
+  events::ClientInfo client_;  // for the journal
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);          // for callbacks that outlive us
   auth::Principal principal_;
   Scope scope_;

@@ -25,7 +25,9 @@ class EioWsHandler final : public net::WsHandler {
   void OnMessage(net::WsConnection& conn, protocol::ws::Message&& m) override {
     session_->OnWsMessage(conn, std::move(m));
   }
-  void OnClose(net::WsConnection& conn, uint16_t, const std::string&) override { session_->OnWsClose(conn); }
+  void OnClose(net::WsConnection& conn, uint16_t code, const std::string&) override {
+    session_->OnWsClose(conn, code);
+  }
 
  private:
   std::shared_ptr<EioSession> session_;

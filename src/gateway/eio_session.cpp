@@ -127,6 +127,7 @@ void EioSession::OnWsMessage(net::WsConnection& conn, ws::Message&& m) {
       state_ = State::kWebSocket;
       if (pending_get_) RespondPoll("6");
       Flush();  // what was queued for polling now goes over the WebSocket
+      if (handler_) handler_->OnUpgrade(*this);
       return;
     }
     return conn.Close(ws::close_code::kProtocolError, "invalid upgrade");
@@ -142,7 +143,7 @@ void EioSession::OnWsMessage(net::WsConnection& conn, ws::Message&& m) {
   Incoming(std::move(*p));
 }
 
-void EioSession::OnWsClose(net::WsConnection& conn) {
+void EioSession::OnWsClose(net::WsConnection& conn, uint16_t code) {
   if (&conn == probe_ws_) {
     probe_ws_ = nullptr;
     probed_ = false;
@@ -150,7 +151,12 @@ void EioSession::OnWsClose(net::WsConnection& conn) {
   }
   if (&conn == ws_) {
     ws_ = nullptr;
-    CloseInternal("transport close", nullptr);
+    CloseInternal(code == ws::close_code::kSlowConsumer     ? "slow consumer: send queue limit exceeded"
+                  : code == ws::close_code::kServiceRestart ? "server shutdown"
+                  : code == ws::close_code::kIdleTimeout    ? "ping timeout"
+                  : code == 1006                            ? "transport error"
+                                                            : "transport close",
+                  nullptr);
   }
 }
 
@@ -174,25 +180,35 @@ void EioSession::Incoming(eio::Packet&& p) {
 void EioSession::SendMessage(std::string data) {
   if (state_ == State::kClosed) return;
   data.insert(data.begin(), static_cast<char>(eio::PacketType::kMessage));
-  if (ws_) return ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kText, data)));
+  if (ws_) {
+    ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kText, data)));
+    return;
+  }
   QueueForPoll({std::make_shared<const std::string>(std::move(data)), Out::kText});
 }
 
 void EioSession::SendBinary(std::string bytes) {
   if (state_ == State::kClosed) return;
-  if (ws_) return ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kBinary, bytes)));
+  if (ws_) {
+    ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kBinary, bytes)));
+    return;
+  }
   QueueForPoll({std::make_shared<const std::string>(std::move(bytes)), Out::kBinary});
 }
 
-void EioSession::EnqueueFrame(const std::shared_ptr<const std::string>& frame) {
-  if (state_ == State::kClosed) return;
+bool EioSession::EnqueueFrame(const std::shared_ptr<const std::string>& frame) {
+  if (state_ == State::kClosed) return false;
   if (ws_) return ws_->Enqueue(frame);
   QueueForPoll({frame, Out::kFrame});
+  return !overflowed_;
 }
 
 void EioSession::SendControl(eio::PacketType type, std::string_view data) {
   std::string text = eio::EncodeText(type, data);
-  if (ws_) return ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kText, text)));
+  if (ws_) {
+    ws_->Enqueue(std::make_shared<const std::string>(ws::EncodeFrame(ws::Opcode::kText, text)));
+    return;
+  }
   QueueForPoll({std::make_shared<const std::string>(std::move(text)), Out::kText});
 }
 

@@ -53,6 +53,8 @@ class EioHandler {
   virtual void OnOpen(EioSession& session) = 0;
   virtual void OnMessage(EioSession& session, std::string&& data, bool binary) = 0;
   virtual void OnClose(EioSession& session, const std::string& reason) = 0;
+  // The polling session completed its upgrade: it now runs over the WebSocket.
+  virtual void OnUpgrade(EioSession&) {}
 };
 
 using PollResponder = std::function<void(net::HttpResponse&&)>;
@@ -84,12 +86,15 @@ class EioSession : public std::enable_shared_from_this<EioSession> {
   // The WebSocket of an upgrade (or of a WebSocket-only session).
   void OnWsOpen(net::WsConnection& conn);
   void OnWsMessage(net::WsConnection& conn, protocol::ws::Message&& m);
-  void OnWsClose(net::WsConnection& conn);
+  // code: the WebSocket close code; the session's close reason names the server's own
+  // (4008 slow consumer, 1012 server shutdown, 4000 ping timeout, 1006 transport error).
+  void OnWsClose(net::WsConnection& conn, uint16_t code = 1000);
 
   // Sending, by the layer above. Nothing is written until Flush (or the next poll).
   void SendMessage(std::string data);         // a text message packet ("4" + data)
   void SendBinary(std::string bytes);         // a binary message packet
-  void EnqueueFrame(const std::shared_ptr<const std::string>& ws_frame);  // a shared "4…" text frame
+  // A shared "4…" text frame; false when dropped (closed, or closed now as a slow consumer).
+  bool EnqueueFrame(const std::shared_ptr<const std::string>& ws_frame);
   void Flush();
 
   // Server-initiated close (reason for logs and the handler).

@@ -18,7 +18,9 @@ net::WsAcceptResult NativeGateway::Accept(const net::HttpRequest& req, size_t sh
     if (!lease) return refused;
   }
   // The slot is released when the session is destroyed (the deleter holds the lease).
-  auto* session = new NativeSession(*this, shard, std::move(token), std::move(env));
+  events::ClientInfo client{"websocket", "", req.remote_ip, ""};
+  if (const std::string* ua = req.Header("user-agent")) client.user_agent = *ua;
+  auto* session = new NativeSession(*this, shard, std::move(token), std::move(env), std::move(client));
   return {std::shared_ptr<NativeSession>(session, [lease = std::move(lease)](NativeSession* s) { delete s; }), {}};
 }
 

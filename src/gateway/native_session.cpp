@@ -11,7 +11,7 @@ namespace native = protocol::native;
 namespace close_code = protocol::ws::close_code;
 
 NativeSession::NativeSession(NativeGateway& gateway, size_t shard, std::string token,
-                             std::optional<std::string> env_hint)
+                             std::optional<std::string> env_hint, events::ClientInfo client)
     : gateway_(gateway),
       shard_(shard),
       initial_token_(std::move(token)),
@@ -22,6 +22,7 @@ NativeSession::NativeSession(NativeGateway& gateway, size_t shard, std::string t
               MessageBudget::Clock::now()) {
   gateway_.counters_.sessions.fetch_add(1);
   ops_.OnRevoked([this](const char* reason) { Revoke(reason); });
+  ops_.SetClientInfo(std::move(client));
 }
 
 NativeSession::~NativeSession() { gateway_.counters_.sessions.fetch_sub(1); }
@@ -174,9 +175,9 @@ void NativeSession::SendError(std::string_view code, std::string_view message, c
   conn_->SendText(native::ErrorMessage(code, message, rid));
 }
 
-void NativeSession::OnClose(net::WsConnection&, uint16_t, const std::string&) {
+void NativeSession::OnClose(net::WsConnection&, uint16_t code, const std::string& reason) {
   closed_ = true;
-  ops_.Release();
+  ops_.Release(code, reason);
 }
 
 }  // namespace rt::gateway

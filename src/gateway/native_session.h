@@ -20,7 +20,9 @@ class NativeGateway;
 class NativeSession final : public net::WsHandler, public events::Subscriber {
  public:
   // token: from the query or header (empty: expect an auth message). env_hint: requested env.
-  NativeSession(NativeGateway& gateway, size_t shard, std::string token, std::optional<std::string> env_hint);
+  // client: the upgrade request's address and user agent (for the connection journal).
+  NativeSession(NativeGateway& gateway, size_t shard, std::string token, std::optional<std::string> env_hint,
+                events::ClientInfo client);
   ~NativeSession() override;
 
   // WsHandler
@@ -31,7 +33,7 @@ class NativeSession final : public net::WsHandler, public events::Subscriber {
   // events::Subscriber
   events::Wire wire() const override { return events::Wire::kNativeWs; }
   const std::string& socket_id() const override { return ops_.socket_id(); }
-  void Enqueue(const std::shared_ptr<const std::string>& frame) override { conn_->Enqueue(frame); }
+  bool Enqueue(const std::shared_ptr<const std::string>& frame) override { return conn_->Enqueue(frame); }
   void Flush() override { conn_->Flush(); }
 
  private:

@@ -130,6 +130,10 @@ void SioConnection::Fail(const std::string& reason) {
   if (session_) session_->Close(reason);
 }
 
+void SioConnection::OnUpgrade(EioSession&) {
+  for (auto& [nsp, s] : sockets_) s->OnUpgraded();
+}
+
 void SioConnection::OnClose(EioSession&, const std::string& reason) {
   connect_timer_.cancel();
   auto sockets = std::move(sockets_);

@@ -34,6 +34,8 @@ class SioSocket {
                        std::vector<std::string>& attachments) = 0;
   // The client left the namespace, or the connection closed.
   virtual void OnDisconnect(const std::string& reason) = 0;
+  // The Engine.IO session upgraded from polling to WebSocket.
+  virtual void OnUpgraded() {}
 };
 
 // What serves the namespaces (the product, or the protocol-conformance behaviours).
@@ -53,6 +55,8 @@ struct SioHandshake {
   std::optional<std::string> query_token;
   std::optional<std::string> bearer_token;
   std::optional<std::string> environment;
+  std::string remote_address;  // of the handshake request (for the connection journal)
+  std::string user_agent;
 };
 
 class SioConnection final : public EioHandler {
@@ -65,6 +69,7 @@ class SioConnection final : public EioHandler {
   void OnOpen(EioSession& session) override;
   void OnMessage(EioSession& session, std::string&& data, bool binary) override;
   void OnClose(EioSession& session, const std::string& reason) override;
+  void OnUpgrade(EioSession& session) override;
 
   EioSession& session() { return *session_; }
   const SioHandshake& handshake() const { return handshake_; }
@@ -73,7 +78,7 @@ class SioConnection final : public EioHandler {
   void Ack(const std::string& nsp, uint64_t id, const std::string& args_json,
            std::vector<std::string> attachments = {});
   // A shared pre-encoded frame (hub fan-out) for the main namespace.
-  void EmitFrame(const std::shared_ptr<const std::string>& frame) { session_->EnqueueFrame(frame); }
+  bool EmitFrame(const std::shared_ptr<const std::string>& frame) { return session_->EnqueueFrame(frame); }
   void Flush() { session_->Flush(); }
   // Server-side disconnect of a namespace: sends DISCONNECT (the official client reports
   // "io server disconnect" and does not reconnect), drops the socket (OnDisconnect(reason); it

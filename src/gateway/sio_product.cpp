@@ -36,7 +36,7 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
   // events::Subscriber
   events::Wire wire() const override { return events::Wire::kSocketIo; }
   const std::string& socket_id() const override { return id_; }
-  void Enqueue(const std::shared_ptr<const std::string>& frame) override { conn_.EmitFrame(frame); }
+  bool Enqueue(const std::shared_ptr<const std::string>& frame) override { return conn_.EmitFrame(frame); }
   void Flush() override { conn_.Flush(); }
 
   void OnEvent(const std::string& name, boost::json::array& args, std::optional<uint64_t> ack_id,
@@ -62,7 +62,8 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
     if (reply.starts_with("[{\"error\":")) return Strike(now);  // may destroy this socket
   }
 
-  void OnDisconnect(const std::string&) override { ops_.Release(); }
+  void OnDisconnect(const std::string& reason) override { ops_.Release(0, reason); }
+  void OnUpgraded() override { ops_.TransportChanged("websocket"); }
 
  private:
   // An over-budget or failed event. Flooding: an `error` event {code: RATE_LIMITED}, then a
@@ -230,6 +231,8 @@ SioApp::Connected ProductSioApp::Connect(SioConnection& conn, const std::string&
   }
   std::string id = NewSocketId();
   auto socket = std::make_unique<ProductSocket>(conn, deps_, counters_, id, budget_);
+  socket->ops().SetClientInfo({"socket.io", conn.session().websocket() ? "websocket" : "polling",
+                               conn.handshake().remote_address, conn.handshake().user_agent});
   socket->ops().Bind(std::move(authed.value->first), std::move(authed.value->second));
   return {std::move(socket), id, ""};
 }

@@ -19,6 +19,8 @@ namespace rt::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+struct StreamSpec;  // net/response_stream.h
+
 // Tells an asynchronous handler that the client went away before the response was written.
 // Fire() runs the handler at most once; OnAbort() may be called from any thread.
 class AbortSignal {
@@ -67,6 +69,8 @@ struct HttpResponse {
   std::string body;
   HeaderList headers;
   bool close = false;  // close the connection after writing
+  // Set (EventStreamResponse, net/response_stream.h): the body is streamed, not `body`.
+  std::shared_ptr<StreamSpec> stream;
 
   static HttpResponse Json(int status, std::string body) {
     HttpResponse r;

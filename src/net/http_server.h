@@ -12,7 +12,7 @@
 //
 // Shutdown: Shutdown() stops accepting, closes idle connections, lets in-flight requests finish
 // (their responses carry Connection: close), closes every WebSocket with 1012 "server restart",
-// and returns when all are gone or the deadline passes. Before returning it destroys what is
+// ends every streamed response (net/response_stream.h; at most 1 s to flush), and returns when all are gone or the deadline passes. Before returning it destroys what is
 // left (connections that outlived the deadline, their timers and pending operations) on the
 // calling thread, so that none outlives the objects its handlers use: destroy those (gateways,
 // hub) only after Shutdown. From then on PostToShard drops its task.

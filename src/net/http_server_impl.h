@@ -1,5 +1,6 @@
-// Internal to src/net: HttpServer's state, shared by http_server.cpp (listener, shutdown) and
-// http_session.cpp (one HTTP connection). Do not include elsewhere.
+// Internal to src/net: HttpServer's state, shared by http_server.cpp (listener, shutdown),
+// http_session.cpp (one HTTP connection) and http_stream.cpp (a streamed response). Do not
+// include elsewhere.
 #pragma once
 
 #include <atomic>
@@ -65,5 +66,10 @@ struct HttpServer::Impl {
 
 // Starts serving one accepted connection on `shard`.
 void StartHttpSession(HttpServer::Impl& server, boost::asio::ip::tcp::socket socket, size_t shard);
+
+// Streams a response body on `socket` after writing `head` (the serialized status line and
+// headers): net/response_stream.h. Called on the socket's I/O thread by the HTTP session.
+void StartResponseStream(HttpServer::Impl& server, boost::asio::ip::tcp::socket socket, std::string head,
+                         std::shared_ptr<StreamSpec> spec, bool chunked);
 
 }  // namespace rt::net

@@ -1,4 +1,6 @@
 // One HTTP/1.1 connection: bounded parsing, sequential request handling, WebSocket upgrade.
+#include <sstream>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -91,6 +93,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
 
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
     HttpRequest req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
@@ -191,6 +194,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
       beast::error_code ec;
       stream_.socket().cancel(ec);  // stop watching for a hangup
     }
+    if (r.stream && !head_) return StartStream(std::move(r));
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
     res->set(http::field::server, "realtime");
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
@@ -205,6 +209,20 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
       if (!keep) return self->LingeringClose();
       self->DoRead();
     });
+  }
+
+  // A streamed body (net/response_stream.h): the head is serialized here, then the socket goes to
+  // a StreamConnection (http_stream.cpp) and this session ends.
+  void StartStream(HttpResponse&& r) {
+    http::response<http::empty_body> res(static_cast<http::status>(r.status), version_);
+    res.set(http::field::server, "realtime");
+    if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(false);
+    if (version_ == 11) res.chunked(true);
+    std::ostringstream head;
+    head << res.base();
+    StartResponseStream(server_, stream_.release_socket(), head.str(), std::move(r.stream), version_ == 11);
   }
 
   // Half-closes, then reads and discards what the client is still sending (an unread request
@@ -241,6 +259,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   bool busy_ = false;  // a request is being handled or answered
   bool keep_alive_ = true;
   bool head_ = false;
+  unsigned version_ = 11;  // of the request being answered (10 or 11)
   std::shared_ptr<AbortSignal> abort_;  // while a request is being handled
   std::vector<char> drain_;  // only used while lingering before close
   size_t drained_ = 0;

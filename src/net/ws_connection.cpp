@@ -112,8 +112,8 @@ void WsConnectionImpl::SendText(std::string_view text) {
   Flush();
 }
 
-void WsConnectionImpl::Enqueue(const std::shared_ptr<const std::string>& frame) {
-  if (closing_ || terminated_) return;
+bool WsConnectionImpl::Enqueue(const std::shared_ptr<const std::string>& frame) {
+  if (closing_ || terminated_) return false;
   queued_bytes_ += frame->size();
   queue_.push_back(frame);
   if (queued_bytes_ > options_.max_queue_bytes) {
@@ -126,7 +126,9 @@ void WsConnectionImpl::Enqueue(const std::shared_ptr<const std::string>& frame) 
       self->Close(ws::close_code::kSlowConsumer, "slow consumer: send queue limit exceeded");
     });
     closing_ = true;  // nothing more is queued; Close() below still sends the close frame
+    return false;
   }
+  return true;
 }
 
 // Control frames (pongs, our pings) count against max_queue_bytes like everything else: a

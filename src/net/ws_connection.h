@@ -66,8 +66,10 @@ class WsConnection {
 
   // Encodes and sends one text message.
   virtual void SendText(std::string_view text) = 0;
-  // Queues a pre-encoded frame (shared by many connections); call Flush to write.
-  virtual void Enqueue(const std::shared_ptr<const std::string>& frame) = 0;
+  // Queues a pre-encoded frame (shared by many connections); call Flush to write. False when it
+  // was dropped: the connection is closing, or this frame took it over max_queue_bytes (it is
+  // then closed as a slow consumer, 4008).
+  virtual bool Enqueue(const std::shared_ptr<const std::string>& frame) = 0;
   virtual void Flush() = 0;
   // Sends a close frame with code/reason and ends the connection. Idempotent.
   virtual void Close(uint16_t code, std::string_view reason) = 0;

@@ -26,7 +26,7 @@ class WsConnectionImpl final : public WsConnection, public Closable,
   size_t shard() const override { return shard_; }
   const std::string& remote_ip() const override { return remote_ip_; }
   void SendText(std::string_view text) override;
-  void Enqueue(const std::shared_ptr<const std::string>& frame) override;
+  bool Enqueue(const std::shared_ptr<const std::string>& frame) override;
   void Flush() override;
   void Close(uint16_t code, std::string_view reason) override;
   bool closing() const override { return closing_; }

@@ -32,6 +32,12 @@ Status SchemaGate::Check(const Scope& scope, std::string_view topic, const boost
   return it == snap->end() ? Ok() : CheckAgainst(it->second, topic, payload);
 }
 
+Status SchemaGate::Validate(const Scope& scope, std::string_view topic, const boost::json::value& payload) const {
+  auto snap = Current();
+  auto it = snap->find(Key(scope, topic));
+  return it == snap->end() ? Ok() : CheckAgainst(it->second, topic, payload, false);
+}
+
 Status SchemaGate::Check(const Scope& scope, std::string_view topic, boost::json::object& payload) const {
   auto snap = Current();
   if (snap->empty()) return Ok();  // the common case: one atomic load, no key, no move
@@ -43,10 +49,11 @@ Status SchemaGate::Check(const Scope& scope, std::string_view topic, boost::json
   return st;
 }
 
-Status SchemaGate::CheckAgainst(const Active& active, std::string_view topic, const boost::json::value& payload) const {
-  validations_.fetch_add(1, std::memory_order_relaxed);
+Status SchemaGate::CheckAgainst(const Active& active, std::string_view topic, const boost::json::value& payload,
+                                bool count) const {
+  if (count) validations_.fetch_add(1, std::memory_order_relaxed);
   if (active.schema->IsValid(payload)) return Ok();
-  CountFailure(topic);
+  if (count) CountFailure(topic);
   auto violations = active.schema->Validate(payload);
   // The gateways' error replies carry only a message: it names the first violations too.
   std::string message =

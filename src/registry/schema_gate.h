@@ -50,6 +50,9 @@ class SchemaGate {
   Status Check(const Scope& scope, std::string_view topic, const boost::json::value& payload) const;
   // The same for an object payload (moved in and back out: no copy).
   Status Check(const Scope& scope, std::string_view topic, boost::json::object& payload) const;
+  // Check without counting (no validations_, no failure metric): a verdict for someone who is
+  // not publishing (the debugger's dry-run replay).
+  Status Validate(const Scope& scope, std::string_view topic, const boost::json::value& payload) const;
   // The active version for (scope, topic), 0 when none (from the snapshot).
   int64_t ActiveVersion(const Scope& scope, std::string_view topic) const;
 
@@ -68,7 +71,8 @@ class SchemaGate {
   using Snapshot = std::unordered_map<std::string, Active>;  // scope key \x1f topic -> active
 
   std::shared_ptr<const Snapshot> Current() const { return snapshot_.load(std::memory_order_acquire); }
-  Status CheckAgainst(const Active& active, std::string_view topic, const boost::json::value& payload) const;
+  Status CheckAgainst(const Active& active, std::string_view topic, const boost::json::value& payload,
+                      bool count = true) const;
   Status Load(std::string fingerprint);  // requires refresh_mu_
   Result<std::string> ReadFingerprint();
   void CountFailure(std::string_view topic) const;

@@ -65,21 +65,38 @@ void Fanout::Stop() {
 }
 
 void Fanout::OnEvent(const events::RoutedEvent& routed, bool remote) {
-  if (remote || !cache_.has_any()) return;
-  const events::RealtimeEvent& e = routed.event();
+  if (remote || !cache_.has_any() || events::SocketsOnly(routed.event())) return;
+  Enqueue(routed.scope(), routed.event(), routed.envelope_json());
+}
+
+template <typename Fn>
+void Fanout::ForEachWanting(const Scope& scope, const events::RealtimeEvent& e, Fn&& fn) const {
   std::string_view type = EventTypeOf(e);
-  if (type.empty()) return;
+  if (!cache_.has_any() || type.empty()) return;
   auto snap = cache_.snapshot();
-  auto it = snap->by_scope.find(routed.scope().Key());
+  auto it = snap->by_scope.find(scope.Key());
   if (it == snap->by_scope.end()) return;
+  for (const auto& ep : it->second)
+    if (EndpointWants(ep->events, ep->topics, type, e.topic)) fn(*ep, type);
+}
+
+std::vector<std::string> Fanout::Enqueue(const Scope& scope, const events::RealtimeEvent& e,
+                                         const std::string& envelope_json) {
+  std::vector<std::string> ids;
   std::vector<Pending> items;
-  for (const auto& ep : it->second) {
-    if (!EndpointWants(ep->events, ep->topics, type, e.topic)) continue;
-    items.push_back(Pending{DeliveryJob{ep->id, NewId("log"), std::string(type), e.id, e.topic, routed.scope(),
-                                        routed.envelope_json()},
-                            ep->fifo});
-  }
+  ForEachWanting(scope, e, [&](const Endpoint& ep, std::string_view type) {
+    items.push_back(
+        Pending{DeliveryJob{ep.id, NewId("log"), std::string(type), e.id, e.topic, scope, envelope_json}, ep.fifo});
+    ids.push_back(ep.id);
+  });
   if (!items.empty()) Add(std::move(items));
+  return ids;
+}
+
+std::vector<std::string> Fanout::Matching(const Scope& scope, const events::RealtimeEvent& e) const {
+  std::vector<std::string> ids;
+  ForEachWanting(scope, e, [&](const Endpoint& ep, std::string_view) { ids.push_back(ep.id); });
+  return ids;
 }
 
 void Fanout::OnConnection(const Scope& scope, const std::string& socket_id, const std::string& user,

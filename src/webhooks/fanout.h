@@ -72,8 +72,16 @@ class Fanout {
   void Start(std::function<void()> on_enqueued = {});
   void Stop();
 
-  // EventRouter observer.
+  // EventRouter observer: Enqueue for the events published here, except those meant for sockets
+  // only (events::SocketsOnly: a debugger replay in `websocket` mode).
   void OnEvent(const events::RoutedEvent& routed, bool remote);
+  // One delivery job per active endpoint of `scope` that wants the event (envelope_json: its
+  // SerializeEvent, the body signed and sent), buffered like OnEvent's (AwaitThisThread waits
+  // for them). Returns the endpoints' ids. The debugger's `webhook` replay calls it directly.
+  std::vector<std::string> Enqueue(const Scope& scope, const events::RealtimeEvent& event,
+                                   const std::string& envelope_json);
+  // The ids of the active endpoints of `scope` that want the event (nothing enqueued).
+  std::vector<std::string> Matching(const Scope& scope, const events::RealtimeEvent& event) const;
   // socket.connect / socket.disconnect for a connection bound to scope.
   void OnConnection(const Scope& scope, const std::string& socket_id, const std::string& user, bool connected);
 
@@ -90,6 +98,9 @@ class Fanout {
     DeliveryJob job;
     bool fifo = false;
   };
+  // fn(endpoint, webhook event type) for each active endpoint of scope that wants the event.
+  template <typename Fn>
+  void ForEachWanting(const Scope& scope, const events::RealtimeEvent& e, Fn&& fn) const;
   void Add(std::vector<Pending> items);
   void Run();
   bool Flush(std::vector<Pending>& batch);  // false: the database refused; batch kept

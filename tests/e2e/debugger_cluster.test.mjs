@@ -1,6 +1,7 @@
 // The debugger across instances (docs/debugger.md "Across instances"): two servers on one Redis.
 // debug-routing asked on either instance lists the live subscriptions of both, each naming its
-// instance, with the counts summed, and still delivers nothing.
+// instance, with the counts summed, and still delivers nothing; the socket monitor's connection
+// list and explain find a connection held by the other instance.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, killAll, startServer } from './lib/server.mjs';
@@ -78,5 +79,38 @@ describe('debug-routing on two instances', () => {
     }
     await onB99.c.ping();
     assert.equal(onB99.c.all.filter((m) => m.type === 'event').length, 0);
+  });
+
+  test('the socket monitor lists both instances\' connections; explain finds a socket on the other instance', async () => {
+    const onB = await pool.connect(b, { token: WS_TOKEN() });
+    const subB = await onB.subscribe('explain.cluster', { filter: { kind: 'b' } });
+    const socketB = (await onB.request({ type: 'whoami' })).socketId;
+    const onA = await pool.connect(a, { token: WS_TOKEN() });
+    await onA.subscribe('explain.cluster');
+    const socketA = (await onA.request({ type: 'whoami' })).socketId;
+
+    const fromA = await waitUntil(async () => {
+      const r = await api(a.url, 'GET', '/api/socket/connections?details=true', { headers: ADMIN() });
+      return r.status === 200 && r.body.connections.some((c) => c.socketId === socketB) ? r : false;
+    }, { interval: 100, what: 'A listing B\'s connection' });
+    const rowB = fromA.body.connections.find((c) => c.socketId === socketB);
+    const rowA = fromA.body.connections.find((c) => c.socketId === socketA);
+    assert.ok(rowA, fromA.text);
+    assert.notEqual(rowA.instance, rowB.instance);
+    assert.deepEqual(rowB.subscriptions.map((x) => [x.subscriptionId, x.topic, x.filter]), [[subB, 'explain.cluster', { kind: 'b' }]]);
+    assert.equal(fromA.body.partial, undefined, fromA.text);
+
+    // An event published on A; B's subscriber's filter rejects it: explained on A.
+    const p = await api(a.url, 'POST', '/api/events', { json: { topic: 'explain.cluster', payload: { kind: 'a' } }, headers: bearer(WS_TOKEN()) });
+    assertJson(p, 202);
+    await onA.waitFor(() => onA.all.some((m) => m.type === 'event' && m.data.id === p.body.id), 5000, 'the event on A');
+    const why = await waitUntil(async () => {
+      const r = await api(a.url, 'GET', `/api/debugger/explain?eventId=${p.body.id}&socketId=${socketB}`, { headers: ADMIN() });
+      return r.status === 200 ? r : false;
+    }, { interval: 100, what: 'the explanation (once the trace is written)' });
+    assert.equal(why.body.reason, 'filter_mismatch', why.text);
+    assert.equal(why.body.connection.instance, rowB.instance);
+    const mine = await api(a.url, 'GET', `/api/debugger/explain?eventId=${p.body.id}&socketId=${socketA}`, { headers: ADMIN() });
+    assert.equal(mine.body.reason, 'delivered', mine.text);
   });
 });

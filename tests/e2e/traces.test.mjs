@@ -15,6 +15,7 @@ import { bearer, nowSec, sign } from './lib/jwt.mjs';
 import { waitUntil } from './lib/webhook_receiver.mjs';
 import { clientPool, sleep } from './lib/wsclient.mjs';
 import { PG, cleanup, hex, psql, withDb } from './lib/cdc.mjs';
+import { ioConnect } from './lib/sio.mjs';
 
 const SECRET = 'traces-test-secret-0123456789abcdef';
 const token = (claims) => sign({ alg: 'HS256', typ: 'JWT', kid: 'default' }, {
@@ -223,5 +224,44 @@ describe('two instances on one Redis and one PostgreSQL database', { skip: !PG &
     const fromB = await waitTrace(b, id, 3);  // B answers the same
     assert.deepEqual(fromB.routingResult, t.routingResult);
     assert.deepEqual((await list(b, '?topic=trace.cluster&limit=1')).body[0].routingResult, t.routingResult);
+
+    // Every source: /ws, Socket.IO and a sync document, each published on one instance, to an
+    // unfiltered subscriber on A and, on B, an unfiltered one and one whose filter rejects it.
+    const sources = [
+      ['trace.fromws', 'socket', async (topic) => (await pool.connect(a, { token: WS_TOKEN() })).publish(topic, { n: 1 })],
+      ['trace.fromsio', 'socket', async (topic) => {
+        const s = await ioConnect(b, { token: WS_TOKEN() });
+        try { return (await s.emitWithAck('publish', { topic, payload: { n: 2 } })).id; } finally { s.close(); }
+      }],
+      ['sync.tracedocs.created', 'sync', async () => {
+        assertJson(await api(a.url, 'POST', '/api/sync/tracedocs/documents', { json: { id: `d_${hex()}`, data: { n: 3 } }, headers: ADMIN() }), 201);
+        return null;  // the id comes with the delivered event
+      }],
+    ];
+    for (const [topic, source, publish] of sources) {
+      const onA2 = await pool.connect(a, { token: WS_TOKEN() });
+      await onA2.subscribe(topic);
+      const plainB = await pool.connect(b, { token: WS_TOKEN() });
+      await plainB.subscribe(topic);
+      const rejectingB = await pool.connect(b, { token: WS_TOKEN() });
+      await rejectingB.subscribe(topic, { filter: { 'no.such.key': 1 } });
+      // B's subscriptions are live once debug-routing on A lists them (they reach A through Redis).
+      await waitUntil(async () => {
+        const r = await api(a.url, 'POST', '/api/debugger/debug-routing', { json: { event: { topic, payload: {} } }, headers: ADMIN() });
+        return r.body.activeSubscriptions === 3;
+      }, { what: `the three subscriptions of ${topic}` });
+      const published = await publish(topic);
+      await onA2.waitFor(() => eventsOf(onA2, topic).length === 1, 5000, `${topic} on A`);
+      await plainB.waitFor(() => eventsOf(plainB, topic).length === 1, 5000, `${topic} on B`);
+      const eventId = published ?? eventsOf(onA2, topic)[0];
+      assert.equal(eventsOf(plainB, topic)[0], eventId);
+      const tr = await waitTrace(a, eventId, 3, `the trace of the ${topic} event`);
+      assert.equal(tr.source, source);
+      assert.deepEqual(tr.routingResult, { subscriberCount: 3, deliveredCount: 2, filteredCount: 1 }, topic);
+      assert.equal(tr.instances.length, 2, topic);
+      assert.equal(tr.routingDecisions.filter((d) => d.verdict === 'filtered').length, 1, JSON.stringify(tr.routingDecisions));
+      await rejectingB.ping();
+      assert.deepEqual(eventsOf(rejectingB, topic), [], topic);
+    }
   });
 });
