@@ -19,6 +19,10 @@ export interface RealtimeEventMetadata {
   revision?: number;
   /** Sender socket id (direct messages only). */
   from?: string;
+  /** A replay (`POST /api/debugger/replay`): the id of the event replayed. */
+  replayOf?: string;
+  /** A replay: how it was sent — `router`, `websocket` (sockets only) or `webhook` (endpoints only). */
+  replayMode?: 'router' | 'websocket' | 'webhook' | (string & {});
   [key: string]: unknown;
 }
 

@@ -205,6 +205,11 @@ export async function api(baseUrl, method, urlPath, { json, body, headers = {} }
     init.body = body;
   }
   const res = await fetch(baseUrl + urlPath, init);
+  if ((res.headers.get('content-type') || '').startsWith('text/event-stream')) {
+    // A stream (GET /api/socket/traffic) never ends: its status and headers are the answer.
+    await res.body?.cancel();
+    return { status: res.status, headers: res.headers, text: '', body: undefined, stream: true };
+  }
   const text = await res.text();
   let parsed;
   try { parsed = JSON.parse(text); } catch { parsed = undefined; }
