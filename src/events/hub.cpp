@@ -47,7 +47,6 @@ struct SubscriptionHub::Shard {
   std::vector<std::shared_ptr<const RoutedEvent>> batch;
   std::vector<Subscriber*> dirty;
   std::vector<RoutingDecision> decisions;  // a traced event's part (DecisionLog::kPerVerdict of each)
-  uint32_t decisions_omitted = 0;
   uint64_t drain_seq = 0;
   uint64_t event_seq = 0;
 };
@@ -100,23 +99,25 @@ void SubscriptionHub::Drain(size_t shard) {
   // Traced events only: each subscription's fate, bounded (events/routed_event.h DecisionLog).
   // Per shard, at most kPerVerdict delivered and kPerVerdict filtered or dropped: a trace shows
   // some of each however large the fan-out (the counts are exact anyway).
+  // The common case past the bound costs two comparisons per delivery, no call.
   size_t noted_delivered = 0, noted_other = 0;
   auto NoteDecision = [&](const Shard::Entry& en, const Shard::Group& g, RoutingDecision::Verdict v) {
     size_t& noted = v == RoutingDecision::Verdict::kDelivered ? noted_delivered : noted_other;
-    if (noted >= DecisionLog::kPerVerdict) {
-      ++s.decisions_omitted;
-      return;
-    }
+    if (noted >= DecisionLog::kPerVerdict) return;
     ++noted;
     s.decisions.push_back({en.id, en.sub->socket_id(), v, g.filter.source()});
   };
   auto NoteDecisions = [&](const Shard::Group& g, RoutingDecision::Verdict v) {
-    for (const Shard::Entry& en : g.entries) NoteDecision(en, g, v);
+    for (const Shard::Entry& en : g.entries) {
+      if (noted_other >= DecisionLog::kPerVerdict) break;
+      NoteDecision(en, g, v);
+    }
   };
-  auto FlushDecisions = [&](DecisionLog& log) {
-    log.Append(std::move(s.decisions), s.decisions_omitted);
-    s.decisions.clear();
-    s.decisions_omitted = 0;
+  // `considered`: the subscriptions this event reached or was filtered for on this shard.
+  auto FlushDecisions = [&](DecisionLog& log, uint32_t considered) {
+    uint32_t noted = static_cast<uint32_t>(s.decisions.size());
+    log.Append(std::move(s.decisions), considered > noted ? considered - noted : 0);
+    s.decisions = {};
     noted_delivered = noted_other = 0;
   };
   for (const auto& ev : s.batch) {
@@ -129,6 +130,7 @@ void SubscriptionHub::Drain(size_t shard) {
     Shard::TopicSubs& ts = it->second;
     uint32_t ev_delivered = 0, ev_filtered = 0;  // this event on this shard (its trace's counts)
     DecisionLog* log = ev->decisions();           // a traced event: note each subscription's fate
+    if (log) s.decisions.reserve(2 * DecisionLog::kPerVerdict);
     for (Shard::Group& g : ts.groups) {
       if (!g.filter.empty() && !g.filter.Matches(e.payload)) {
         ev_filtered += static_cast<uint32_t>(g.entries.size());
@@ -141,7 +143,8 @@ void SubscriptionHub::Drain(size_t shard) {
         if (!exclude.empty() && sub->socket_id() == exclude) continue;
         sub->hub_event_mark = seq;
         bool queued = sub->Enqueue(ev->Frame(sub->wire(), en.mode));
-        if (log) NoteDecision(en, g, queued ? RoutingDecision::Verdict::kDelivered : RoutingDecision::Verdict::kDropped);
+        if (log && (!queued || noted_delivered < DecisionLog::kPerVerdict))
+          NoteDecision(en, g, queued ? RoutingDecision::Verdict::kDelivered : RoutingDecision::Verdict::kDropped);
         ++ev_delivered;
         if (sub->hub_drain_mark != drain) {
           sub->hub_drain_mark = drain;
@@ -149,7 +152,7 @@ void SubscriptionHub::Drain(size_t shard) {
         }
       }
     }
-    if (log) FlushDecisions(*log);
+    if (log) FlushDecisions(*log, ev_delivered + ev_filtered);
     RoutingCounts& rc = ev->routing();  // once per (event, shard), never per delivery
     rc.subscribers.fetch_add(static_cast<uint32_t>(ts.count), std::memory_order_relaxed);
     rc.delivered.fetch_add(ev_delivered, std::memory_order_relaxed);

@@ -250,7 +250,7 @@ TEST(Hub, NotesEachSubscriptionsFateForTracedEventsOnlyBounded) {
   auto d = traced->decisions()->Decisions(&omitted);
   EXPECT_EQ(omitted, 0u);
   ASSERT_EQ(d.size(), 2u);
-  std::map<std::string, const RoutingDecision*> by_id{{d[0].subscription_id, &d[0]}, {d[1].subscription_id, &d[1]}};
+  std::map<std::string, const RoutingDecision*> by_id{{d[0].subscription_id.str(), &d[0]}, {d[1].subscription_id.str(), &d[1]}};
   ASSERT_TRUE(by_id.contains(m) && by_id.contains(r));
   EXPECT_EQ(by_id[m]->verdict, RoutingDecision::Verdict::kDelivered);
   EXPECT_EQ(by_id[m]->socket_id, "sock_m");

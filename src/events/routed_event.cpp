@@ -89,6 +89,11 @@ const char* VerdictName(RoutingDecision::Verdict v) {
 
 void DecisionLog::Append(std::vector<RoutingDecision>&& part, uint32_t omitted) {
   std::lock_guard lock(mu_);
+  if (decisions_.empty() && part.size() <= kMax) {  // the first part (one shard: the only one)
+    decisions_.swap(part);
+    omitted_ += omitted;
+    return;
+  }
   for (auto& d : part) {
     if (decisions_.size() < kMax) decisions_.push_back(std::move(d));
     else ++omitted;

@@ -10,8 +10,10 @@
 // reader sees the final sums once every shard has drained it (traces read them ~100 ms later).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,10 +52,28 @@ struct RoutingCounts {
 // (RoutedEvent::decisions()); each hub shard appends its part once per event. Bounded: a shard
 // notes at most kPerVerdict delivered and kPerVerdict filtered-or-dropped subscriptions, the log
 // keeps at most kMax, and counts the rest.
+// An id kept inline (no allocation on the delivery path); longer ids are cut (ours are < 32).
+class InlineId {
+ public:
+  InlineId() = default;
+  InlineId(std::string_view s) : size_(static_cast<uint8_t>(std::min(s.size(), sizeof(data_)))) {  // NOLINT
+    std::memcpy(data_, s.data(), size_);
+  }
+  InlineId(const std::string& s) : InlineId(std::string_view(s)) {}  // NOLINT
+  InlineId(const char* s) : InlineId(std::string_view(s)) {}         // NOLINT
+  std::string_view view() const { return {data_, size_}; }
+  std::string str() const { return std::string(view()); }
+  bool operator==(std::string_view s) const { return view() == s; }
+
+ private:
+  char data_[39] = {};
+  uint8_t size_ = 0;
+};
+
 struct RoutingDecision {
   enum class Verdict : uint8_t { kDelivered, kFiltered, kDropped };  // kDropped: slow consumer
-  std::string subscription_id;
-  std::string socket_id;
+  InlineId subscription_id;
+  InlineId socket_id;
   Verdict verdict = Verdict::kDelivered;
   std::shared_ptr<const boost::json::value> filter;  // the subscription's filter (null: none)
 };

@@ -78,8 +78,8 @@ std::string DecisionsJson(const events::RoutedEvent& routed) {
   };
   boost::json::array list;
   for (const auto& d : decisions) {
-    boost::json::object o{{"subscriptionId", d.subscription_id},
-                          {"socketId", d.socket_id},
+    boost::json::object o{{"subscriptionId", d.subscription_id.view()},
+                          {"socketId", d.socket_id.view()},
                           {"verdict", events::VerdictName(d.verdict)},
                           {"filter", d.filter ? *d.filter : boost::json::value(nullptr)}};
     if (d.verdict == events::RoutingDecision::Verdict::kFiltered) o["failed"] = failed(d.filter);
