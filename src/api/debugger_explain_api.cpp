@@ -6,6 +6,7 @@
 #include "api/access.h"
 #include "api/body.h"
 #include "api/debugger_explain.h"
+#include "api/debugger_traces_api.h"
 #include "api/errors.h"
 #include "auth/principal.h"
 #include "core/json.h"
@@ -36,17 +37,10 @@ std::vector<store::TraceRow> FindTrace(const ExplainDeps& deps, const RequestCon
   for (const char* env : kEnvironments)
     if (env != ctx.environment && (!only || *only == env)) envs.emplace_back(env);
   for (const auto& env : envs) {
-    auto rows = deps.traces.Get(ctx.application_id, env, trace_id);
+    auto rows = TraceRows(deps.traces, deps.recent, {ctx.application_id, env}, trace_id);
     if (!rows.ok()) {
       *error = rows.take_error();
       return {};
-    }
-    if (deps.recent) {
-      for (auto& r : deps.recent->Recent({ctx.application_id, env}, trace_id)) {
-        bool stored = false;
-        for (const auto& have : *rows) stored = stored || have.instance == r.instance;
-        if (!stored) rows->push_back(std::move(r));
-      }
     }
     if (!rows->empty()) return std::move(*rows);
   }

@@ -6,6 +6,7 @@
 
 #include "api/access.h"
 #include "api/body.h"
+#include "api/debugger_traces_api.h"
 #include "api/errors.h"
 #include "core/ids.h"
 #include "core/json.h"
@@ -202,7 +203,7 @@ void RegisterDebuggerReplayRoutes(net::Router& router, ReplayDeps deps, registry
                  auto request = ParseReplayRequest(body);
                  if (!request.ok()) return ErrorResponse(request.error());
                  const Scope scope{ctx->application_id, ctx->environment};
-                 auto rows = deps.traces.Get(scope.application_id, scope.environment, request->trace_id);
+                 auto rows = TraceRows(deps.traces, deps.recent, scope, request->trace_id);
                  if (!rows.ok()) return ErrorResponse(rows.error());
                  if (rows->empty()) return ErrorResponse(Error::NotFound("Trace not found: " + request->trace_id));
                  const store::TraceRow& trace = rows->front();

@@ -43,6 +43,7 @@
 #include "core/scope.h"
 #include "events/event.h"
 #include "events/router.h"
+#include "monitor/trace_recorder.h"
 #include "net/router.h"
 #include "registry/application_service.h"
 #include "registry/schema_gate.h"
@@ -58,6 +59,7 @@ struct ReplayDeps {
   webhooks::Fanout& webhooks;           // webhook mode's enqueue; dry-run's matching endpoints
   // dry-run: the debug-routing answer for the event (RoutingReport's shape).
   std::function<boost::json::object(const Scope&, const RoutingQuery&)> routing;
+  const monitor::TraceRecorder* recent = nullptr;  // traces not written yet (the recorder's ring)
 };
 
 void RegisterDebuggerReplayRoutes(net::Router& router, ReplayDeps deps, registry::ApplicationService& apps,

@@ -90,11 +90,14 @@ boost::json::object TraceDetailJson(const std::vector<store::TraceRow>& rows) {
   return out;
 }
 
-std::vector<store::TraceRow> WithRecent(std::vector<store::TraceRow> rows, std::vector<store::TraceRow> recent) {
-  for (auto& r : recent) {
+Result<std::vector<store::TraceRow>> TraceRows(store::TraceRepository& traces, const monitor::TraceRecorder* recent,
+                                               const Scope& scope, const std::string& trace_id) {
+  auto rows = traces.Get(scope.application_id, scope.environment, trace_id);
+  if (!rows.ok() || !recent) return rows;
+  for (auto& r : recent->Recent(scope, trace_id)) {
     bool stored = false;
-    for (const auto& have : rows) stored = stored || have.instance == r.instance;
-    if (!stored) rows.push_back(std::move(r));
+    for (const auto& have : *rows) stored = stored || have.instance == r.instance;
+    if (!stored) rows->push_back(std::move(r));
   }
   return rows;
 }
@@ -117,9 +120,8 @@ void RegisterDebuggerTraceRoutes(net::Router& router, store::TraceRepository& tr
   router.Add("GET", "/api/debugger/traces/:traceId", net::Access::Need("admin", "debugger", "read"),
              Scoped(apps, gate, [&traces, recent](net::HttpRequest& req, const Scope& scope) {
                const std::string& id = req.Param("traceId");
-               auto rows = traces.Get(scope.application_id, scope.environment, id);
+               auto rows = TraceRows(traces, recent, scope, id);
                if (!rows.ok()) return ErrorResponse(rows.error());
-               if (recent) *rows = WithRecent(std::move(*rows), recent->Recent(scope, id));
                if (rows->empty()) return ErrorResponse(Error::NotFound("Trace not found: " + id));
                return JsonResponse(200, json::Serialize(TraceDetailJson(*rows)));
              }));

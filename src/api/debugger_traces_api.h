@@ -46,6 +46,10 @@ void RegisterDebuggerTraceRoutes(net::Router& router, store::TraceRepository& tr
 Result<store::TraceQuery> ParseTraceQuery(const net::HttpRequest& req, const Scope& scope);
 // One trace of the list (the row's counts as given).
 boost::json::object TraceJson(const store::TraceRow& row);
+// The rows of a trace in a scope: the stored ones, plus this instance's from the recorder's ring
+// of rows not written yet (`recent`, may be null) when the database lacks it.
+Result<std::vector<store::TraceRow>> TraceRows(store::TraceRepository& traces, const monitor::TraceRecorder* recent,
+                                               const Scope& scope, const std::string& trace_id);
 // The detail of one trace from its per-instance rows (not empty): counts summed, and each row.
 boost::json::object TraceDetailJson(const std::vector<store::TraceRow>& rows);
 

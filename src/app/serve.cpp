@@ -166,7 +166,7 @@ int RunServe(const Config& config) {
     return api::RouteEverywhere(debugger, scope, q);  // dry-run: every instance's subscriptions
   };
   api::RegisterDebuggerReplayRoutes(
-      router, {trace_repo, core.router, p.schema_gate, (*workers)->fanout(), cluster_routing}, p.apps, gate);
+      router, {trace_repo, core.router, p.schema_gate, (*workers)->fanout(), cluster_routing, &traces}, p.apps, gate);
   api::RegisterWebhookRoutes(router, (*workers)->webhooks(), p.apps, gate);
   store::CdcRepository cdc_repo(*p.db);
   cdc::MappingService mappings(cdc_repo, cdc::RepositorySchemaLookup(p.topic_repo, p.schema_repo));
