@@ -129,6 +129,26 @@ void BM_FanOutTraced(benchmark::State& state) {
 }
 BENCHMARK(BM_FanOutTraced)->Arg(0)->Arg(1)->Repetitions(5)->ReportAggregatesOnly(true);
 
+// Filling a big room: N connections subscribe to one topic (half with one shared filter, half
+// without), then all leave. Reported per subscribe+unsubscribe; flat in N when both are O(1).
+void BM_SubscribeBigTopic(benchmark::State& state) {
+  InlineExecutor ex;
+  const size_t n = static_cast<size_t>(state.range(0));
+  Scope scope{"default", "development"};
+  std::vector<CountingSubscriber> subs(n);
+  auto filter = *Filter::Compile(boost::json::parse(R"({"campusId":12})"));
+  for (auto _ : state) {
+    SubscriptionHub hub(ex);
+    std::vector<std::string> ids;
+    ids.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      ids.push_back(hub.Subscribe(0, &subs[i], scope, "room", i % 2 ? filter : Filter(), ReturnMode::kFull));
+    for (size_t i = 0; i < n; ++i) hub.Unsubscribe(0, &subs[i], ids[i]);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_SubscribeBigTopic)->Arg(1000)->Arg(10000);
+
 // One per-topic count (shared lock + hash lookup + relaxed add) among 200 topics.
 void BM_TopicCount(benchmark::State& state) {
   TopicCounters counters;

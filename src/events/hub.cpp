@@ -30,6 +30,7 @@ struct SubscriptionHub::Shard {
   };
   struct TopicSubs {
     std::vector<Group> groups;
+    std::unordered_map<std::string, size_t> group_of;  // filter signature -> index in groups
     size_t count = 0;
     bool may_repeat = false;  // some subscriber has more than one entry here
   };
@@ -42,7 +43,14 @@ struct SubscriptionHub::Shard {
 
   // Shard-thread state.
   std::unordered_map<std::string, TopicSubs> topics;
-  std::unordered_map<std::string, std::string> topic_of;                // subscription id -> topic key
+  // Where a subscription is: its topic key, its group and its place in the group's entries (kept
+  // current as entries and groups are swap-removed), so (un)subscribing is O(1) however big the topic.
+  struct Place {
+    std::string key;
+    size_t group;
+    size_t pos;
+  };
+  std::unordered_map<std::string, Place> topic_of;                      // subscription id -> place
   std::unordered_map<Subscriber*, std::vector<std::string>> ids_of;     // subscriber -> subscription ids
   std::vector<std::shared_ptr<const RoutedEvent>> batch;
   std::vector<Subscriber*> dirty;
@@ -184,18 +192,22 @@ std::string SubscriptionHub::Subscribe(size_t shard, Subscriber* sub, const Scop
   std::string id = NewId("sub");
   std::string key = TopicKey(scope, topic);
   auto& ts = s.topics[key];
-  Shard::Group* group = nullptr;
-  for (auto& g : ts.groups) {
-    for (const auto& en : g.entries) ts.may_repeat = ts.may_repeat || en.sub == sub;
-    if (!group && g.filter.signature() == filter.signature()) group = &g;
+  // O(1) in the topic's size (a big room fills in linear time): the connection's own
+  // subscriptions say whether it already has one here, the signature finds the filter's group.
+  if (!ts.may_repeat) {
+    if (auto owned = s.ids_of.find(sub); owned != s.ids_of.end())
+      for (const auto& other : owned->second)
+        if (s.topic_of.at(other).key == key) {
+          ts.may_repeat = true;
+          break;
+        }
   }
-  if (!group) {
-    ts.groups.push_back({std::move(filter), {}});
-    group = &ts.groups.back();
-  }
+  auto [slot, fresh] = ts.group_of.try_emplace(filter.signature(), ts.groups.size());
+  if (fresh) ts.groups.push_back({std::move(filter), {}});
+  Shard::Group* group = &ts.groups[slot->second];
   group->entries.push_back({sub, id, mode});
   ++ts.count;
-  s.topic_of.emplace(id, std::move(key));
+  s.topic_of.emplace(id, Shard::Place{std::move(key), slot->second, group->entries.size() - 1});
   s.ids_of[sub].push_back(id);
   stats_.subscriptions.fetch_add(1, std::memory_order_relaxed);
   if (topic_counters_ && CountsPerTopic(topic)) topic_counters_->AddSubscribers(topic, 1);
@@ -211,24 +223,29 @@ bool SubscriptionHub::Unsubscribe(size_t shard, Subscriber* sub, const std::stri
   owned->second.erase(pos);
   if (owned->second.empty()) s.ids_of.erase(owned);
   auto t = s.topic_of.find(subscription_id);
-  auto ts = s.topics.find(t->second);
+  const Shard::Place place = t->second;
+  auto ts = s.topics.find(place.key);
   auto& groups = ts->second.groups;
-  for (size_t gi = 0; gi < groups.size(); ++gi) {
-    auto& entries = groups[gi].entries;
-    auto e = std::find_if(entries.begin(), entries.end(), [&](const Shard::Entry& en) { return en.id == subscription_id; });
-    if (e == entries.end()) continue;
-    *e = std::move(entries.back());
-    entries.pop_back();
-    --ts->second.count;
-    if (entries.empty()) {
-      groups[gi] = std::move(groups.back());
-      groups.pop_back();
+  auto& entries = groups[place.group].entries;
+  if (place.pos + 1 != entries.size()) {
+    entries[place.pos] = std::move(entries.back());
+    s.topic_of.at(entries[place.pos].id).pos = place.pos;
+  }
+  entries.pop_back();
+  --ts->second.count;
+  if (entries.empty()) {
+    auto& group_of = ts->second.group_of;
+    group_of.erase(groups[place.group].filter.signature());
+    if (place.group + 1 != groups.size()) {
+      groups[place.group] = std::move(groups.back());
+      group_of[groups[place.group].filter.signature()] = place.group;
+      for (const auto& en : groups[place.group].entries) s.topic_of.at(en.id).group = place.group;
     }
-    break;
+    groups.pop_back();
   }
   if (ts->second.count == 0) s.topics.erase(ts);
   if (topic_counters_) {  // the key ends with '\x1f' + topic (core/scope.h TopicKey)
-    std::string_view topic = std::string_view(t->second).substr(t->second.rfind('\x1f') + 1);
+    std::string_view topic = std::string_view(place.key).substr(place.key.rfind('\x1f') + 1);
     if (CountsPerTopic(topic)) topic_counters_->AddSubscribers(topic, -1);
   }
   s.topic_of.erase(t);

@@ -287,5 +287,46 @@ TEST(Hub, NotesEachSubscriptionsFateForTracedEventsOnlyBounded) {
   EXPECT_EQ(kept.size() + omitted, 100u);
 }
 
+TEST(Hub, UnsubscribingInAnyOrderKeepsEveryOtherSubscriptionExact) {
+  // Entries and groups are swap-removed with their places kept current: after removing a
+  // shuffled half, exactly the remaining subscriptions receive, with their own filters.
+  ManualExecutor ex(1);
+  SubscriptionHub hub(ex);
+  Scope s{"default", "development"};
+  const int n = 300;
+  std::vector<FakeConn> conns(n);
+  std::vector<std::string> ids(n);
+  const char* filters[] = {R"({"x":1})", R"({"x":2})", "null"};
+  for (int i = 0; i < n; ++i)
+    ids[i] = hub.Subscribe(0, &conns[i], s, "t", *Filter::Compile(boost::json::parse(filters[i % 3])), ReturnMode::kFull);
+  std::vector<int> order(n);
+  for (int i = 0; i < n; ++i) order[i] = (i * 7919) % n;  // a permutation (7919 is prime, n = 300)
+  std::vector<bool> gone(n, false);
+  for (int k = 0; k < n / 2; ++k) {
+    int i = order[k];
+    ASSERT_TRUE(hub.Unsubscribe(0, &conns[i], ids[i]));
+    gone[i] = true;
+  }
+  EXPECT_FALSE(hub.Unsubscribe(0, &conns[order[0]], ids[order[0]]));  // already gone
+  hub.Publish(Ev(s, "t", R"({"x":1})"));
+  ex.RunAll();
+  for (int i = 0; i < n; ++i) {
+    size_t want = !gone[i] && i % 3 != 1 ? 1 : 0;  // x:1 and no filter match; x:2 does not
+    EXPECT_EQ(conns[i].queued.size(), want) << i;
+  }
+  // Everyone leaves: the topic disappears, a new subscriber starts clean.
+  for (int i = 0; i < n; ++i) {
+    if (!gone[i]) {
+      ASSERT_TRUE(hub.Unsubscribe(0, &conns[i], ids[i]));
+    }
+  }
+  EXPECT_EQ(hub.stats().subscriptions.load(), 0);
+  FakeConn late;
+  hub.Subscribe(0, &late, s, "t", Filter(), ReturnMode::kFull);
+  hub.Publish(Ev(s, "t", R"({"x":3})"));
+  ex.RunAll();
+  EXPECT_EQ(late.queued.size(), 1u);
+}
+
 }  // namespace
 }  // namespace rt::events
