@@ -91,8 +91,8 @@ TEST(ClusterRpcTest, APeerWithoutAHandlerMakesThePartialAnswerAfterTheTimeout) {
   EXPECT_TRUE(r.partial);
 }
 
-TEST(ClusterRpcTest, ControlMessagesNeverLookLikeEvents) {
-  // The router tells them apart by the scope: no environment is called kControlScope.
+TEST(ClusterRpcTest, ControlMessagesTravelInTheControlScope) {
+  // No environment is called kControlScope: the router tells them apart by it (router_test).
   auto bus = std::make_shared<MemoryBus>();
   std::atomic<int> seen{0};
   MemoryBroker probe(bus);

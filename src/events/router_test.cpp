@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "broker/cluster_rpc.h"
+
 namespace rt::events {
 namespace {
 
@@ -81,6 +83,22 @@ TEST_F(RouterFixture, ARemoteRepeatOfALocalOrRemoteDatabaseEventIsDropped) {
   EXPECT_EQ(seen[0], std::make_pair(std::string("evt_local"), false));
   EXPECT_EQ(seen[1], std::make_pair(std::string("evt_remote"), true));
   EXPECT_EQ(router.stats().duplicates.load(), 2u);
+}
+
+TEST_F(RouterFixture, ControlMessagesGoToTheControlHandlerNeverToSubscribersOrObservers) {
+  // A well-formed event envelope in the control scope: routed as an event, it would be seen.
+  auto e = Normalize(Input(Source::kSocket, "evt_control"), {}, 1);
+  ASSERT_TRUE(e.ok());
+  const Scope control{broker::kControlScope, broker::kControlScope};
+  router.OnRemote({control, "orders", SerializeEvent(*e), ""});  // no handler yet: dropped
+  std::vector<std::string> handled;
+  router.SetControlHandler([&](broker::BrokerMessage&& m) { handled.push_back(m.event_json); });
+  router.OnRemote({control, "orders", "hello\ninst_x", ""});
+  router.OnRemote({scope, "orders", SerializeEvent(*e), ""});  // an ordinary remote event still is one
+  EXPECT_EQ(handled, std::vector<std::string>{"hello\ninst_x"});
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], std::make_pair(std::string("evt_control"), true));
+  EXPECT_EQ(router.stats().remote.load(), 1u);
 }
 
 }  // namespace
