@@ -2,6 +2,7 @@
 #include <boost/json/array.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "api/debugger_api.h"
 #include "api/debugger_explain.h"
@@ -14,15 +15,12 @@ namespace {
 boost::json::value OrNull(int64_t v) { return v == 0 ? boost::json::value(nullptr) : boost::json::value(v); }
 boost::json::value OrNull(const std::string& v) { return v.empty() ? boost::json::value(nullptr) : boost::json::value(v); }
 
-boost::json::value FilterValue(const std::string& text) {
-  if (text.empty()) return nullptr;
-  auto v = json::Parse(text);
-  return v.ok() ? std::move(*v) : boost::json::value(text);
-}
-
-// The decision a trace row noted for a subscription, or "".
-std::string DecisionFor(const std::vector<store::TraceRow>& trace, const std::string& subscription_id,
-                        std::string* instance) {
+struct Noted {
+  std::string verdict, instance;
+};
+// The decisions the trace's rows noted, by subscription id.
+std::map<std::string, Noted> NotedDecisions(const std::vector<store::TraceRow>& trace) {
+  std::map<std::string, Noted> out;
   for (const auto& row : trace) {
     auto d = json::Parse(row.decisions);
     if (!d.ok() || !d->is_object()) continue;
@@ -30,16 +28,12 @@ std::string DecisionFor(const std::vector<store::TraceRow>& trace, const std::st
     if (!list || !list->is_array()) continue;
     for (const auto& one : list->get_array()) {
       const auto* o = one.if_object();
-      if (!o) continue;
-      const auto* id = o->if_contains("subscriptionId");
-      const auto* verdict = o->if_contains("verdict");
-      if (id && id->is_string() && id->get_string() == subscription_id && verdict && verdict->is_string()) {
-        *instance = row.instance;
-        return std::string(verdict->get_string());
-      }
+      const auto* id = o ? json::GetString(*o, "subscriptionId") : nullptr;
+      const auto* verdict = o ? json::GetString(*o, "verdict") : nullptr;
+      if (id && verdict) out.try_emplace(std::string(*id), Noted{std::string(*verdict), row.instance});
     }
   }
-  return {};
+  return out;
 }
 
 }  // namespace
@@ -115,8 +109,8 @@ boost::json::object ExplainDelivery(const std::vector<store::TraceRow>& trace, c
   boost::json::array filters;
   std::vector<const monitor::SubscriptionRecord*> matching;
   for (const auto* s : active) {
-    boost::json::object f{{"subscriptionId", s->subscription_id}, {"filter", FilterValue(s->filter_json)}};
-    auto compiled = events::Filter::Compile(FilterValue(s->filter_json));
+    boost::json::object f{{"subscriptionId", s->subscription_id}, {"filter", s->FilterValue()}};
+    auto compiled = events::Filter::Compile(f["filter"]);
     boost::json::object v = compiled.ok() ? FilterVerdict(*compiled, payload)
                                           : boost::json::object{{"matched", false}, {"details", boost::json::object()}};
     if (v["matched"].as_bool()) matching.push_back(s);
@@ -136,8 +130,11 @@ boost::json::object ExplainDelivery(const std::vector<store::TraceRow>& trace, c
   // 6. What the fan-out did: the trace's decision, else inferred.
   std::string decision, instance;
   const monitor::SubscriptionRecord* chosen = matching.front();
+  const auto noted = NotedDecisions(trace);
   for (const auto* s : matching) {
-    decision = DecisionFor(trace, s->subscription_id, &instance);
+    auto n = noted.find(s->subscription_id);
+    decision = n != noted.end() ? n->second.verdict : std::string();
+    instance = n != noted.end() ? n->second.instance : std::string();
     chosen = s;
     if (decision == "delivered") break;
   }

@@ -1,7 +1,6 @@
 // GET /api/debugger/explain and the connection lookups it asks every instance (see debugger_explain.h).
 #include <boost/json/array.hpp>
 
-#include <array>
 
 #include "api/access.h"
 #include "api/body.h"
@@ -15,11 +14,11 @@ namespace rt::api {
 namespace {
 
 constexpr const char* kConnectionQuestion = "explain.connections";
-constexpr std::array<const char*, 3> kEnvironments{"development", "staging", "production"};
+using registry::kEnvironments;
 
 std::string Str(const boost::json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  const auto* v = json::GetString(o, key);
+  return v ? std::string(*v) : std::string();
 }
 int64_t Int(const boost::json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
@@ -47,6 +46,22 @@ std::vector<store::TraceRow> FindTrace(const ExplainDeps& deps, const RequestCon
   return {};
 }
 
+// The connections of an application this instance's journal remembers: one socket id, or every
+// connection of a subject in any environment.
+std::vector<monitor::ConnectionRecord> KnownConnections(const monitor::SocketJournal& journal,
+                                                        const std::string& application_id,
+                                                        const std::string& socket_id, const std::string& subject) {
+  std::vector<monitor::ConnectionRecord> found;
+  if (!socket_id.empty()) {
+    if (auto c = journal.Find(socket_id)) found.push_back(std::move(*c));
+  } else if (!subject.empty()) {
+    for (const char* env : kEnvironments)
+      for (auto& c : journal.BySubject({application_id, env}, subject)) found.push_back(std::move(c));
+  }
+  std::erase_if(found, [&](const monitor::ConnectionRecord& c) { return c.scope.application_id != application_id; });
+  return found;
+}
+
 // The connections (socket id, or subject in an application) every instance remembers.
 std::vector<monitor::ConnectionRecord> FindConnections(const ExplainDeps& deps, const std::string& application_id,
                                                        const std::string& socket_id, const std::string& subject) {
@@ -59,20 +74,9 @@ std::vector<monitor::ConnectionRecord> FindConnections(const ExplainDeps& deps, 
       if (auto c = ConnectionFromWire(one); c && c->scope.application_id == application_id) out.push_back(std::move(*c));
   };
   const Scope scope{application_id, kEnvironments[0]};  // the question's scope: the application
-  if (deps.cluster) {
-    auto answers = deps.cluster->Ask(scope, kConnectionQuestion, json::Serialize(question), deps.cluster_timeout);
-    for (const auto& a : answers.replies) keep(a.body);
-  } else {
-    std::vector<monitor::ConnectionRecord> mine;
-    if (!socket_id.empty()) {
-      if (auto c = deps.journal.Find(socket_id)) mine.push_back(std::move(*c));
-    } else {
-      for (const char* env : kEnvironments)
-        for (auto& c : deps.journal.BySubject({application_id, env}, subject)) mine.push_back(std::move(c));
-    }
-    for (const auto& c : mine)
-      if (c.scope.application_id == application_id) out.push_back(c);
-  }
+  if (!deps.cluster) return KnownConnections(deps.journal, application_id, socket_id, subject);
+  auto answers = deps.cluster->Ask(scope, kConnectionQuestion, json::Serialize(question), deps.cluster_timeout);
+  for (const auto& a : answers.replies) keep(a.body);
   return out;
 }
 
@@ -128,16 +132,9 @@ void ServeConnectionQuestions(broker::ClusterRpc& cluster, monitor::SocketJourna
     auto q = json::Parse(body);
     boost::json::array out;
     if (!q.ok() || !q->is_object()) return json::Serialize(out);
-    const std::string socket_id = Str(q->get_object(), "socketId"), subject = Str(q->get_object(), "subject");
-    std::vector<monitor::ConnectionRecord> found;
-    if (!socket_id.empty()) {
-      if (auto c = journal.Find(socket_id)) found.push_back(std::move(*c));
-    } else if (!subject.empty()) {
-      for (const char* env : kEnvironments)
-        for (auto& c : journal.BySubject({scope.application_id, env}, subject)) found.push_back(std::move(c));
-    }
-    for (const auto& c : found)
-      if (c.scope.application_id == scope.application_id) out.push_back(ConnectionToWire(c));
+    for (const auto& c : KnownConnections(journal, scope.application_id, Str(q->get_object(), "socketId"),
+                                          Str(q->get_object(), "subject")))
+      out.push_back(ConnectionToWire(c));
     return json::Serialize(out);
   });
 }

@@ -54,6 +54,9 @@ struct SubscriptionRecord {
   std::string end_reason;       // "unsubscribed", "disconnected", or why the server removed it
   uint64_t end_seq = 0;         // 1 for the connection's first ended subscription, 2 for the next…; 0 while active
 
+  // The filter as JSON (null when none; the text itself if it does not parse).
+  boost::json::value FilterValue() const;
+
   bool ActiveAt(int64_t at_ms) const {
     return subscribed_at <= at_ms && (unsubscribed_at == 0 || at_ms < unsubscribed_at);
   }

@@ -9,16 +9,10 @@ namespace {
 
 bool Has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
-boost::json::value FilterValue(const std::string& filter_json) {
-  if (filter_json.empty()) return nullptr;
-  auto parsed = json::Parse(filter_json);
-  return parsed.ok() ? std::move(*parsed) : boost::json::value(filter_json);
-}
-
 boost::json::object SubscriptionJson(const SubscriptionRecord& s, bool ended) {
   boost::json::object o{{"subscriptionId", s.subscription_id},
                         {"topic", s.topic},
-                        {"filter", FilterValue(s.filter_json)},
+                        {"filter", s.FilterValue()},
                         {"returnMode", s.return_mode},
                         {"subscribedAt", s.subscribed_at}};
   if (ended) {
@@ -29,6 +23,12 @@ boost::json::object SubscriptionJson(const SubscriptionRecord& s, bool ended) {
 }
 
 }  // namespace
+
+boost::json::value SubscriptionRecord::FilterValue() const {
+  if (filter_json.empty()) return nullptr;
+  auto parsed = json::Parse(filter_json);
+  return parsed.ok() ? std::move(*parsed) : boost::json::value(filter_json);
+}
 
 const char* ClassifyClose(uint16_t code, std::string_view detail) {
   // /ws: the WebSocket close code says it (the server's own codes first; then what a client sends).

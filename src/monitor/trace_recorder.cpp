@@ -22,9 +22,9 @@ struct TraceRecorder::Queue {
   double sample = 1.0;
   TraceStats stats;
 
-  // The hot path: one hash, and for a sampled event one short lock.
-  void Push(const std::shared_ptr<const events::RoutedEvent>& e, bool remote) {
-    if (!TraceSampled(e->event().id, sample)) return;
+  // The hot path: for a sampled event (chosen once, by the caller) one short lock.
+  void Push(const std::shared_ptr<const events::RoutedEvent>& e, bool remote, bool sampled) {
+    if (!sampled) return;
     std::lock_guard lock(mu);
     if (closed) return;
     const size_t size = e->envelope_json().size();
@@ -137,13 +137,16 @@ const TraceStats& TraceRecorder::stats() const { return queue_->stats; }
 
 void TraceRecorder::Attach(events::EventRouter& router) {
   if (options_.sample <= 0.0) return;
+  // The router samples each event once (one hash) and gives the sampled ones a decision log: the
+  // observer queues exactly those.
   router.SetDecisionTracing([rate = options_.sample](std::string_view id) { return TraceSampled(id, rate); });
-  router.AddRetainingObserver(
-      [q = queue_](const std::shared_ptr<const events::RoutedEvent>& e, bool remote) { q->Push(e, remote); });
+  router.AddRetainingObserver([q = queue_](const std::shared_ptr<const events::RoutedEvent>& e, bool remote) {
+    q->Push(e, remote, e->decisions() != nullptr);
+  });
 }
 
 void TraceRecorder::Record(const std::shared_ptr<const events::RoutedEvent>& event, bool remote) {
-  queue_->Push(event, remote);
+  queue_->Push(event, remote, TraceSampled(event->event().id, options_.sample));
 }
 
 Status TraceRecorder::Flush(int64_t now_ns, bool all) {

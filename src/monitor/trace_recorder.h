@@ -8,8 +8,8 @@
 // did with each subscription (events/routed_event.h DecisionLog, bounded); each row carries
 // them with the failing filter keys, and the active schema version the event passed.
 //
-// Hot path: the router's observer hashes the event id and, when sampled, appends a reference to
-// the event to a bounded queue (one short mutex; when full the event is not traced and counted
+// Hot path: the router hashes the event id once (SetDecisionTracing) and gives a sampled event a
+// decision log; the observer appends a reference to each such event to a bounded queue (one short mutex; when full the event is not traced and counted
 // in stats().dropped). A thread flushes every flush_interval: the events accepted at least
 // `settle` ago (every shard has drained them, so their counts are final) become rows written in
 // one transaction; younger ones wait for the next flush. Traces older than the retention, then
@@ -95,7 +95,7 @@ class TraceRecorder {
   // the observer ignores events.
   void Stop();
 
-  // The observer's work: queue the event when sampled.
+  // The observer's work for an event routed without the router's sampling: queue it when sampled.
   void Record(const std::shared_ptr<const events::RoutedEvent>& event, bool remote);
   // Writes the queued events accepted at least `settle` before now_ns (steady clock), or all of
   // them; keeps the others. The write's status (rows dropped on failure).

@@ -31,7 +31,7 @@ Status ValidateDescription(const boost::json::value* v) {
 }  // namespace
 
 bool IsValidEnvironment(std::string_view env) {
-  return env == "development" || env == "staging" || env == "production";
+  return std::find(kEnvironments.begin(), kEnvironments.end(), env) != kEnvironments.end();
 }
 
 Status ValidateApplicationConfig(const boost::json::object& config) {

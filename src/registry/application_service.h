@@ -12,6 +12,8 @@
 // Thread safety: all methods may be called from any thread. They block on the database.
 #pragma once
 
+#include <array>
+
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -29,6 +31,8 @@ namespace rt::registry {
 inline constexpr const char* kDefaultApplicationId = "default";
 inline constexpr const char* kDefaultEnvironment = "development";
 
+// Every environment, in promotion order.
+inline constexpr std::array<const char*, 3> kEnvironments{"development", "staging", "production"};
 bool IsValidEnvironment(std::string_view env);
 
 // Validates an application's config object (cdc URLs per environment, strict* flags).
