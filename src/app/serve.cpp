@@ -13,6 +13,7 @@
 #include "api/debugger_traces_api.h"
 #include "api/debugger_replay_api.h"
 #include "api/database_api.h"
+#include "api/deployments_api.h"
 #include "api/events_api.h"
 #include "api/socket_api.h"
 #include "api/services_api.h"
@@ -33,6 +34,8 @@
 #include "app/sync_module.h"
 #include "app/workers_module.h"
 #include "app/cdc_module.h"
+#include "app/config_reload.h"
+#include "deploy/deployment_service.h"
 #include "broker/redis_probe.h"
 #include "cdc/mapping_service.h"
 #include "core/ids.h"
@@ -174,6 +177,18 @@ int RunServe(const Config& config) {
   mappings.SetOnChange([&cdc] { cdc.Refresh(); });
   cdc.SetPublishBarrier([w = workers->get()] { w->AwaitEnqueued(); });
   api::RegisterDatabaseRoutes(router, mappings, p.apps, gate, [&cdc] { return boost::json::value(cdc.Status()); });
+  // Deployments, the environment grid and config export/import (docs/deployments.md); a committed
+  // execute or rollback reloads every instance's copies at once.
+  ServeConfigReload(core.cluster, [&p, &cdc, w = workers->get()]() -> Status {
+    RT_TRY(p.topic_catalog.Refresh());
+    RT_TRY(p.schema_gate.Refresh());
+    RT_TRY(w->RefreshEndpoints());
+    cdc.Refresh();
+    return Ok();
+  });
+  deploy::DeploymentService deployments(*p.db, &(*workers)->secret_box(), (*workers)->webhooks().rules());
+  deployments.SetOnChange([&core] { return ReloadEverywhere(core.cluster, std::chrono::milliseconds(1500)); });
+  api::RegisterDeploymentRoutes(router, deployments, p.apps, gate);
   api::RegisterWorkerRoutes(router, (*workers)->worker_repo());
   api::RegisterStatusRoutes(router, ReadinessChecks(config, db_init), (*workers)->worker_repo(),
                             [&cdc] { return boost::json::value(cdc.Status()); });

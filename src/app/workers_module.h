@@ -61,7 +61,11 @@ class WorkersModule {
   void Stop(std::chrono::milliseconds grace);
 
   webhooks::WebhookService& webhooks() { return *service_; }
-  webhooks::Fanout& fanout() { return fanout_; }  // the debugger's `webhook` replay enqueues through it
+  webhooks::Fanout& fanout() { return fanout_; }
+  // Deployments (deploy/deployment_service.h): seals the secrets of endpoints they create, and
+  // reloads the endpoint cache after they changed endpoints (app/config_reload.h).
+  const webhooks::SecretBox& secret_box() const { return box_; }
+  Status RefreshEndpoints() { return cache_.Refresh(); }  // the debugger's `webhook` replay enqueues through it
   // The REST durability barrier (api::Dispatcher::SetAfterHandler): waits until the webhook
   // deliveries this thread's request caused are stored (up to 5 s; logged when the wait fails).
   void AwaitEnqueued();

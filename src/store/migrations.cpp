@@ -32,6 +32,7 @@ CREATE INDEX jobs_dead_idx ON jobs (queue, state, updated_at);
 Migration MonitoringMigration();  // store/migrations_monitoring.cpp
 Migration TracesMigration();      // store/migrations_traces.cpp
 Migration TraceDecisionsMigration();  // store/migrations_traces.cpp
+Migration DeploymentsMigration();     // store/migrations_deployments.cpp
 
 const std::vector<Migration>& PlatformMigrations() {
   static const std::vector<Migration> kMigrations = {
@@ -415,6 +416,7 @@ CREATE INDEX audit_log_actor_idx ON audit_log (actor, at);
       MonitoringMigration(),
       TracesMigration(),
       TraceDecisionsMigration(),
+      DeploymentsMigration(),
   };
   return kMigrations;
 }
