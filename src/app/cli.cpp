@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config_cmd.h"
 #include "app/migrate_cmd.h"
 #include "app/outbox_cmd.h"
 #include "app/user_cmd.h"
@@ -34,6 +35,10 @@ constexpr const char* kUsage =
     "                                create event_outbox in the application's CDC target database\n"
     "  user create --email E [--name N] [--role R]\n"
     "                                create an admin user (password on stdin; R default super_admin)\n"
+    "  config export [--env E] [--out FILE]\n"
+    "  config import FILE [--env E] [--dry-run] [--no-prune]\n"
+    "                                config as code against a running server (--url, --token, --app;\n"
+    "                                or REALTIME_URL, REALTIME_TOKEN, REALTIME_APP)\n"
     "  version                       print the version\n"
     "  --help                        show this help\n"
     "\n"
@@ -82,7 +87,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (cmd != "serve" && cmd != "worker" && cmd != "migrate" && cmd != "token" && cmd != "outbox" &&
-      cmd != "user")
+      cmd != "user" && cmd != "config")
     return UsageError("unknown command '" + cmd + "'");
   if ((cmd == "serve" || cmd == "worker") && args.size() > 1) return UsageError("unexpected argument '" + args[1] + "'");
 
@@ -92,6 +97,7 @@ int Main(int argc, char** argv) {
   if (cmd == "worker") return RunWorker(config);
   if (cmd == "token") return RunToken(config, std::vector<std::string>(args.begin() + 1, args.end()));
   if (cmd == "outbox") return RunOutbox(config, std::vector<std::string>(args.begin() + 1, args.end()));
+  if (cmd == "config") return RunConfigCommand(config, std::vector<std::string>(args.begin() + 1, args.end()));
   if (cmd == "user") return RunUser(config, std::vector<std::string>(args.begin() + 1, args.end()));
   if (args.size() != 2) return UsageError("migrate needs exactly one of: latest, status, rollback");
   return RunMigrate(config, args[1]);

@@ -41,7 +41,7 @@ bool IEquals(std::string_view a, std::string_view b) {
 
 // Builds the request; an error message for a header that would corrupt the message.
 std::string BuildMessage(const WebhookUrl& url, HttpRequestSpec& spec, const HttpClientOptions& options, Message* m) {
-  m->method(http::verb::post);
+  m->method(spec.method == "GET" ? http::verb::get : http::verb::post);
   m->target(url.target);
   m->version(11);
   m->set(http::field::host, url.HostHeader());

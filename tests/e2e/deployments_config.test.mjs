@@ -2,7 +2,9 @@
 // deployments (docs/deployments.md) against the real binary in NODE_ENV=production.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, killAll, startServer } from './lib/server.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { api, killAll, runOnce, startServer, tempDir } from './lib/server.mjs';
 import { assertError, assertJson } from './lib/expect.mjs';
 import { ADMIN, JWT_SECRET, auth } from './lib/webhook_receiver.mjs';
 import { setupAdmin, userWithRoles } from './lib/identity.mjs';
@@ -230,5 +232,44 @@ describe('access: production, other applications, roles', () => {
     const entry = entries.find((e) => e.action === 'execute' && e.resourceId === toProd.id);
     assert.ok(entry, JSON.stringify(entries).slice(0, 1500));
     assert.equal(JSON.parse(typeof entry.detail === 'string' ? entry.detail : JSON.stringify(entry.detail)).targetEnvironment, 'production');
+  });
+});
+
+describe('realtime config export|import (the CLI) against a running server', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({ env: PROD });
+    await topic(srv, 'development', 'cli.orders');
+    await call(srv, 'POST', '/api/schemas/cli.orders', { headers: inEnv('development'), status: 201, json: { schema: { type: 'object' } } });
+  });
+  after(() => killAll());
+
+  test('export development to a file, import it into production (dry run, then for real): equal exports', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'realtime.json');
+    const token = ADMIN().authorization.slice('Bearer '.length);
+    const cli = (args, env = {}) => runOnce(['config', ...args], { JWT_SECRET, REALTIME_URL: srv.url, REALTIME_TOKEN: token, ...env });
+    const exported = await cli(['export', '--env', 'development', '--out', file]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const devText = (await call(srv, 'GET', '/api/config/export?environment=development', { status: 200 })).text;
+    assert.equal(fs.readFileSync(file, 'utf8').trim(), devText);
+    const emptyProd = (await call(srv, 'GET', '/api/config/export?environment=production', { status: 200 })).text;
+
+    const dry = await cli(['import', file, '--env', 'production', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /create 2, update 0, delete 0, unchanged 0/);
+    assert.equal(JSON.parse(dry.stdout).deployment.state, 'draft');
+    assert.equal((await call(srv, 'GET', '/api/config/export?environment=production', { status: 200 })).text, emptyProd);
+
+    const applied = await cli(['import', file, '--env', 'production']);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal(JSON.parse(applied.stdout).deployment.state, 'executed');
+    assert.equal((await call(srv, 'GET', '/api/config/export?environment=production', { status: 200 })).text, devText);
+
+    const anonymous = await cli(['export'], { REALTIME_TOKEN: '' });
+    assert.equal(anonymous.code, 1);
+    assert.match(anonymous.stderr, /401/);
+    const bad = await cli(['upload']);
+    assert.equal(bad.code, 2);
   });
 });
