@@ -47,6 +47,15 @@ object ReportJson(const store::DeploymentRow& row, const std::vector<PlanItem>& 
                 {"items", std::move(items)}};
 }
 
+// One deployment at a time into an application's environment: on PostgreSQL (READ COMMITTED) two
+// executions could both pass their fingerprint checks before either commits; a transaction-scoped
+// advisory lock serializes them. SQLite's BEGIN IMMEDIATE already does.
+Status LockTarget(store::Db& db, store::DbSession& s, const std::string& app, const std::string& env) {
+  if (db.dialect() != store::Dialect::kPostgres) return Ok();
+  RT_TRY(s.Exec("SELECT pg_advisory_xact_lock(hashtext($1))", {"deploy:" + app + ":" + env}));
+  return Ok();
+}
+
 Status Audit(store::DbSession& s, const Actor& actor, const char* action, const store::DeploymentRow& row,
              int64_t now) {
   object detail{{"applicationId", row.application_id},
@@ -160,6 +169,7 @@ Result<object> DeploymentService::Execute(const std::string& app, const std::str
     if (!*row) return detail::NotFound(id);
     store::DeploymentRow d = std::move(**row);
     conflict = true;  // until the writes start, every refusal leaves the draft as it is
+    RT_TRY(LockTarget(db_, s, app, d.target_environment));
     if (d.state != "draft") return Error::Conflict("Deployment " + id + " is " + d.state + "; only a draft executes");
     auto report = json::Parse(d.report.empty() ? "null" : d.report);
     if (report.ok() && report->is_object() && report->get_object().at("blocked") == value(true)) {
@@ -234,6 +244,7 @@ Result<object> DeploymentService::Rollback(const std::string& app, const std::st
     if (!row.ok()) return row.take_error();
     if (!*row) return detail::NotFound(id);
     store::DeploymentRow d = std::move(**row);
+    RT_TRY(LockTarget(db_, s, app, d.target_environment));
     if (d.state != "executed")
       return Error::Conflict("Deployment " + id + " is " + d.state + "; only an executed deployment rolls back");
     auto items = store::deployments::Items(s, id);

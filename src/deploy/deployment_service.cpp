@@ -80,6 +80,13 @@ Result<object> DeploymentService::Create(const std::string& app, const Actor& ac
   // Every item must exist on one side (absent in the source and present in the target = delete).
   Status st = db_.Transaction([&](store::DbSession& s) -> Status {
     for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i].type == EntityType::kWebhook) {  // an endpoint's own id (a copy's) names its key
+        auto key = s.Exec("SELECT origin_id FROM webhook_endpoints WHERE application_id = $1 AND id = $2 AND "
+                          "environment IN ($3, $4) AND origin_id <> ''",
+                          {app, list[i].key, *source, *target});
+        if (!key.ok()) return key.take_error();
+        if (!key->rows.empty()) list[i].key = store::AsString(key->rows[0][0]);
+      }
       bool found = false;
       for (const auto& env : {*source, *target}) {
         auto e = ReadEntity(s, {app, env}, list[i].type, list[i].key);

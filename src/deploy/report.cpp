@@ -14,6 +14,15 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
+// A non-empty list of objects that each carry an integer "version" (a schema's versions).
+bool IsVersionList(const array& list) {
+  if (list.empty()) return false;
+  for (const auto& v : list)
+    if (!v.is_object() || !v.get_object().if_contains("version") || !v.get_object().at("version").is_number())
+      return false;
+  return true;
+}
+
 void Diff(const value& from, const value& to, const std::string& path, array& out) {
   if (from == to) return;
   if (from.is_object() && to.is_object()) {
@@ -26,6 +35,26 @@ void Diff(const value& from, const value& to, const std::string& path, array& ou
     }
     for (const auto& [k, v] : b)
       if (!a.contains(k)) Diff(value(nullptr), v, path.empty() ? std::string(k) : path + "." + std::string(k), out);
+    return;
+  }
+  if (from.is_array() && to.is_array() && IsVersionList(from.get_array()) && IsVersionList(to.get_array())) {
+    // Schema versions: matched by their number, not their position ("versions[version=2].schema").
+    auto by_version = [](const array& list) {
+      std::map<int64_t, const value*> out;
+      for (const auto& v : list) out[v.get_object().at("version").to_number<int64_t>()] = &v;
+      return out;
+    };
+    const auto a = by_version(from.get_array());
+    const auto b = by_version(to.get_array());
+    std::map<int64_t, bool> all;
+    for (const auto& [n, v] : a) all[n] = true;
+    for (const auto& [n, v] : b) all[n] = true;
+    for (const auto& [n, unused] : all) {
+      auto x = a.find(n);
+      auto y = b.find(n);
+      Diff(x == a.end() ? value(nullptr) : *x->second, y == b.end() ? value(nullptr) : *y->second,
+           path + "[version=" + std::to_string(n) + "]", out);
+    }
     return;
   }
   if (from.is_array() && to.is_array() && from.get_array().size() == to.get_array().size()) {

@@ -27,6 +27,13 @@ TEST(JsonDiff, ArraysOfEqualLengthByIndexOtherwiseWhole) {
   EXPECT_EQ(Diff(R"({"x":[1]})", R"({"x":[1,2]})"), R"([{"path":"x","from":[1],"to":[1,2]}])");
 }
 
+TEST(JsonDiff, SchemaVersionsMatchByNumber) {
+  EXPECT_EQ(Diff(R"({"versions":[{"version":1,"schema":{"a":1}}]})",
+                 R"({"versions":[{"version":1,"schema":{"a":2}},{"version":2,"schema":{}}]})"),
+            R"([{"path":"versions[version=1].schema.a","from":1,"to":2},)"
+            R"({"path":"versions[version=2]","from":null,"to":{"version":2,"schema":{}}}])");
+}
+
 TEST(JsonDiff, CreateAndDeleteListTopLevelFields) {
   EXPECT_EQ(Diff("null", R"({"name":"t","owner":"o"})"),
             R"([{"path":"name","from":null,"to":"t"},{"path":"owner","from":null,"to":"o"}])");

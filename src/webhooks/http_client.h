@@ -50,13 +50,13 @@ struct HttpClientOptions {
 
 struct HttpRequestSpec {
   std::string url;
-  std::string method = "POST";  // "POST" (webhook deliveries) or "GET" (the CLI's config export)
   // Sent as given, after Host, User-Agent and Content-Length, which the client sets itself (a
   // Host, Content-Length, Transfer-Encoding or Connection given here is ignored; a User-Agent
   // replaces options.user_agent). A name that is not an HTTP token, or a value containing CR,
   // LF or NUL, fails the request (permanent).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string method = "POST";  // "POST" (webhook deliveries) or "GET" (the CLI's config export)
 };
 
 struct HttpResult {
