@@ -26,6 +26,8 @@ const ROWS = [
   { scenario: 'cdc', id: 'cdc-lat', metric: 'CDC p99 row write→client at ½ the single-row rate', get: (r) => r.p99_us, fmt: fmtMs, higher: false, cpu: 'latency_cpu_pct' },
   { scenario: 'docs', metric: 'document merges/s (HTTP PATCH …/merge)', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
   { scenario: 'rest', metric: 'requests/s (wrk GET /api/topics/:name)', get: (r) => r.requests_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'rooms', id: 'rooms-connect', metric: 'N /ws subscribers of one topic: connect + subscribe wall time', get: (r) => r.connect_ms * 1000, fmt: fmtMs, higher: false, cpu: null },
+  { scenario: 'rooms', id: 'rooms-join', metric: 'server CPU per channel join at the largest room (its presence fan-out included)', get: (r) => r.big?.join_cpu_ms * 1000, fmt: fmtMs, higher: false, cpu: null },
 ];
 
 function cell(row, r) {
@@ -118,6 +120,11 @@ function targetsSection(results) {
   const hook = o('webhooks');
   if (hook?.delivered_per_s)
     line(hook.delivered_per_s >= 5000, `signed webhook deliveries to a local keep-alive receiver: ${fmtInt(hook.delivered_per_s)}/s${hook.saturation?.saturated ? '' : ' (not saturated)'}, enqueue→delivered p99 ${fmtMs(hook.p99_us)} at ${fmtInt(hook.latency_rate)} events/s (target ≥ 5,000/s, issue 14)`);
+  const rooms = o('rooms');
+  if (rooms?.connect_ms !== undefined) {
+    line(rooms.connect_ms < 5000, `${fmtInt(rooms.connected)} /ws subscribers of one topic connected and subscribed in ${(rooms.connect_ms / 1000).toFixed(2)} s (target < 5 s, issue 20)`);
+    if (rooms.big) line(rooms.flat, `server CPU per channel join per member told (its presence fan-out) at ${fmtInt(rooms.small.room)} members ${rooms.small.join_per_member_us.toFixed(2)} µs, at ${fmtInt(rooms.big.room)} ${rooms.big.join_per_member_us.toFixed(2)} µs; fit ${rooms.join_own_ms?.toFixed(3)} ms + ${rooms.per_member_us?.toFixed(2)} µs × members (target: flat, issue 20)`);
+  }
   const cdc = o('cdc');
   if (cdc?.rows_per_s) {
     line(cdc.rows_per_s >= 100000, `CDC bulk (10k-row transactions): ${fmtInt(cdc.rows_per_s)} rows/s delivered (target ≥ 100,000; pg_recvlogical ${fmtInt(cdc.ceiling?.rows_per_s)} rows/s, issue 13)`);

@@ -2,7 +2,7 @@
 // `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
 // peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
 // (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
-//   node bench/run.mjs [--smoke] [--only fanout,idle,metrics,traces,schema,webhooks,cdc] [--targets ours,ws,sio]
+//   node bench/run.mjs [--smoke] [--only fanout,idle,metrics,traces,schema,webhooks,cdc,rooms] [--targets ours,ws,sio]
 // Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
 // sync API is absent), 1 otherwise. Nothing here asserts speed.
 import { spawn, execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderReport } from './report.mjs';
 import { runCdc } from './cdc.mjs';
+import { runRooms } from './rooms.mjs';
 import { runWebhooks } from './webhooks.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -389,6 +390,11 @@ async function main() {
     // Ours only (a server of its own on a throwaway PostgreSQL); the ceiling is pg_recvlogical.
     log('cdc on ours (PostgreSQL logical replication → /ws)');
     results.cdc = { ours: await runCdc({ S, smoke, portBase: base, root, here, serverBin: server, start, waitHealthy, sleep, log, cpuTicks }) };
+  }
+  if (!only || only.includes('rooms')) {
+    // Ours only: 20,000 subscribers of one topic, then 5,000 members of one channel (bench/rooms.mjs).
+    const t = targets.find((x) => x.key === 'ours') || { key: 'ours', port: P.ours, proto: 'ws', pid: ours.pid };
+    results.rooms = { ours: await runRooms({ t, token, smoke, here, log, cpuTicks, sleep }) };
   }
   if (!only || only.includes('rest')) {
     results.rest = {};

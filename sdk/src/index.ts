@@ -9,7 +9,7 @@ export type { ConnectionChange, ConnectionState, RealtimeClientOptions, TokenPro
 export type { EventHandler } from './client/emitter.js';
 export type { SubscribedInfo, SubscriptionInfo } from './client/subscriptions.js';
 export { SocketClient } from './client/socket-client.js';
-export type { ChannelJoinResult, ChannelMember, PresenceEvent, PresencePayload } from './client/socket-client.js';
+export type { ChannelJoinResult, ChannelMember, ChannelMembersOptions, ChannelMembersPage, PresenceEvent, PresencePayload } from './client/socket-client.js';
 
 export { SyncClient } from './sync/sync-client.js';
 export type { ExpectedRevision, SyncClientOptions, SyncCreateOptions, SyncListOptions, SyncMutation, SyncTokenSource } from './sync/sync-client.js';

@@ -2,6 +2,10 @@
 // and the socket monitor (docs/socket-monitor.md). Application- and environment-scoped.
 //   GET  /api/socket/channels, /channels/:channel/members, /connections: any token, or anonymous
 //        in development. /connections answers {"count": N} (every instance).
+//   GET  /api/socket/channels/:channel/members?limit=1..1000 (default 100)&cursor=: one page
+//        {channel, members, memberCount, nextCursor|null} (join time, then socket id; follow
+//        nextCursor); 400 for a bad limit or cursor. Without limit and cursor: the bare array of
+//        every member (spec/20-api-socket.md).
 //   GET  /api/socket/connections?details=true[&limit=1..10000, default 1000]: adds "connections",
 //        one row per live connection (monitor::SocketJournal::ToJson(record, false): socketId,
 //        transport, engineTransport, remoteAddress, userAgent, subject, channels, subscriptions

@@ -4,9 +4,22 @@
 
 namespace rt::broker {
 
+const MemoryPresence::Room* MemoryPresence::FindRoom(const Scope& scope, const std::string& channel) const {
+  auto s = channels_.find(scope.Key());
+  if (s == channels_.end()) return nullptr;
+  auto c = s->second.find(channel);
+  return c == s->second.end() ? nullptr : &c->second;
+}
+
 Status MemoryPresence::Join(const Scope& scope, const std::string& channel, const PresenceMember& member) {
   std::lock_guard lock(mu_);
-  channels_[scope.Key()][channel][member.socket_id] = member;
+  Room& room = channels_[scope.Key()][channel];
+  auto [it, inserted] = room.by_socket.try_emplace(member.socket_id, member);
+  if (!inserted) {
+    room.order.erase(MemberOrderKey(it->second.joined_at, it->second.socket_id));
+    it->second = member;
+  }
+  room.order.insert(MemberOrderKey(member.joined_at, member.socket_id));
   return Ok();
 }
 
@@ -16,8 +29,12 @@ Status MemoryPresence::Leave(const Scope& scope, const std::string& channel, con
   if (s == channels_.end()) return Ok();
   auto c = s->second.find(channel);
   if (c == s->second.end()) return Ok();
-  c->second.erase(socket_id);
-  if (c->second.empty()) s->second.erase(c);
+  Room& room = c->second;
+  auto m = room.by_socket.find(socket_id);
+  if (m == room.by_socket.end()) return Ok();
+  room.order.erase(MemberOrderKey(m->second.joined_at, socket_id));
+  room.by_socket.erase(m);
+  if (room.by_socket.empty()) s->second.erase(c);
   if (s->second.empty()) channels_.erase(s);
   return Ok();
 }
@@ -25,15 +42,31 @@ Status MemoryPresence::Leave(const Scope& scope, const std::string& channel, con
 Result<std::vector<PresenceMember>> MemoryPresence::Members(const Scope& scope, const std::string& channel) {
   std::lock_guard lock(mu_);
   std::vector<PresenceMember> out;
-  auto s = channels_.find(scope.Key());
-  if (s == channels_.end()) return out;
-  auto c = s->second.find(channel);
-  if (c == s->second.end()) return out;
-  for (const auto& [_, m] : c->second) out.push_back(m);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.joined_at != b.joined_at ? a.joined_at < b.joined_at : a.socket_id < b.socket_id;
-  });
+  const Room* room = FindRoom(scope, channel);
+  if (!room) return out;
+  out.reserve(room->order.size());
+  for (const std::string& key : room->order) out.push_back(room->by_socket.at(key.substr(key.find('\t') + 1)));
   return out;
+}
+
+Result<MemberPage> MemoryPresence::MembersPage(const Scope& scope, const std::string& channel,
+                                               std::string_view cursor, size_t limit) {
+  limit = std::max<size_t>(limit, 1);
+  std::optional<std::string> after;
+  if (!cursor.empty()) {
+    after = DecodeMemberCursor(cursor);
+    if (!after) return Error::Validation("cursor is not a members cursor");
+  }
+  std::lock_guard lock(mu_);
+  MemberPage page;
+  const Room* room = FindRoom(scope, channel);
+  if (!room) return page;
+  page.member_count = static_cast<int64_t>(room->by_socket.size());
+  auto it = after ? room->order.upper_bound(*after) : room->order.begin();
+  for (; it != room->order.end() && page.members.size() < limit; ++it)
+    page.members.push_back(room->by_socket.at(it->substr(it->find('\t') + 1)));
+  if (it != room->order.end() && !page.members.empty()) page.next_cursor = EncodeMemberCursor(page.members.back());
+  return page;
 }
 
 Result<std::vector<ChannelInfo>> MemoryPresence::Channels(const Scope& scope) {
@@ -41,7 +74,7 @@ Result<std::vector<ChannelInfo>> MemoryPresence::Channels(const Scope& scope) {
   std::vector<ChannelInfo> out;
   auto s = channels_.find(scope.Key());
   if (s == channels_.end()) return out;
-  for (const auto& [name, members] : s->second) out.push_back({name, static_cast<int64_t>(members.size())});
+  for (const auto& [name, room] : s->second) out.push_back({name, static_cast<int64_t>(room.by_socket.size())});
   return out;
 }
 

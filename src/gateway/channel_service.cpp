@@ -47,8 +47,8 @@ void ChannelService::Join(const Scope& scope, const std::string& channel, const 
   auto queued = pool_.TryPost([this, scope, channel, member, shard, shared_done]() mutable {
     auto done = std::move(*shared_done);
     Status st = store_.Join(scope, channel, member);
-    Result<std::vector<broker::PresenceMember>> members = st.ok() ? store_.Members(scope, channel)
-                                                                  : Result<std::vector<broker::PresenceMember>>(st.error());
+    Result<broker::MemberPage> members =
+        st.ok() ? store_.MembersPage(scope, channel, {}, kJoinReplyMembers) : Result<broker::MemberPage>(st.error());
     Announce(scope, channel, member, "presence.join");
     shards_.PostToShard(shard, [done = std::move(done), members = std::move(members)]() mutable {
       done(std::move(members));
@@ -58,7 +58,7 @@ void ChannelService::Join(const Scope& scope, const std::string& channel, const 
   Error refused = Error::Unavailable(queued == ThreadPool::PostResult::kFull ? "Presence is busy: retry the join later"
                                                                              : "Server is shutting down");
   shards_.PostToShard(shard, [shared_done, refused]() mutable {
-    (*shared_done)(Result<std::vector<broker::PresenceMember>>(refused));
+    (*shared_done)(Result<broker::MemberPage>(refused));
   });
 }
 

@@ -36,9 +36,14 @@ class ChannelService {
   void Start();
   void Stop();
 
-  using MembersCallback = std::function<void(Result<std::vector<broker::PresenceMember>>)>;
-  // Records the member, announces presence.join to the other members, then calls done(members)
-  // on `shard`.
+  // A join reply lists at most this many members (the first, in MembersPage order) with the
+  // count and a cursor for the rest (GET /api/socket/channels/:channel/members).
+  static constexpr size_t kJoinReplyMembers = 100;
+  using MembersCallback = std::function<void(Result<broker::MemberPage>)>;
+  // Records the member, announces presence.join to the other members, then calls done(first
+  // page of at most kJoinReplyMembers members, the count, the cursor) on `shard`. The work per
+  // join is O(log N + page) whatever the channel's size N, besides the presence.join event's
+  // delivery to the N other members (inherent to presence; the router's fan-out).
   void Join(const Scope& scope, const std::string& channel, const broker::PresenceMember& member, size_t shard,
             MembersCallback done);
   // Removes the member and announces presence.leave (also used on disconnect).

@@ -39,6 +39,15 @@ std::string MembersJson(const std::vector<broker::PresenceMember>& members) {
   return json::Serialize(arr);
 }
 
+std::string JoinReplyMembersJson(const broker::MemberPage& page) {
+  std::string out = "\"members\":" + MembersJson(page.members) + ",\"memberCount\":" + std::to_string(page.member_count);
+  if (page.next_cursor) {
+    out += ",\"nextCursor\":";
+    json::AppendQuoted(out, *page.next_cursor);
+  }
+  return out;
+}
+
 void ClientOps::Bind(auth::Principal principal, Scope scope) {
   principal_ = std::move(principal);
   scope_ = std::move(scope);
@@ -110,7 +119,7 @@ boost::json::object WrapData(const boost::json::value& data) {
 }  // namespace
 
 void ClientOps::Join(const std::string& channel, JoinDone done) {
-  using R = OpResult<std::vector<broker::PresenceMember>>;
+  using R = OpResult<broker::MemberPage>;
   if (auto err = CheckTopic(channel, "subscribe")) return done({std::nullopt, std::move(err)});
   if (channels_.count(channel)) return done(R::Fail(code::kInvalidMessage, "Already a member of " + channel));
   if (channels_.size() >= deps_.max_channels)
@@ -123,7 +132,7 @@ void ClientOps::Join(const std::string& channel, JoinDone done) {
   channels_[channel] = {member, presence, me.joined_at};
   if (deps_.journal) deps_.journal->OnJoin(socket_id_, channel);
   deps_.channels.Join(scope_, channel, me, shard_,
-                      [alive = alive_, done = std::move(done)](Result<std::vector<broker::PresenceMember>> members) {
+                      [alive = alive_, done = std::move(done)](Result<broker::MemberPage> members) {
                         if (!*alive) return;
                         if (!members.ok()) return done(R::Fail(code::kInternal, members.error().message));
                         done(R::Ok(std::move(*members)));

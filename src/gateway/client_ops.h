@@ -110,8 +110,9 @@ class ClientOps final : public Watched {
                                   const std::optional<std::string>& return_mode);
   OpResult<bool> Unsubscribe(const std::string& subscription_id);
   OpResult<std::string> Publish(const std::string& topic, boost::json::object payload, std::string type);
-  // Channels: join answers with the members through done (on this shard, later).
-  using JoinDone = std::function<void(OpResult<std::vector<broker::PresenceMember>>)>;
+  // Channels: join answers through done (on this shard, later) with the first members (at most
+  // ChannelService::kJoinReplyMembers), the member count and a cursor for the rest.
+  using JoinDone = std::function<void(OpResult<broker::MemberPage>)>;
   void Join(const std::string& channel, JoinDone done);
   OpResult<bool> Leave(const std::string& channel);
   // To every member (and subscriber) of the channel except this connection.
@@ -151,6 +152,9 @@ class ClientOps final : public Watched {
 
 // [{"socketId","subject","joinedAt"}, …]
 std::string MembersJson(const std::vector<broker::PresenceMember>& members);
+// The member fields of a join reply (a JSON fragment, both gateways):
+// "members":[…],"memberCount":N and, when more members follow the page, ,"nextCursor":"…".
+std::string JoinReplyMembersJson(const broker::MemberPage& page);
 
 // Verifies a connection's token (no database access: I/O thread) and derives its scope;
 // env_hint is a requested environment (query/header), checked against the token's env claim.

@@ -135,9 +135,9 @@ void NativeSession::Dispatch(native::ClientMessage& m) {
     }
     case native::Type::kJoin: {
       std::string channel = m.channel;
-      ops_.Join(channel, [this, channel, rid = m.request_id](OpResult<std::vector<broker::PresenceMember>> r) {
+      ops_.Join(channel, [this, channel, rid = m.request_id](OpResult<broker::MemberPage> r) {
         if (r.error) return SendError(r.error->code, r.error->message, rid);
-        conn_->SendText(native::Joined(channel, MembersJson(*r.value), rid));
+        conn_->SendText(native::Joined(channel, JoinReplyMembersJson(*r.value), rid));
       });
       return;
     }

@@ -129,11 +129,11 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
       if (ack_id) conn_.Ack("/", *ack_id, ErrorAck({"INVALID_MESSAGE", "join needs a string 'channel'"}));
       return conn_.Flush();
     }
-    ops_.Join(channel, [this, channel, ack_id](OpResult<std::vector<broker::PresenceMember>> r) {
+    ops_.Join(channel, [this, channel, ack_id](OpResult<broker::MemberPage> r) {
       if (!ack_id) return;
       if (r.error) conn_.Ack("/", *ack_id, ErrorAck(*r.error));
       else conn_.Ack("/", *ack_id, "[{\"ok\":true,\"channel\":" + json::Serialize(boost::json::value(channel)) +
-                                       ",\"members\":" + MembersJson(*r.value) + "}]");
+                                       "," + JoinReplyMembersJson(*r.value) + "}]");
       conn_.Flush();
     });
   }

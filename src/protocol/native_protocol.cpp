@@ -130,11 +130,11 @@ std::string Authenticated(const std::string& app, const std::string& env, const 
                           const std::optional<std::string>& rid) {
   return Simple("authenticated", {{"applicationId", app}, {"environment", env}, {"subject", subject}}, rid);
 }
-std::string Joined(const std::string& channel, const std::string& members_json, const std::optional<std::string>& rid) {
+std::string Joined(const std::string& channel, const std::string& member_fields, const std::optional<std::string>& rid) {
   std::string out = "{\"type\":\"joined\",\"channel\":";
   json::AppendQuoted(out, channel);
-  out += ",\"members\":";
-  out += members_json;
+  out += ',';
+  out += member_fields;
   AppendRequestId(out, rid);
   out += '}';
   return out;

@@ -86,7 +86,8 @@ std::string Published(const std::string& event_id, const std::optional<std::stri
 std::string Pong(const std::optional<std::string>& request_id);
 std::string Authenticated(const std::string& application_id, const std::string& environment,
                           const std::string& subject, const std::optional<std::string>& request_id);
-std::string Joined(const std::string& channel, const std::string& members_json, const std::optional<std::string>& rid);
+// member_fields: the JSON members of the reply after "channel" ("members":[…],"memberCount":N[,"nextCursor":"…"]).
+std::string Joined(const std::string& channel, const std::string& member_fields, const std::optional<std::string>& rid);
 std::string Left(const std::string& channel, const std::optional<std::string>& rid);
 std::string Sent(const std::string& event_id, const std::optional<std::string>& rid);
 std::string Whoami(const std::string& socket_id, const std::string& application_id, const std::string& environment,

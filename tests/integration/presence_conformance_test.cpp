@@ -33,7 +33,8 @@ class PresenceConformance : public ::testing::TestWithParam<BrokerBackend> {
     if (GetParam() != BrokerBackend::kRedis || !RedisUrl()) return;
     auto pool = broker::RedisPool::Create({RedisUrl(), 1});
     if (!pool.ok()) return;
-    for (const std::string& pattern : {"realtime:presence:*" + app_ + "*", "realtime:connections:" + app_ + "*"}) {
+    for (const std::string& pattern : {"realtime:presence:*" + app_ + "*", "realtime:presence-order:" + app_ + "*",
+                                       "realtime:connections:" + app_ + "*"}) {
       auto keys = (*pool)->Command({"KEYS", pattern});
       if (keys.ok())
         for (const auto& k : keys->elements) (void)(*pool)->Command({"DEL", k.str});
@@ -141,6 +142,76 @@ TEST_P(PresenceConformance, ScopesNeverSeeEachOther) {
   EXPECT_EQ(Ids(*store->Members(scope_, "room")), (std::vector<std::string>{"s1"}));
 }
 
+// Pages through the channel with `limit`: every member once, in Members() order.
+std::vector<std::string> PageThrough(PresenceStore& store, const Scope& scope, const std::string& channel,
+                                     size_t limit, int64_t expect_count) {
+  std::vector<std::string> ids;
+  std::string cursor;
+  for (int pages = 0; pages < 1000; ++pages) {
+    auto page = store.MembersPage(scope, channel, cursor, limit);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    if (!page.ok()) break;
+    EXPECT_EQ(page->member_count, expect_count);
+    EXPECT_LE(page->members.size(), limit);
+    for (const auto& m : page->members) ids.push_back(m.socket_id);
+    if (!page->next_cursor) break;
+    EXPECT_EQ(page->members.size(), limit) << "a page followed by more is full";
+    cursor = *page->next_cursor;
+  }
+  return ids;
+}
+
+TEST_P(PresenceConformance, MembersPagesWalkTheChannelInMembersOrder) {
+  auto store = Make();
+  for (int i = 0; i < 25; ++i)  // join times repeat (several members per millisecond)
+    ASSERT_TRUE(store->Join(scope_, "big", {"s" + std::to_string(i), "u", 1000 + i / 4}).ok());
+  auto all = store->Members(scope_, "big");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 25u);
+  for (size_t limit : {1u, 7u, 25u, 100u}) EXPECT_EQ(PageThrough(*store, scope_, "big", limit, 25), Ids(*all)) << limit;
+  auto first = store->MembersPage(scope_, "big", "", 10);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->members[0].subject, "u");
+  EXPECT_EQ(first->members[0].joined_at, 1000);
+  ASSERT_TRUE(first->next_cursor.has_value());
+  auto exact = store->MembersPage(scope_, "big", "", 25);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_FALSE(exact->next_cursor.has_value()) << "no cursor when the page holds the rest";
+  auto empty = store->MembersPage(scope_, "nobody-here", "", 10);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->members.empty());
+  EXPECT_EQ(empty->member_count, 0);
+  EXPECT_FALSE(empty->next_cursor.has_value());
+}
+
+TEST_P(PresenceConformance, MembersPagesSurviveLeavesAndJoinsBetweenPages) {
+  auto store = Make();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store->Join(scope_, "room", {"s" + std::to_string(i), "u", 100 + i}).ok());
+  auto page = store->MembersPage(scope_, "room", "", 4);  // s0..s3
+  ASSERT_TRUE(page.ok());
+  ASSERT_TRUE(page->next_cursor.has_value());
+  // The page's last member leaves, one more leaves further on, a newcomer joins, s1 re-joins.
+  ASSERT_TRUE(store->Leave(scope_, "room", "s3").ok());
+  ASSERT_TRUE(store->Leave(scope_, "room", "s6").ok());
+  ASSERT_TRUE(store->Join(scope_, "room", {"s10", "u", 500}).ok());
+  ASSERT_TRUE(store->Join(scope_, "room", {"s1", "u", 600}).ok());
+  auto rest = store->MembersPage(scope_, "room", *page->next_cursor, 100);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(Ids(rest->members), (std::vector<std::string>{"s4", "s5", "s7", "s8", "s9", "s10", "s1"}));
+  EXPECT_EQ(rest->member_count, 9);
+  EXPECT_FALSE(rest->next_cursor.has_value());
+}
+
+TEST_P(PresenceConformance, AForeignOrBrokenCursorIsAValidationError) {
+  auto store = Make();
+  ASSERT_TRUE(store->Join(scope_, "room", {"s1", "u", 1}).ok());
+  for (const char* bad : {"nope", "zz", "00", "6869"}) {  // not hex; hex of nothing useful
+    auto page = store->MembersPage(scope_, "room", bad, 10);
+    ASSERT_FALSE(page.ok()) << bad;
+    EXPECT_EQ(page.error().code, ErrorCode::kValidation) << bad;
+  }
+}
+
 TEST_P(PresenceConformance, ConnectionCountsAreReplacedByEachReport) {
   auto store = Make();
   Scope prod{app_, "production"}, none{app_ + "none", "development"};
@@ -218,6 +289,35 @@ TEST_P(RedisPresenceInstances, ADeadInstancesMembersDisappear) {
       << "a channel with only ghosts is gone";
   EXPECT_EQ((*admin)->Command({"HLEN", "realtime:presence:" + app_ + ":development:room"})->integer, 1)
       << "the ghost was pruned";
+}
+
+TEST_P(RedisPresenceInstances, MembersPagesSkipAndPruneADeadInstancesMembers) {
+  auto a = Make();
+  auto pool = broker::RedisPool::Create({RedisUrl(), 1});
+  ASSERT_TRUE(pool.ok());
+  std::string dead = app_ + "-dead";
+  broker::RedisPresence b(std::move(*pool), dead);
+  for (int i = 0; i < 6; ++i) {
+    PresenceStore& store = i % 2 ? static_cast<PresenceStore&>(b) : *a;  // a: s0 s2 s4, b: s1 s3 s5
+    ASSERT_TRUE(store.Join(scope_, "room", {"s" + std::to_string(i), "u", 10 + i}).ok());
+  }
+  auto before = a->MembersPage(scope_, "room", "", 2);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(Ids(before->members), (std::vector<std::string>{"s0", "s1"}));
+  EXPECT_EQ(before->member_count, 6);
+  auto admin = broker::RedisPool::Create({RedisUrl(), 1});
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE((*admin)->Command({"DEL", "realtime:instance:" + dead}).ok());
+  auto page = a->MembersPage(scope_, "room", "", 2);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(Ids(page->members), (std::vector<std::string>{"s0", "s2"})) << "s1 skipped";
+  ASSERT_TRUE(page->next_cursor.has_value());
+  auto rest = a->MembersPage(scope_, "room", *page->next_cursor, 10);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(Ids(rest->members), (std::vector<std::string>{"s4"}));
+  EXPECT_EQ(rest->member_count, 3) << "every ghost met was pruned";
+  EXPECT_EQ((*admin)->Command({"ZCARD", "realtime:presence-order:" + app_ + ":development:room"})->integer, 3);
+  EXPECT_EQ((*admin)->Command({"HLEN", "realtime:presence:" + app_ + ":development:room"})->integer, 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Redis, RedisPresenceInstances, ::testing::Values(BrokerBackend::kRedis), BrokerBackendName);

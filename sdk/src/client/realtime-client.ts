@@ -46,7 +46,14 @@ export class RealtimeClient {
       subscribed: (info) => this.#emit('subscribed', info),
       error: (error) => this.#emit('error', error),
     });
-    this.socketClient = new SocketClient(this.#conn, (error) => this.#emit('error', error));
+    const f = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
+    this.socketClient = new SocketClient(
+      this.#conn,
+      (error) => this.#emit('error', error),
+      typeof f === 'function'
+        ? { base: restBase, tokens: this.#tokens, fetch: options.fetch ? f : f.bind(globalThis), timeout: options.requestTimeout ?? DEFAULTS.requestTimeout }
+        : undefined,
+    );
     this.sync = new SyncClient({
       url: restBase,
       tokenSource: this.#tokens,

@@ -6,10 +6,14 @@
  * The spec's methods (`joinChannel`, `leaveChannel`, `publish`, `directMessage`) are
  * fire-and-forget: a refusal by the server is reported on the client's `'error'` event. Each has
  * a `...WithAck` twin returning a promise that settles with the server's acknowledgement instead.
+ *
+ * Big channels: a join acknowledgement lists at most the first 100 members (by join time) with
+ * `memberCount`; `members(channel, { limit, cursor })` pages through all of them over REST.
  */
 import { RealtimeError } from '../errors.js';
 import type { RealtimeEvent } from '../types.js';
 import { isTransportError, type Connection } from './connection.js';
+import { restGet, type RestContext } from './rest.js';
 
 /** A member of a channel. */
 export interface ChannelMember {
@@ -23,8 +27,35 @@ export interface ChannelMember {
 /** What `joinChannelWithAck` resolves with. */
 export interface ChannelJoinResult {
   channel: string;
-  /** Members right after the join (including this client). */
+  /**
+   * Members right after the join: all of them (including this client) up to 100; in a bigger
+   * channel the first 100 by join time (`membersTruncated`), the rest through `members()`.
+   */
   members: ChannelMember[];
+  /** How many members the channel has (this client included). */
+  memberCount: number;
+  /** True when `members` is not the whole channel. */
+  membersTruncated: boolean;
+  /** When truncated: pass as `cursor` to `members()` for the members after `members`. */
+  nextCursor?: string;
+}
+
+/** Options of `members()`. */
+export interface ChannelMembersOptions {
+  /** Members per page, 1 to 1000 (server default 100). */
+  limit?: number;
+  /** `nextCursor` of the previous page (or of a join result); omitted: the first page. */
+  cursor?: string;
+}
+
+/** One page of a channel's members, in join order (then socket id). */
+export interface ChannelMembersPage {
+  channel: string;
+  members: ChannelMember[];
+  /** Every member of the channel, not only this page. */
+  memberCount: number;
+  /** Pass as `cursor` for the next page; `null` on the last page. */
+  nextCursor: string | null;
 }
 
 /** Payload of a presence event (topic `presence:<channel>`, type `presence.join` | `presence.leave`). */
@@ -43,6 +74,9 @@ interface JoinWaiter {
 interface ChannelEntry {
   name: string;
   members: Map<string, ChannelMember>;
+  /** From the join acknowledgement, kept current by presence events. */
+  memberCount: number;
+  nextCursor?: string;
   waiters: JoinWaiter[];
 }
 
@@ -50,11 +84,13 @@ export class SocketClient {
   readonly #conn: Connection;
   readonly #reportError: (error: RealtimeError) => void;
   readonly #channels = new Map<string, ChannelEntry>();
+  readonly #rest: RestContext | undefined;
 
   /** @internal Created by RealtimeClient; use `realtime.socketClient`. */
-  constructor(conn: Connection, reportError: (error: RealtimeError) => void) {
+  constructor(conn: Connection, reportError: (error: RealtimeError) => void, rest?: RestContext) {
     this.#conn = conn;
     this.#reportError = reportError;
+    this.#rest = rest;
   }
 
   /** This client's socket id while connected (changes on every reconnect), else `undefined`. */
@@ -72,9 +108,45 @@ export class SocketClient {
     return [...this.#channels.keys()];
   }
 
-  /** Last known members of a joined channel (from the join acknowledgement and presence events). */
+  /**
+   * Last known members of a joined channel (from the join acknowledgement and presence events).
+   * In a channel of more than 100 members: the first 100 and those who joined since; see `members()`.
+   */
   getMembers(channel: string): ChannelMember[] {
     return [...(this.#channels.get(channel)?.members.values() ?? [])];
+  }
+
+  /**
+   * One page of a channel's members from the server (`GET /api/socket/channels/:channel/members`,
+   * any token of the application); no need to be a member. Follow `nextCursor` for the rest.
+   */
+  async members(channel: string, options: ChannelMembersOptions = {}): Promise<ChannelMembersPage> {
+    requireString('members', 'channel', channel);
+    const limit = options.limit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 1000)) {
+      throw new TypeError('members: limit must be an integer between 1 and 1000');
+    }
+    if (!this.#rest) throw new RealtimeError('NOT_CONNECTED', 'members: this client has no REST endpoint', { operation: 'members', channel });
+    const q = new URLSearchParams();
+    q.set('limit', String(limit ?? 100));
+    if (options.cursor !== undefined && options.cursor !== '') q.set('cursor', options.cursor);
+    const body = await restGet(this.#rest, 'members', `/api/socket/channels/${encodeURIComponent(channel)}/members?${q}`).catch(
+      (error: RealtimeError) => {
+        throw new RealtimeError(error.code, `members of '${channel}': ${error.message}`, {
+          operation: 'members', channel, details: error.details, cause: error, ...(error.status !== undefined ? { status: error.status } : {}),
+        });
+      },
+    );
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (!Array.isArray(b.members) || typeof b.memberCount !== 'number') {
+      throw new RealtimeError('INVALID_RESPONSE', `members of '${channel}': unexpected answer`, { operation: 'members', channel, details: body });
+    }
+    return {
+      channel: typeof b.channel === 'string' ? b.channel : channel,
+      members: b.members.map(member),
+      memberCount: b.memberCount,
+      nextCursor: typeof b.nextCursor === 'string' ? b.nextCursor : null,
+    };
   }
 
   /** Join a channel; its messages arrive as events. Re-joined after reconnects. Fire-and-forget. */
@@ -170,8 +242,13 @@ export class SocketClient {
     if (!p || typeof p.channel !== 'string' || typeof p.socketId !== 'string') return;
     const entry = this.#channels.get(p.channel);
     if (!entry) return;
-    if (event.type === 'presence.leave') entry.members.delete(p.socketId);
-    else if (event.type === 'presence.join') entry.members.set(p.socketId, member(p));
+    if (event.type === 'presence.leave') {
+      entry.members.delete(p.socketId);
+      entry.memberCount = Math.max(entry.members.size, entry.memberCount - 1);
+    } else if (event.type === 'presence.join') {
+      if (!entry.members.has(p.socketId)) entry.memberCount += 1;
+      entry.members.set(p.socketId, member(p));
+    }
   }
 
   /** @internal */
@@ -187,14 +264,14 @@ export class SocketClient {
       if (waiter) {
         // Already joined: answer from what we know; or wait for the pending acknowledgement.
         if (entry.waiters.length === 0 && this.#conn.state === 'connected' && entry.members.size > 0) {
-          waiter.resolve({ channel, members: [...entry.members.values()] });
+          waiter.resolve(joinResult(entry));
         } else {
           entry.waiters.push(waiter);
         }
       }
       return;
     }
-    entry = { name: channel, members: new Map(), waiters: waiter ? [waiter] : [] };
+    entry = { name: channel, members: new Map(), memberCount: 0, waiters: waiter ? [waiter] : [] };
     this.#channels.set(channel, entry);
     if (this.#conn.state === 'connected') this.#sendJoin(entry);
   }
@@ -206,9 +283,13 @@ export class SocketClient {
         if (this.#channels.get(entry.name) !== entry || epoch !== this.#conn.epoch) return;
         const members: ChannelMember[] = Array.isArray(ack.members) ? ack.members.map(member) : [];
         entry.members = new Map(members.map((m) => [m.socketId, m]));
+        // memberCount and nextCursor: servers before big-room replies sent the whole list only.
+        entry.memberCount = typeof ack.memberCount === 'number' ? ack.memberCount : members.length;
+        if (typeof ack.nextCursor === 'string') entry.nextCursor = ack.nextCursor;
+        else delete entry.nextCursor;
         const waiters = entry.waiters;
         entry.waiters = [];
-        for (const w of waiters) w.resolve({ channel: entry.name, members });
+        for (const w of waiters) w.resolve(joinResult(entry));
       },
       (error: unknown) => {
         if (this.#channels.get(entry.name) !== entry || epoch !== this.#conn.epoch) return;
@@ -220,6 +301,13 @@ export class SocketClient {
       },
     );
   }
+}
+
+function joinResult(entry: ChannelEntry): ChannelJoinResult {
+  const members = [...entry.members.values()];
+  const out: ChannelJoinResult = { channel: entry.name, members, memberCount: entry.memberCount, membersTruncated: entry.memberCount > members.length };
+  if (entry.nextCursor !== undefined) out.nextCursor = entry.nextCursor;
+  return out;
 }
 
 function member(m: Partial<ChannelMember>): ChannelMember {
