@@ -1,12 +1,13 @@
 # The two commands of the README:
-#   make run   - install what is missing, build, start the server on the embedded default (:3000)
+#   make run   - install what is missing, build (the admin UI too), start the server on :3000,
+#                which serves the admin UI at http://localhost:3000/
 #   make test  - build and run every test (unit, integration on PostgreSQL, e2e, ASan+UBSan)
 BUILD_DIR  ?= build
 ASAN_DIR   ?= build-asan
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps deps-runtime configure build run test test-unit test-integration test-e2e test-asan asan bench-micro bench bench-smoke bench-build fuzz clean
+.PHONY: all deps deps-runtime ui configure build run test test-unit test-integration test-e2e test-asan asan bench-micro bench bench-smoke bench-build fuzz clean
 
 all: build
 
@@ -21,14 +22,19 @@ $(BUILD_DIR)/build.ninja:
 
 configure: $(BUILD_DIR)/build.ninja
 
-build: deps-runtime configure
+# The admin UI (admin-ui/ -> admin-ui/dist, npm ci + vite build), skipped when up to date; the
+# server build embeds admin-ui/dist (docs/admin-ui.md "Served by the binary").
+ui: deps-runtime
+	@scripts/build-ui.sh
+
+build: deps-runtime ui configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
 	$(BUILD_DIR)/bin/realtime serve
 
 # Everything, with a throwaway PostgreSQL (wal_level=logical) and Redis on loopback.
-test: deps configure
+test: deps ui configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	scripts/run-tests.sh all
 

@@ -29,7 +29,8 @@ run_integration() { echo "== integration ($1)"; "$1/bin/integration_tests" --gte
 run_e2e() {
   echo "== e2e"
   if [[ -f tests/e2e/package-lock.json ]]; then npm ci --prefix tests/e2e --no-audit --no-fund --silent; fi
-  REALTIME_BIN="$PWD/$BUILD_DIR/bin/realtime" node --test --test-concurrency=1 tests/e2e/
+  # `make test` builds admin-ui/dist first: the admin UI serving test must not skip here.
+  REALTIME_REQUIRE_UI=1 REALTIME_BIN="$PWD/$BUILD_DIR/bin/realtime" node --test --test-concurrency=1 tests/e2e/
 }
 run_sdk() {
   echo "== sdk"

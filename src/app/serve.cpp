@@ -6,6 +6,7 @@
 #include "api/dispatcher.h"
 #include "api/errors.h"
 #include "api/routes.h"
+#include "api/admin_ui_routes.h"
 #include "api/analytics_api.h"
 #include "api/dashboard_api.h"
 #include "api/debugger_api.h"
@@ -233,6 +234,8 @@ int RunServe(const Config& config) {
     return 1;
   }
   core.Mount(router);
+  // The admin UI embedded at build time: every other GET path (docs/admin-ui.md).
+  api::RegisterAdminUiRoutes(router, net::StaticAssets(net::EmbeddedUiAssets()));
   if (config.socketio_conformance) log::Warn("Socket.IO conformance mode: protocol test behaviours enabled");
 
   if (Status st = core.Start(); !st.ok()) {

@@ -63,12 +63,19 @@ void Router::AddAsync(std::string_view method, std::string_view pattern, Access 
   routes_.back().async = std::move(handler);
 }
 
+void Router::AddFallback(std::string_view method, Access access, Handler handler, ExecMode mode,
+                         std::function<bool(std::string_view path)> claims) {
+  Add(method, "/*", access, std::move(handler), mode);
+  routes_.back().fallback = std::move(claims);
+}
+
 RouteMatch Router::Find(std::string_view method, std::string_view path) const {
   auto parts = SplitPath(path);
   RouteMatch out;
   int best = -1;
   std::string allow;
   for (const Route& r : routes_) {
+    if (r.fallback) continue;
     int score = MatchScore(r, parts, nullptr);
     if (score < 0) continue;
     bool method_ok = r.method == method || (method == "HEAD" && r.method == "GET");
@@ -84,7 +91,20 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
   if (out.route) {
     out.kind = RouteMatch::kFound;
     MatchScore(*out.route, parts, &out.params);
-  } else if (!allow.empty()) {
+  } else if (allow.empty()) {
+    // No route knows the path: a fallback that claims it (first registered wins).
+    for (const Route& r : routes_) {
+      if (!r.fallback || !r.fallback(path)) continue;
+      if (r.method == method || (method == "HEAD" && r.method == "GET")) {
+        out.kind = RouteMatch::kFound;
+        out.route = &r;
+        out.params.emplace_back("*", std::string(path));
+        return out;
+      }
+      if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
+    }
+  }
+  if (!out.route && !allow.empty()) {
     out.kind = RouteMatch::kMethodNotAllowed;
     out.allow = std::move(allow);
   }

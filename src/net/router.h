@@ -1,6 +1,7 @@
 // Router: maps (method, path) to a handler. Patterns are '/'-separated segments where
 // ":name" captures one segment (e.g. /api/topics/:name) and a final "*" captures the rest.
 // Literal segments win over parameters, so /api/topics/stats beats /api/topics/:name.
+// A fallback (AddFallback, e.g. the admin UI's SPA) answers the paths no route matches at all.
 //
 // Every route declares who may call it (Access): the table of all routes is docs/security.md,
 // printed by `realtime routes`, and the API dispatcher enforces the declaration before the
@@ -62,6 +63,8 @@ struct Route {
   Handler handler;
   ExecMode mode = ExecMode::kBlocking;
   AsyncHandler async;  // set instead of handler for AddAsync routes (runs inline, must not block)
+  // Set for AddFallback routes (pattern "/*"): the paths this fallback may answer.
+  std::function<bool(std::string_view path)> fallback;
 };
 
 struct RouteMatch {
@@ -77,6 +80,11 @@ class Router {
            ExecMode mode = ExecMode::kBlocking);
   // Registers an asynchronous handler (called on the I/O thread).
   void AddAsync(std::string_view method, std::string_view pattern, Access access, AsyncHandler handler);
+  // Registers a catch-all, listed in routes() with the pattern "/*": Find picks it only when no
+  // other route matches the path with any method and claims(path) is true; its "*" parameter is
+  // the whole path. Another method on a claimed path is 405 (Allow: the fallback's method).
+  void AddFallback(std::string_view method, Access access, Handler handler, ExecMode mode,
+                   std::function<bool(std::string_view path)> claims);
   // Every route in registration order (the route table).
   const std::vector<Route>& routes() const { return routes_; }
   // HEAD falls back to the GET route of the same path.

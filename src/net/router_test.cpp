@@ -55,6 +55,27 @@ TEST(Router, HeadFallsBackToGetAndWildcardTakesRest) {
   EXPECT_EQ(m.params[0].second, "assets/app.js");
 }
 
+TEST(Router, FallbackAnswersOnlyUnknownClaimedPaths) {
+  Router r;
+  r.Add("GET", "/api/topics", Access::Public(), Named("list"));
+  r.Add("POST", "/auth/token", Access::Public(), Named("token"));
+  r.AddFallback("GET", Access::Public(), Named("spa"), ExecMode::kInline,
+                [](std::string_view p) { return !p.starts_with("/api/") && !p.starts_with("/auth/"); });
+  ASSERT_EQ(r.routes().back().pattern, "/*");  // how the route table lists it
+  EXPECT_EQ(Call(r.Find("GET", "/api/topics")), "list");  // a route beats the fallback
+  auto deep = r.Find("HEAD", "/invite/abc");
+  ASSERT_EQ(deep.kind, RouteMatch::kFound);
+  EXPECT_EQ(Call(deep), "spa");
+  EXPECT_EQ(deep.params[0].second, "/invite/abc");
+  EXPECT_EQ(Call(r.Find("GET", "/")), "spa");
+  EXPECT_EQ(r.Find("GET", "/api/nope").kind, RouteMatch::kNotFound);   // not claimed
+  EXPECT_EQ(r.Find("POST", "/api/nope").kind, RouteMatch::kNotFound);
+  EXPECT_EQ(r.Find("GET", "/auth/token").allow, "POST");  // a known path keeps its 405
+  auto post = r.Find("POST", "/topics");
+  EXPECT_EQ(post.kind, RouteMatch::kMethodNotAllowed);
+  EXPECT_EQ(post.allow, "GET");
+}
+
 TEST(Router, SplitPathIgnoresEmptySegments) {
   EXPECT_EQ(SplitPath("//a///b/"), (std::vector<std::string_view>{"a", "b"}));
   EXPECT_TRUE(SplitPath("/").empty());

@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// Embeds the built admin UI (admin-ui/dist) into the realtime binary (docs/admin-ui.md "Served by
+// the binary"). Run by the build (src/ui/CMakeLists.txt) whenever a file of the dist changes:
+//
+//   node scripts/embed-ui.mjs --dist admin-ui/dist --out <build>/src/ui
+//
+// writes <out>/ui_pack.bin (every file's raw bytes, then its gzip and brotli variants when those
+// are smaller) and <out>/ui_assets.cpp (a table of net::StaticAsset rows viewing the pack, which
+// the assembler links in with `.incbin`: no multi-megabyte array literal for the compiler to
+// parse). A file is rewritten only when its content changes, so an unchanged dist rebuilds nothing.
+// A missing --dist directory embeds nothing. Fails (exit 1) on a file name the table cannot hold.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json', '.txt': 'text/plain; charset=utf-8', '.xml': 'application/xml',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',
+  '.webp': 'image/webp', '.avif': 'image/avif', '.ico': 'image/x-icon', '.woff': 'font/woff', '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf', '.otf': 'font/otf', '.wasm': 'application/wasm',
+};
+// Already compressed formats: not worth a gzip or brotli pass.
+const INCOMPRESSIBLE = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.woff', '.woff2']);
+const SAFE_NAME = /^[A-Za-z0-9._~@+\/-]+$/;
+
+function parseArgs(argv) {
+  const args = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!['--dist', '--out'].includes(argv[i]) || argv[i + 1] === undefined) {
+      throw new Error(`usage: embed-ui.mjs --dist <dir> --out <dir> (got ${argv.join(' ')})`);
+    }
+    args[argv[i].slice(2)] = argv[i + 1];
+  }
+  if (!args.dist || !args.out) throw new Error('usage: embed-ui.mjs --dist <dir> --out <dir>');
+  return args;
+}
+
+/** Every regular file under dir (dot-files skipped), as sorted URL paths "/a/b.js". */
+function listFiles(dir, prefix = '') {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const rel = `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...listFiles(path.join(dir, entry.name), rel));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+function compress(raw, ext) {
+  if (INCOMPRESSIBLE.has(ext) || raw.length < 64) return { gzip: null, br: null };
+  const gzip = zlib.gzipSync(raw, { level: 9 });
+  const br = zlib.brotliCompressSync(raw, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+      [zlib.constants.BROTLI_PARAM_MODE]: (TYPES[ext] ?? '').includes('text') || ext === '.svg'
+        ? zlib.constants.BROTLI_MODE_TEXT : zlib.constants.BROTLI_MODE_GENERIC,
+    },
+  });
+  return { gzip: gzip.length < raw.length ? gzip : null, br: br.length < raw.length ? br : null };
+}
+
+function writeIfChanged(file, content) {
+  try {
+    if (Buffer.compare(fs.readFileSync(file), Buffer.from(content)) === 0) return false;
+  } catch { /* missing: write it */ }
+  fs.writeFileSync(`${file}.tmp`, content);
+  fs.renameSync(`${file}.tmp`, file);
+  return true;
+}
+
+function main() {
+  const { dist, out } = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(out, { recursive: true });
+  const packPath = path.resolve(out, 'ui_pack.bin');
+  if (/["\\\n]/.test(packPath)) throw new Error(`the build directory path cannot hold " or \\: ${packPath}`);
+  const files = fs.existsSync(dist) ? listFiles(dist) : [];
+  const chunks = [];
+  let offset = 0;
+  const add = (buf) => {
+    if (!buf) return [0, 0];
+    chunks.push(buf);
+    offset += buf.length;
+    return [offset - buf.length, buf.length];
+  };
+  const rows = [];
+  for (const urlPath of files) {
+    if (!SAFE_NAME.test(urlPath)) throw new Error(`embed-ui: cannot embed ${urlPath}: only [A-Za-z0-9._~@+/-] in file names`);
+    const raw = fs.readFileSync(path.join(dist, urlPath));
+    const ext = path.extname(urlPath).toLowerCase();
+    const { gzip, br } = compress(raw, ext);
+    const etag = crypto.createHash('sha256').update(raw).digest('hex').slice(0, 20);
+    rows.push({ urlPath, type: TYPES[ext] ?? 'application/octet-stream', etag, raw: add(raw), gzip: add(gzip), br: add(br),
+      immutable: urlPath.startsWith('/assets/') });
+  }
+  const pack = Buffer.concat(chunks);
+  const packHash = crypto.createHash('sha256').update(pack).digest('hex');
+  const view = ([off, len]) => (len ? `{rt_ui_pack + ${off}, ${len}}` : '{}');
+  const lines = [
+    `// Generated by scripts/embed-ui.mjs from ${path.resolve(dist)}: do not edit.`,
+    `// ${rows.length} files, pack ${pack.length} bytes. The pack's sha256 (a new pack changes this text,`,
+    '// so ccache never reuses an object built from an older one):',
+    `// ${packHash}`,
+    '#include "net/static_assets.h"',
+    '',
+  ];
+  if (rows.length === 0) {
+    lines.push('namespace rt::net {', '', 'std::span<const StaticAsset> EmbeddedUiAssets() { return {}; }', '',
+      '}  // namespace rt::net', '');
+  } else {
+    lines.push(
+      '__asm__(".pushsection .rodata.rt_ui_pack, \\"a\\"\\n"',
+      '        ".balign 16\\n"',
+      '        ".globl rt_ui_pack\\n"',
+      '        ".hidden rt_ui_pack\\n"',
+      '        "rt_ui_pack:\\n"',
+      `        ".incbin \\"${packPath}\\"\\n"`,
+      '        ".popsection\\n");',
+      '',
+      'extern "C" const char rt_ui_pack[];',
+      '',
+      'namespace rt::net {',
+      'namespace {',
+      '',
+      'const StaticAsset kAssets[] = {',
+      ...rows.map((r) => `    {"${r.urlPath}", "${r.type}", "\\"${r.etag}\\"", ${view(r.raw)}, ${view(r.gzip)}, ${view(r.br)}, ${r.immutable}},`),
+      '};',
+      '',
+      '}  // namespace',
+      '',
+      'std::span<const StaticAsset> EmbeddedUiAssets() { return kAssets; }',
+      '',
+      '}  // namespace rt::net',
+      '');
+  }
+  // The pack first: the table that views it must never be newer than what it describes.
+  writeIfChanged(packPath, pack);
+  writeIfChanged(path.join(out, 'ui_assets.cpp'), lines.join('\n'));
+  const compressed = rows.reduce((n, r) => n + (r.br[1] || r.gzip[1] || r.raw[1]), 0);
+  console.log(`embed-ui: ${rows.length} files from ${dist} (${pack.length} bytes packed, ~${compressed} bytes over the wire)`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
