@@ -8,6 +8,14 @@ export function createAppTheme(mode: PaletteMode) {
       mode,
       primary: { main: mode === 'light' ? '#1565c0' : '#90caf9' },
       secondary: { main: mode === 'light' ? '#6a1b9a' : '#ce93d8' },
+      // Dark mode: MUI's reds, oranges and greens are light; dark text on them keeps 4.5:1 (white does not).
+      ...(mode === 'dark'
+        ? {
+            error: { main: '#f44336', contrastText: 'rgba(0, 0, 0, 0.87)' },
+            warning: { main: '#ffa726', contrastText: 'rgba(0, 0, 0, 0.87)' },
+            success: { main: '#66bb6a', contrastText: 'rgba(0, 0, 0, 0.87)' },
+          }
+        : {}),
       background: mode === 'light' ? { default: '#f5f7fa', paper: '#ffffff' } : { default: '#0f1318', paper: '#161b22' },
     },
     shape: { borderRadius: 8 },

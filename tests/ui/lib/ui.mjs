@@ -12,9 +12,35 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const skip = fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 
-/** A headless Chromium (root needs --no-sandbox). */
-export function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+/**
+ * A headless Chromium (root needs --no-sandbox). Its contexts bypass the server's
+ * Content-Security-Policy (script-src 'self'), which would refuse the injected axe-core script.
+ */
+export async function launch() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options = {}) => {
+    const context = await newContext({ bypassCSP: true, reducedMotion: 'reduce', ...options });
+    // No CSS transitions: axe measures contrast on what is on screen, and a dialog fading in is
+    // not yet at full opacity.
+    await context.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const style = document.createElement('style');
+        style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+        document.head.appendChild(style);
+      });
+    });
+    return context;
+  };
+  return browser;
+}
+
+/**
+ * A browser context for the tests. bypassCSP: the server's Content-Security-Policy
+ * (script-src 'self') would otherwise refuse the injected axe-core script.
+ */
+export function newContext(browser, options = {}) {
+  return browser.newContext({ bypassCSP: true, ...options });
 }
 
 /**

@@ -1,0 +1,2 @@
+export { DocumentsPage } from './DocumentsPage';
+export { DocumentInspectorPage } from './DocumentInspectorPage';

@@ -1,0 +1,147 @@
+// The Alert Center's rules: list, create, edit, enable/disable, delete (built-in rules cannot be
+// deleted, only edited or disabled).
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import IconButton from '@mui/material/IconButton';
+import Switch from '@mui/material/Switch';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import Add from '@mui/icons-material/Add';
+import DeleteOutline from '@mui/icons-material/DeleteOutline';
+import EditOutlined from '@mui/icons-material/EditOutlined';
+import { alertsApi } from '../../api/insights';
+import type { AlertRule } from '../../api/insights';
+import { Can, usePermissions } from '../../auth/permissions';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadingState } from '../../components/LoadingState';
+import { AlertRuleDialog } from './AlertRuleDialog';
+import { describeCondition } from './alertRules';
+
+const SEVERITY_COLOR = { info: 'info', warning: 'warning', critical: 'error' } as const;
+
+export function AlertRulesPanel() {
+  const queryClient = useQueryClient();
+  const { can } = usePermissions();
+  const rules = useQuery({ queryKey: ['alert-rules'], queryFn: alertsApi.rules });
+  const [dialog, setDialog] = useState<{ open: boolean; rule?: AlertRule }>({ open: false });
+  const [deleting, setDeleting] = useState<AlertRule | null>(null);
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['alert-rules'] });
+  const toggle = useMutation({ mutationFn: (r: AlertRule) => alertsApi.updateRule(r.id, { enabled: !r.enabled }), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: (id: string) => alertsApi.deleteRule(id),
+    onSuccess: () => {
+      setDeleting(null);
+      refresh();
+    },
+  });
+
+  return (
+    <>
+      <Box sx={{ display: 'flex', justifyContent: 'flex-end', p: 2, pb: 0 }}>
+        <Can permission="metrics:create" mode="disable">
+          <Button variant="contained" startIcon={<Add />} onClick={() => setDialog({ open: true })}>
+            Create rule
+          </Button>
+        </Can>
+      </Box>
+      <ErrorAlert error={toggle.error} title="Could not change the rule" />
+      {rules.isPending ? (
+        <LoadingState label="Loading rules…" />
+      ) : rules.error ? (
+        <ErrorAlert error={rules.error} title="Could not load rules" onRetry={() => void rules.refetch()} />
+      ) : rules.data.length === 0 ? (
+        <EmptyState title="No rules" description="Create a rule to be alerted when a metric crosses a threshold." />
+      ) : (
+        <TableContainer>
+          <Table size="small" aria-label="Alert rules">
+            <TableHead>
+              <TableRow>
+                <TableCell scope="col">Name</TableCell>
+                <TableCell scope="col">Condition</TableCell>
+                <TableCell scope="col">Severity</TableCell>
+                <TableCell scope="col">Cooldown</TableCell>
+                <TableCell scope="col">Scope</TableCell>
+                <TableCell scope="col">Enabled</TableCell>
+                <TableCell scope="col" align="right">Actions</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rules.data.map((r) => (
+                <TableRow key={r.id} hover>
+                  <TableCell component="th" scope="row">
+                    {r.name} {r.builtin && <Chip size="small" variant="outlined" label="built-in" sx={{ ml: 0.5 }} />}
+                    {r.description && <Typography variant="caption" component="div" color="text.secondary">{r.description}</Typography>}
+                  </TableCell>
+                  <TableCell sx={{ fontFamily: 'monospace' }}>{describeCondition(r)}</TableCell>
+                  <TableCell><Chip size="small" color={SEVERITY_COLOR[r.severity]} label={r.severity} /></TableCell>
+                  <TableCell>{r.cooldown} s</TableCell>
+                  <TableCell>{[r.applicationId ?? 'every application', r.environment ?? 'every environment'].join(' · ')}</TableCell>
+                  <TableCell>
+                    <Switch
+                      checked={r.enabled}
+                      disabled={!can('metrics:update') || toggle.isPending}
+                      onChange={() => toggle.mutate(r)}
+                      slotProps={{ input: { 'aria-label': `${r.name} enabled` } }}
+                    />
+                  </TableCell>
+                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                    <Can permission="metrics:update">
+                      <Tooltip title="Edit">
+                        <IconButton aria-label={`Edit ${r.name}`} onClick={() => setDialog({ open: true, rule: r })}>
+                          <EditOutlined fontSize="small" />
+                        </IconButton>
+                      </Tooltip>
+                    </Can>
+                    {!r.builtin && (
+                      <Can permission="metrics:delete">
+                        <Tooltip title="Delete">
+                          <IconButton aria-label={`Delete ${r.name}`} onClick={() => setDeleting(r)}>
+                            <DeleteOutline fontSize="small" />
+                          </IconButton>
+                        </Tooltip>
+                      </Can>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      <AlertRuleDialog
+        open={dialog.open}
+        rule={dialog.rule}
+        onClose={() => setDialog({ open: false })}
+        onSaved={() => {
+          setDialog({ open: false });
+          refresh();
+        }}
+      />
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete alert rule?"
+        message={<>The rule <strong>{deleting?.name}</strong> is deleted; its open alert, if any, is resolved.</>}
+        confirmLabel="Delete"
+        destructive
+        busy={remove.isPending}
+        error={remove.error}
+        onConfirm={() => deleting && remove.mutate(deleting.id)}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { SocketMonitorPage } from './SocketMonitorPage';

@@ -1,0 +1,2 @@
+export { WebhooksPage } from './WebhooksPage';
+export { WebhookLogsPage } from './WebhookLogsPage';
