@@ -31,7 +31,8 @@ lib_pkgs=(
 # Services used by the integration tests (scripts/test-services.sh), and the CLIs the tests use.
 # oathtool: TOTP codes for the MFA tests; python3-aiosmtpd: the SMTP sink of the mailer tests;
 # prometheus: promtool checks the metrics exposition (tests/e2e/metrics.test.mjs).
-service_pkgs=(postgresql postgresql-client redis-server openssl oathtool python3-aiosmtpd prometheus)  # openssl: the test CAs of the webhook TLS tests; psql: the CDC e2e
+# chromium: the admin UI tests (tests/ui, driven by playwright-core).
+service_pkgs=(postgresql postgresql-client redis-server openssl oathtool python3-aiosmtpd prometheus chromium)  # openssl: the test CAs of the webhook TLS tests; psql: the CDC e2e
 # SDK / admin UI tooling. Skipped if a Node >= 18 is already on PATH
 # (e.g. Node 20 from another source, which bundles its own npm).
 node_pkgs=(nodejs npm)

@@ -2,9 +2,11 @@
 # Runs the test suites against a throwaway PostgreSQL + Redis (scripts/test-services.sh),
 # stopping them afterwards whatever happens. Fails if any suite fails.
 #
-# Usage: scripts/run-tests.sh all|unit|integration|e2e|sdk|asan|fuzz
-#   all = unit + integration + e2e + sdk on build/, then the ASan+UBSan build of unit + integration
+# Usage: scripts/run-tests.sh all|unit|integration|e2e|sdk|ui|asan|fuzz
+#   all = unit + integration + e2e + sdk + ui on build/, then the ASan+UBSan build of unit + integration
 #         (and tests/e2e/shutdown.test.mjs against its realtime binary), then 10 s of every fuzz target.
+#   ui = the admin UI: its vitest component tests (admin-ui/), then tests/ui/ in Debian's Chromium
+#        (playwright-core, axe-core) against build/bin/realtime serving the embedded UI.
 #   fuzz = every libFuzzer target for FUZZ_SECONDS (default 10) in build-fuzz/ (scripts/fuzz.sh).
 #   sdk = the TypeScript SDK in sdk/: npm ci, build, type-check, unit tests, integration tests of
 #         the packed package against build/bin/realtime, README examples type-checked (no services).
@@ -45,6 +47,13 @@ run_sdk() {
     npm run --silent test:readme
   )
 }
+run_ui() {
+  echo "== ui"
+  if [[ ! -d admin-ui/node_modules ]]; then npm ci --prefix admin-ui --no-audit --no-fund --silent; fi
+  (cd admin-ui && npm run --silent typecheck && npx vitest run --reporter=dot)
+  npm ci --prefix tests/ui --no-audit --no-fund --silent
+  REALTIME_BIN="$PWD/$BUILD_DIR/bin/realtime" node --test --test-concurrency=1 tests/ui/
+}
 run_asan() {
   # -O0: the sanitizers do not need the optimizer, and this build is compile-bound on two cores.
   cmake -S . -B "$ASAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREALTIME_SANITIZE=ON -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" >/dev/null
@@ -65,6 +74,7 @@ case "$what" in
   integration) run_integration "$BUILD_DIR" ;;
   e2e) run_e2e ;;
   sdk) run_sdk ;;
+  ui) run_ui ;;
   asan) run_asan ;;
   fuzz) run_fuzz ;;
   all)
@@ -72,9 +82,10 @@ case "$what" in
     run_integration "$BUILD_DIR"
     run_e2e
     run_sdk
+    run_ui
     run_asan
     run_fuzz
     ;;
-  *) echo "usage: $0 all|unit|integration|e2e|sdk|asan|fuzz" >&2; exit 2 ;;
+  *) echo "usage: $0 all|unit|integration|e2e|sdk|ui|asan|fuzz" >&2; exit 2 ;;
 esac
 echo "== all requested suites passed ($what)"
