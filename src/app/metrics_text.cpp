@@ -207,6 +207,17 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
   Metric(out, "realtime_socketio_slow_consumer_disconnects_total", "counter",
          "Engine.IO sessions closed because their polling queue exceeded REALTIME_WS_MAX_QUEUE_BYTES",
          static_cast<double>(core.socketio->counters().slow_consumers.load()));
+  // Polling without sticky sessions (gateway/poll_relay.h).
+  const gateway::PollRelayStats relay = core.poll_relay.stats();
+  Metric(out, "realtime_socketio_polls_relayed_total", "counter",
+         "Engine.IO polling requests relayed to the instance owning their session",
+         static_cast<double>(relay.forwarded));
+  Metric(out, "realtime_socketio_poll_relay_timeouts_total", "counter",
+         "Relayed polling requests whose owner did not answer in time (answered Session ID unknown)",
+         static_cast<double>(relay.timed_out));
+  Metric(out, "realtime_socketio_polls_served_for_peers_total", "counter",
+         "Polling requests relayed here by another instance (this instance owns the session)",
+         static_cast<double>(relay.served));
   Metric(out, "realtime_flood_disconnects_total", "counter", "Clients disconnected for flooding (message budget)",
          static_cast<double>(core.native.counters().flood_closes.load()), "gateway=\"ws\"");
   Metric(out, "realtime_flood_disconnects_total", "counter", "",

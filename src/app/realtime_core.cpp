@@ -50,6 +50,9 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
              events::NormalizeOptions{static_cast<size_t>(config.max_event_payload_bytes),
                                        static_cast<size_t>(config.metrics_max_topics), config.metrics_enabled}),
       cluster(*broker, instance_id),
+      poll_relay(*broker, instance_id, [this](const std::string& id) { return cluster.IsAlive(id); },
+                 gateway::PollRelayOptions{std::chrono::milliseconds(config.socketio_ping_interval_ms +
+                                                                     config.socketio_ping_timeout_ms)}),
       presence(MakePresence(config, instance_id)),
       channels(*presence, router, server),
       token_watch(server, [&server](size_t shard) -> boost::asio::io_context& { return server.shard_context(shard); }),
@@ -65,7 +68,10 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   // here or on another instance (the key ring and topic catalog polls), close their connections.
   deps.token_watch = &token_watch;
   deps.journal = &journal;  // the socket monitor (docs/socket-monitor.md)
-  router.SetControlHandler([this](broker::BrokerMessage&& m) { cluster.OnControl(std::move(m)); });
+  router.SetControlHandler([this](broker::BrokerMessage&& m) {
+    if (m.topic == gateway::kPollRelayTopic) poll_relay.OnControl(std::move(m));
+    else cluster.OnControl(std::move(m));
+  });
   // The schema gate (registry/schema_gate.h): every event published here to a topic with an
   // active schema version is validated before fan-out, whatever its source.
   AddSchemaGate(router, platform.schema_gate);
@@ -89,6 +95,7 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
                                                         server.shard_context(req.shard));
       },
       &limiter);
+  socketio->EnableRelay(poll_relay);
   if (config.socketio_conformance) {
     engineio_echo = std::make_unique<gateway::EioServer>(server, eio, [](const net::HttpRequest&) {
       return gateway::MakeEchoHandler();
@@ -116,6 +123,7 @@ Status RealtimeCore::Start() {
 }
 
 void RealtimeCore::Stop() {
+  poll_relay.Stop();
   cluster.Stop();
   channels.Stop();
   broker->Stop();

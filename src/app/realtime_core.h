@@ -23,6 +23,7 @@
 #include "gateway/connection_limiter.h"
 #include "gateway/eio_server.h"
 #include "gateway/native_gateway.h"
+#include "gateway/poll_relay.h"
 #include "gateway/sio_conformance.h"
 #include "gateway/sio_product.h"
 #include "gateway/token_watch.h"
@@ -49,6 +50,9 @@ struct RealtimeCore {
   events::SubscriptionHub hub;
   events::EventRouter router;
   broker::ClusterRpc cluster;  // questions to every instance (debugger, socket monitor); handlers before Start()
+  // Engine.IO polling without sticky sessions: requests for other instances' sessions are
+  // relayed to their owner (gateway/poll_relay.h); before socketio, whose sessions it serves.
+  gateway::PollRelay poll_relay;
   std::unique_ptr<broker::PresenceStore> presence;
   gateway::ChannelService channels;
   gateway::TokenWatch token_watch;  // closes connections whose token expires or is revoked

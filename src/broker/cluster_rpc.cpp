@@ -66,6 +66,12 @@ size_t ClusterRpc::live_peers() {
   return LivePeersLocked(std::chrono::steady_clock::now());
 }
 
+bool ClusterRpc::IsAlive(const std::string& instance) {
+  std::lock_guard lock(mu_);
+  LivePeersLocked(std::chrono::steady_clock::now());
+  return peers_.contains(instance);
+}
+
 std::string ClusterRpc::Answer(const std::string& kind, const Scope& scope, const std::string& body, bool* ok) {
   auto h = handlers_.find(kind);
   *ok = false;

@@ -84,6 +84,8 @@ class ClusterRpc {
   const std::string& instance_id() const { return instance_id_; }
   // Peers heard from recently (not this instance).
   size_t live_peers();
+  // Whether `instance` is a peer heard from recently (false for this instance).
+  bool IsAlive(const std::string& instance);
 
  private:
   struct Request {

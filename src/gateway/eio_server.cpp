@@ -60,13 +60,25 @@ void EioServer::Mount(net::Router& router, const std::string& path) {
   });
 }
 
+void EioServer::EnableRelay(PollRelay& relay) {
+  relay_ = &relay;
+  relay.Serve([this](const std::string& sid, bool get, std::string body, std::shared_ptr<net::AbortSignal> abort,
+                     PollResponder respond) {
+    auto session = Find(sid);
+    if (!session) return respond(BadRequest(1, "Session ID unknown"));
+    Dispatch(session, get, std::move(body), std::move(abort), std::move(respond));
+  });
+}
+
 size_t EioServer::session_count() const {
   std::lock_guard lock(mu_);
   return sessions_.size();
 }
 
 std::shared_ptr<EioSession> EioServer::NewSession(size_t shard) {
-  auto session = std::make_shared<EioSession>(NewSocketId(), shard, server_.shard_context(shard), options_,
+  // With a relay the sid names its owner (this instance): gateway/poll_relay.h.
+  std::string id = relay_ ? NewSocketId() + relay_->SidSuffix() : NewSocketId();
+  auto session = std::make_shared<EioSession>(std::move(id), shard, server_.shard_context(shard), options_,
                                               [this](const std::string& sid) {
                                                 std::lock_guard lock(mu_);
                                                 sessions_.erase(sid);
@@ -105,12 +117,21 @@ void EioServer::HandleHttp(net::HttpRequest& req, std::function<void(net::HttpRe
     r.body = session->StartPolling();
     return reply(std::move(r));
   }
-  auto session = Find(*sid);
-  if (!session) return reply(BadRequest(1, "Session ID unknown"));
-  if (req.method != "GET" && req.method != "POST") return reply(BadRequest(2, "Bad request method"));
   bool get = req.method == "GET";
+  auto session = Find(*sid);
+  if (!session) {
+    // Another instance's session (no sticky sessions): relayed to its owner.
+    if (!relay_ || (!get && req.method != "POST")) return reply(BadRequest(1, "Session ID unknown"));
+    return relay_->Forward(*sid, get, get ? std::string() : std::move(req.body), req.abort, std::move(reply));
+  }
+  if (!get && req.method != "POST") return reply(BadRequest(2, "Bad request method"));
   std::string body = get ? std::string() : std::move(req.body);
-  server_.PostToShard(session->shard(), [session, get, body = std::move(body), abort = req.abort,
+  Dispatch(session, get, std::move(body), req.abort, std::move(reply));
+}
+
+void EioServer::Dispatch(const std::shared_ptr<EioSession>& session, bool get, std::string body,
+                         std::shared_ptr<net::AbortSignal> abort, std::function<void(net::HttpResponse&&)> reply) {
+  server_.PostToShard(session->shard(), [session, get, body = std::move(body), abort = std::move(abort),
                                          reply = std::move(reply)]() mutable {
     if (get) session->OnPollGet(std::move(reply), abort);
     else session->OnPollPost(body, std::move(reply));

@@ -6,6 +6,10 @@
 // upgrade, otherwise); sid selects an existing session (unknown sid: 400). A new session is
 // created on the shard that received the handshake; later requests are posted to that shard.
 // `make_handler` builds the layer above for each new session (Socket.IO, or the echo).
+// With a PollRelay (EnableRelay; no sticky sessions needed), every sid ends with the relay's
+// SidSuffix() and a polling GET/POST for a sid owned by another instance is relayed to it
+// (gateway/poll_relay.h) instead of answered "Session ID unknown". A WebSocket upgrade that
+// reaches another instance is still refused (the client stays on polling).
 //
 // Thread safety: HandleHttp and AcceptWebSocket run on I/O threads; the registry is locked.
 // Lifetime: must outlive the HttpServer's connections.
@@ -20,6 +24,7 @@
 
 #include "gateway/connection_limiter.h"
 #include "gateway/eio_session.h"
+#include "gateway/poll_relay.h"
 #include "net/http_server.h"
 #include "net/router.h"
 
@@ -36,6 +41,9 @@ class EioServer {
 
   // Registers GET/POST `path` on the router and the WebSocket upgrade on the server.
   void Mount(net::Router& router, const std::string& path);
+  // Relays polling requests for other instances' sessions, and serves theirs for ours (start-up
+  // only, before the first session; relay must outlive this server's sessions).
+  void EnableRelay(PollRelay& relay);
 
   size_t session_count() const;
   const EioCounters& counters() const { return counters_; }
@@ -45,12 +53,16 @@ class EioServer {
   net::WsAcceptResult AcceptWebSocket(const net::HttpRequest& req, size_t shard);
   std::shared_ptr<EioSession> NewSession(size_t shard);
   std::shared_ptr<EioSession> Find(const std::string& sid) const;
+  // Runs a polling GET (or POST with body) on session's shard.
+  void Dispatch(const std::shared_ptr<EioSession>& session, bool get, std::string body,
+                std::shared_ptr<net::AbortSignal> abort, std::function<void(net::HttpResponse&&)> reply);
 
   net::HttpServer& server_;
   EioCounters counters_;  // before options_, which points at it
   const EioOptions options_;
   ConnectionLimiter* limiter_;
   HandlerFactory make_handler_;
+  PollRelay* relay_ = nullptr;  // set at start-up (EnableRelay)
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<EioSession>> sessions_;  // guarded by mu_
 };
