@@ -230,7 +230,9 @@ describe('admin UI: mappings, environment grid, deployments', { skip }, () => {
     await dialog.getByLabel(/^billing\.invoice development: Synced/).check();
     await noAxe(page, 'new deployment dialog');
     await dialog.getByRole('button', { name: 'Create draft' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async (e) => {
+      throw new Error(`${e.message}\n${await dialog.innerText().catch(() => '')}\n${page.problems.join('\n')}`);
+    });
 
     const detail = page.getByTestId('deployment-detail');
     await detail.getByRole('heading', { name: 'invoices v1' }).waitFor();

@@ -119,7 +119,7 @@ describe('admin UI in Chromium', { skip }, () => {
     await context.addInitScript((t) => localStorage.setItem('realtime.admin.session', t), session);
     const page = await watchedPage(context, { allow: (url, status) => status === 400 && url.includes('/api/topics') });
     await page.goto(`${ui}/topics`);
-    await page.getByRole('button', { name: 'Create topic' }).click();
+    await page.getByRole('button', { name: 'Create topic' }).first().click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Name').fill('session.status');
     await dialog.getByLabel('Description').fill('Session status');
