@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case Type::kJoin:
         FUZZ_CHECK(!m.channel.empty(), "join without channel");
-        CheckReply(native::Joined(m.channel, "[]", rid), "joined", {{"channel", m.channel}}, rid);
+        CheckReply(native::Joined(m.channel, "\"members\":[],\"memberCount\":0", rid), "joined", {{"channel", m.channel}}, rid);
         break;
       case Type::kLeave:
         FUZZ_CHECK(!m.channel.empty(), "leave without channel");
