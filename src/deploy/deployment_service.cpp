@@ -168,12 +168,6 @@ Result<object> DeploymentService::Get(const std::string& app, const std::string&
   return out;
 }
 
-Result<std::string> DeploymentService::TargetOf(const std::string& app, const std::string& id) {
-  auto d = Get(app, id);
-  if (!d.ok()) return d.take_error();
-  return std::string(d->at("targetEnvironment").as_string());
-}
-
 Status DeploymentService::Delete(const std::string& app, const std::string& id) {
   return db_.Transaction([&](store::DbSession& s) -> Status {
     auto row = store::deployments::Get(s, app, id);

@@ -77,8 +77,6 @@ class DeploymentService {
   Result<boost::json::array> Comments(const std::string& app, const std::string& id);
   Result<boost::json::object> AddComment(const std::string& app, const std::string& id, const Actor& actor,
                                          const boost::json::value& body);
-  // The target environment of a deployment (permission checks before execute/rollback).
-  Result<std::string> TargetOf(const std::string& app, const std::string& id);
 
   // config_document.cpp: the grid, promotion, export and import.
   Result<boost::json::object> Grid(const std::string& app, std::optional<EntityType> type);

@@ -22,7 +22,6 @@ import ManageSearchOutlined from '@mui/icons-material/ManageSearchOutlined';
 import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import { documentsApi } from '../../api/operations';
 import type { SyncDocument } from '../../api/operations';
-import { Can } from '../../auth/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
@@ -35,6 +34,7 @@ import { DocumentEditDialog } from './DocumentEditDialog';
 import { preview } from './documentJson';
 import { ServiceSelect, sortServices, useServices } from './ServiceSelect';
 import { ServicesDialog } from './ServicesDialog';
+import { RowAction } from '../../components/RowAction';
 
 export function DocumentsPage() {
   const { environment } = useScope();
@@ -141,20 +141,8 @@ export function DocumentsPage() {
                           <ManageSearchOutlined fontSize="small" />
                         </IconButton>
                       </Tooltip>
-                      <Can permission="documents:update">
-                        <Tooltip title="Edit">
-                          <IconButton aria-label={`Edit ${d.id}`} onClick={() => setEditing(d)}>
-                            <EditOutlined fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      </Can>
-                      <Can permission="documents:delete">
-                        <Tooltip title="Delete">
-                          <IconButton aria-label={`Delete ${d.id}`} onClick={() => setDeleting(d)}>
-                            <DeleteOutline fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      </Can>
+                      <RowAction permission="documents:update" title="Edit" label={`Edit ${d.id}`} icon={<EditOutlined fontSize="small" />} onClick={() => setEditing(d)} />
+                      <RowAction permission="documents:delete" title="Delete" label={`Delete ${d.id}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(d)} />
                     </TableCell>
                   </TableRow>
                 ))}

@@ -5,7 +5,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import IconButton from '@mui/material/IconButton';
 import Switch from '@mui/material/Switch';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -13,7 +12,6 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import Add from '@mui/icons-material/Add';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
@@ -27,6 +25,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadingState } from '../../components/LoadingState';
 import { AlertRuleDialog } from './AlertRuleDialog';
 import { describeCondition } from './alertRules';
+import { RowAction } from '../../components/RowAction';
 
 const SEVERITY_COLOR = { info: 'info', warning: 'warning', critical: 'error' } as const;
 
@@ -96,21 +95,9 @@ export function AlertRulesPanel() {
                     />
                   </TableCell>
                   <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Can permission="metrics:update">
-                      <Tooltip title="Edit">
-                        <IconButton aria-label={`Edit ${r.name}`} onClick={() => setDialog({ open: true, rule: r })}>
-                          <EditOutlined fontSize="small" />
-                        </IconButton>
-                      </Tooltip>
-                    </Can>
+                    <RowAction permission="metrics:update" title="Edit" label={`Edit ${r.name}`} icon={<EditOutlined fontSize="small" />} onClick={() => setDialog({ open: true, rule: r })} />
                     {!r.builtin && (
-                      <Can permission="metrics:delete">
-                        <Tooltip title="Delete">
-                          <IconButton aria-label={`Delete ${r.name}`} onClick={() => setDeleting(r)}>
-                            <DeleteOutline fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      </Can>
+                      <RowAction permission="metrics:delete" title="Delete" label={`Delete ${r.name}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(r)} />
                     )}
                   </TableCell>
                 </TableRow>

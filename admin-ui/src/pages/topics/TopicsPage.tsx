@@ -5,7 +5,6 @@ import { Link as RouterLink } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import IconButton from '@mui/material/IconButton';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Table from '@mui/material/Table';
@@ -16,7 +15,6 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Toolbar from '@mui/material/Toolbar';
-import Tooltip from '@mui/material/Tooltip';
 import Add from '@mui/icons-material/Add';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import EditOutlined from '@mui/icons-material/EditOutlined';
@@ -32,6 +30,7 @@ import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope, useScopedKey } from '../../state/scope';
 import { TopicDialog } from './TopicDialog';
+import { RowAction } from '../../components/RowAction';
 
 export function TopicsPage() {
   const { environment } = useScope();
@@ -126,20 +125,8 @@ export function TopicsPage() {
                     </TableCell>
                     <TableCell>{formatTime(t.updatedAt)}</TableCell>
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <Can permission="topics:update">
-                        <Tooltip title="Edit">
-                          <IconButton aria-label={`Edit ${t.name}`} onClick={() => setDialog({ open: true, topic: t })}>
-                            <EditOutlined fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      </Can>
-                      <Can permission="topics:delete">
-                        <Tooltip title="Delete">
-                          <IconButton aria-label={`Delete ${t.name}`} onClick={() => setDeleting(t)}>
-                            <DeleteOutline fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      </Can>
+                      <RowAction permission="topics:update" title="Edit" label={`Edit ${t.name}`} icon={<EditOutlined fontSize="small" />} onClick={() => setDialog({ open: true, topic: t })} />
+                      <RowAction permission="topics:delete" title="Delete" label={`Delete ${t.name}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(t)} />
                     </TableCell>
                   </TableRow>
                 ))}

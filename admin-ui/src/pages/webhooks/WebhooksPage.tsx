@@ -7,7 +7,6 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import IconButton from '@mui/material/IconButton';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Switch from '@mui/material/Switch';
@@ -17,7 +16,6 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import Add from '@mui/icons-material/Add';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
@@ -35,6 +33,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useScope, useScopedKey } from '../../state/scope';
 import { SecretOnceDialog } from './SecretOnceDialog';
 import { WebhookDialog } from './WebhookDialog';
+import { RowAction } from '../../components/RowAction';
 
 export function WebhooksPage() {
   const { environment } = useScope();
@@ -165,13 +164,7 @@ export function WebhooksPage() {
                           {test.isPending && test.variables?.id === h.id ? 'Sending…' : 'Test'}
                         </Button>
                       </Can>
-                      <Can permission="webhooks:delete">
-                        <Tooltip title="Delete">
-                          <IconButton aria-label={`Delete ${h.url}`} onClick={() => setDeleting(h)}>
-                            <DeleteOutline fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      </Can>
+                      <RowAction permission="webhooks:delete" title="Delete" label={`Delete ${h.url}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(h)} />
                     </TableCell>
                   </TableRow>
                 ))}

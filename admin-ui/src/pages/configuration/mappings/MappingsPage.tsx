@@ -35,6 +35,7 @@ import { useScope, useScopedKey } from '../../../state/scope';
 import { describeCondition, fromJson } from './conditions';
 import { MappingDialog } from './MappingDialog';
 import { VersionsDialog } from './VersionsDialog';
+import { RowAction } from '../../../components/RowAction';
 
 const SHORT: Record<Environment, string> = { development: 'dev', staging: 'stg', production: 'prod' };
 
@@ -180,13 +181,7 @@ export function MappingsPage() {
                             </Tooltip>
                           )}
                         </Can>
-                        <Can permission="mappings:delete">
-                          <Tooltip title="Delete">
-                            <IconButton aria-label={`Delete ${m.id}`} onClick={() => setDeleting(m)}>
-                              <DeleteOutline fontSize="small" />
-                            </IconButton>
-                          </Tooltip>
-                        </Can>
+                        <RowAction permission="mappings:delete" title="Delete" label={`Delete ${m.id}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(m)} />
                       </TableCell>
                     </TableRow>
                   );
