@@ -41,7 +41,11 @@ export function App(props: { queryClient?: QueryClient }) {
   return (
     <ThemeRoot>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        {/* v7_startTransition off: a navigation wrapped in startTransition in the same tick as a
+            dialog closing (create -> select the new item) can leave the dialog's exit transition
+            unfinished, an invisible modal over the page that swallows every click
+            (mui/material-ui#44906, react-transition-group#817). Navigations stay synchronous. */}
+        <BrowserRouter future={{ v7_startTransition: false, v7_relativeSplatPath: true }}>
           <ScopeProvider>
             <AuthProvider>
               <AppRoutes />

@@ -229,9 +229,13 @@ describe('admin UI: mappings, environment grid, deployments', { skip }, () => {
     await dialog.getByLabel('Name').fill('invoices v1');
     await dialog.getByLabel(/^billing\.invoice development: Synced/).check();
     await noAxe(page, 'new deployment dialog');
+    // What the page asked the server meanwhile: tells "the click did not submit" from "the
+    // deployment was created but the dialog stayed" (an exit transition left unfinished).
+    const seen = [];
+    page.on('response', (r) => { if (r.url().includes('/api/deployments')) seen.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
     await dialog.getByRole('button', { name: 'Create draft' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async (e) => {
-      throw new Error(`${e.message}\n${await dialog.innerText().catch(() => '')}\n${page.problems.join('\n')}`);
+      throw new Error(`${e.message}\n${await dialog.innerText().catch(() => '')}\n${page.problems.join('\n')}\nresponses: ${seen.join('; ')}`);
     });
 
     const detail = page.getByTestId('deployment-detail');

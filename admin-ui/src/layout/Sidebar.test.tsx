@@ -7,7 +7,7 @@ import { activeNavPath, Sidebar } from './Sidebar';
 
 function renderSidebar(permissions: string[], path = '/') {
   return render(
-    <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+    <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: false, v7_relativeSplatPath: true }}>
       <PermissionsProvider permissions={permissions}>
         <Sidebar />
       </PermissionsProvider>
