@@ -15,6 +15,7 @@ const ROWS = [
   { scenario: 'many-topics', metric: 'deliveries/s (N topics × 1 sub)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'filtered', metric: 'deliveries/s (filters match 10%)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'idle', metric: 'server RSS bytes per idle connection', get: (r) => r.rss_per_conn_bytes, fmt: fmtInt, higher: false, cpu: null },
+  { scenario: 'idle', id: 'idle-cpu', metric: 'server CPU % with N idle connections (default heartbeats)', get: (r) => r.idle_cpu_pct, fmt: (x) => (x === undefined || Number.isNaN(x) ? '—' : `${x.toFixed(2)}%`), higher: false, cpu: null },
   { scenario: 'metrics', metric: 'deliveries/s with metrics on (fanout; vs REALTIME_METRICS=off)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'traces', metric: 'deliveries/s with every event traced (fanout; vs REALTIME_TRACE_SAMPLE=0)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
   { scenario: 'schema', metric: 'deliveries/s, 10-field schema active (fanout)', get: (r) => r.delivered_per_s, fmt: fmtInt, higher: true },
@@ -24,7 +25,10 @@ const ROWS = [
   { scenario: 'cdc', id: 'cdc-bulk', metric: 'CDC rows/s to 1 subscriber (10k-row transactions)', get: (r) => r.rows_per_s, fmt: fmtInt, higher: true },
   { scenario: 'cdc', id: 'cdc-single', metric: 'CDC rows/s to 1 subscriber (single-row transactions)', get: (r) => r.single_rows_per_s, fmt: fmtInt, higher: true, cpu: 'single_cpu_pct' },
   { scenario: 'cdc', id: 'cdc-lat', metric: 'CDC p99 row write→client at ½ the single-row rate', get: (r) => r.p99_us, fmt: fmtMs, higher: false, cpu: 'latency_cpu_pct' },
-  { scenario: 'docs', metric: 'document merges/s (HTTP PATCH …/merge)', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'docs', metric: 'document merges/s (HTTP PATCH …/merge), every merge to N subscribers', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'docs-write', metric: 'document merges/s (HTTP PATCH …/merge), 1 subscriber: the durable write path', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'docs-pg', metric: 'document merges/s, 1 subscriber, on PostgreSQL (fsync on)', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
+  { scenario: 'docs-redis', metric: 'document merges/s, 1 subscriber, Redis write-back', get: (r) => r.published_per_s, fmt: fmtInt, higher: true },
   { scenario: 'rest', metric: 'requests/s (wrk GET /api/topics/:name)', get: (r) => r.requests_per_s, fmt: fmtInt, higher: true },
   { scenario: 'rooms', id: 'rooms-connect', metric: 'N /ws subscribers of one topic: connect + subscribe wall time', get: (r) => r.connect_ms * 1000, fmt: fmtMs, higher: false, cpu: null },
   { scenario: 'rooms', id: 'rooms-join', metric: 'server CPU per channel join at the largest room (its presence fan-out included)', get: (r) => r.big?.join_cpu_ms * 1000, fmt: fmtMs, higher: false, cpu: null },
@@ -60,8 +64,13 @@ function notes(scenario, r, row) {
     n.push(`½ rate = ${fmtInt(r.half_rate)} pub/s: p50 ${fmtMs(r.half_p50_us)}, p99.9 ${fmtMs(r.half_p999_us)}, max ${fmtMs(r.half_max_us)}, loadgen ${Math.round(r.half_loadgen_cpu_pct)}% CPU, other processes ${Math.round(r.half_other_cpu_pct)}% CPU`);
     for (const c of r.curve || []) if (c.fraction !== 0.5 && c.fraction > 0) n.push(`at ${Math.round(c.fraction * 100)}% (${fmtInt(c.rate)} pub/s): p50 ${fmtMs(c.p50_us)}, p99 ${fmtMs(c.p99_us)}`);
   }
-  if (scenario === 'docs' && r.p99_us) n.push(`merge→deliver p99 ${fmtMs(r.p99_us)}, ${fmtInt(r.delivered_per_s)} deliveries/s`);
+  if (scenario.startsWith('docs') && r.ack_p99_us !== undefined) n.push(`write acknowledged p50 ${fmtMs(r.ack_p50_us)}, p99 ${fmtMs(r.ack_p99_us)}`);
+  if (scenario.startsWith('docs') && r.p99_us) n.push(`merge→deliver p99 ${fmtMs(r.p99_us)}, ${fmtInt(r.delivered_per_s)} deliveries/s`);
   if (scenario === 'rest' && r.p99_us) n.push(`p99 ${fmtMs(r.p99_us)}`);
+  if (row.id === 'idle-cpu' && r.idle_seconds) {
+    n.length = 0;
+    n.push(`${fmtInt(r.subs)} connections over ${Math.round(r.idle_seconds)} s; ${fmtInt(r.closed)} closed; loadgen + other processes ${Math.round(r.idle_other_cpu_pct)}% CPU`);
+  }
   if (scenario === 'traces' && r.bare_per_s) n.push(`with REALTIME_TRACE_SAMPLE=0 ${fmtInt(r.bare_per_s)}/s: traced = ${(100 * r.ratio).toFixed(1)}% (best of ${r.rounds} alternated rounds each, two fresh servers); server CPU per delivery ${fmtInt(r.ns_on)} vs ${fmtInt(r.ns_off)} ns (median)`);
   if (scenario === 'metrics' && r.bare_per_s) n.push(`with REALTIME_METRICS=off ${fmtInt(r.bare_per_s)}/s: on = ${(100 * r.ratio).toFixed(1)}% (best of ${r.rounds} alternated rounds each, two fresh servers); server CPU per delivery ${fmtInt(r.ns_on)} vs ${fmtInt(r.ns_off)} ns (median)`);
   if (scenario === 'schema' && r.unvalidated_per_s) n.push(`without a schema ${fmtInt(r.unvalidated_per_s)}/s: validated = ${(100 * r.ratio).toFixed(0)}%; ${fmtInt(r.validations)} events validated`);
@@ -106,6 +115,8 @@ function targetsSection(results) {
     line(lat.half_p99_us <= 5000, `p99 publish→deliver at ½ max rate (${fmtInt(lat.half_rate)} pub/s × ${fmtInt(lat.subs)} subs): ${fmtMs(lat.half_p99_us)} (target ≤ 5 ms)`);
   if (idle?.rss_per_conn_bytes !== undefined)
     line(idle.rss_per_conn_bytes <= 8192 && idle.subs >= 19000, `RSS per idle /ws connection at ${fmtInt(idle.subs)} connections: ${fmtInt(idle.rss_per_conn_bytes)} bytes (target ≤ 8,192 at 19,000)`);
+  if (idle?.idle_cpu_pct !== undefined)
+    line(idle.idle_cpu_pct < 5 && idle.subs >= 19000 && !idle.closed, `server CPU with ${fmtInt(idle.subs)} idle /ws connections over ${Math.round(idle.idle_seconds)} s (default heartbeats): ${idle.idle_cpu_pct.toFixed(2)}% of a core, ${fmtInt(idle.closed)} closed (target < 5%, issue 20 item 6)`);
   if (filt?.delivered_per_s && fan?.delivered_per_s)
     line(filt.delivered_per_s >= 0.5 * fan.delivered_per_s, `filtered (10% match) delivery throughput: ${(100 * filt.delivered_per_s / fan.delivered_per_s).toFixed(0)}% of unfiltered (target ≥ 50%)`);
   const met = o('metrics');
@@ -120,6 +131,16 @@ function targetsSection(results) {
   const hook = o('webhooks');
   if (hook?.delivered_per_s)
     line(hook.delivered_per_s >= 5000, `signed webhook deliveries to a local keep-alive receiver: ${fmtInt(hook.delivered_per_s)}/s${hook.saturation?.saturated ? '' : ' (not saturated)'}, enqueue→delivered p99 ${fmtMs(hook.p99_us)} at ${fmtInt(hook.latency_rate)} events/s (target ≥ 5,000/s, issue 14)`);
+  const dw = o('docs-write'), dd = o('docs');
+  if (dw?.published_per_s)
+    line(dw.published_per_s >= 10000 && dw.ack_p99_us <= 10000, `durable document merges on embedded SQLite (synchronous=FULL, group commit), ${fmtInt(dw.subs)} subscriber: ${fmtInt(dw.published_per_s)}/s, acknowledged p99 ${fmtMs(dw.ack_p99_us)} (target ≥ 10,000/s with p99 ≤ 10 ms, issue 20 item 1)`);
+  if (dd?.published_per_s)
+    line(dd.published_per_s >= 10000, `… with every merge delivered to ${fmtInt(dd.subs)} subscribers: ${fmtInt(dd.published_per_s)}/s = ${fmtInt(dd.delivered_per_s)} deliveries/s (target ≥ 10,000/s, issue 20 item 1: the fan-out ceiling, see fanout)`);
+  const dpg = o('docs-pg'), drd = o('docs-redis');
+  if (dpg?.published_per_s)
+    line(dpg.published_per_s >= 5000, `durable document merges on PostgreSQL (fsync ${dpg.pg_fsync ?? '?'}, group commit): ${fmtInt(dpg.published_per_s)}/s, acknowledged p99 ${fmtMs(dpg.ack_p99_us)} (target ≥ 5,000/s, issue 20 item 1)`);
+  if (drd?.published_per_s)
+    line(drd.published_per_s >= 30000, `document merges with Redis write-back: ${fmtInt(drd.published_per_s)}/s, acknowledged p99 ${fmtMs(drd.ack_p99_us)} (target ≥ 30,000/s, issue 20 item 1)`);
   const rooms = o('rooms');
   if (rooms?.connect_ms !== undefined) {
     line(rooms.connect_ms < 5000, `${fmtInt(rooms.connected)} /ws subscribers of one topic connected and subscribed in ${(rooms.connect_ms / 1000).toFixed(2)} s (target < 5 s, issue 20)`);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderReport } from './report.mjs';
 import { runCdc } from './cdc.mjs';
+import { runDocsBackends } from './docs_backends.mjs';
 import { runRooms } from './rooms.mjs';
 import { runWebhooks } from './webhooks.mjs';
 
@@ -35,9 +36,9 @@ const P = { ours: base, ws: base + 1, sio: base + 2, hook: base + 3, bare: base 
 // saturation publish rate (above the 5,000/s target; doubled once if delivery keeps up;
 // BENCH_WEBHOOK_RATE overrides).
 const S = smoke
-  ? { fanout: 200, latency: 100, many: 200, filtered: 200, idle: 500, docsSubs: 20, sameRate: 30, warmup: 700, duration: 1200, wrkSecs: 1,
+  ? { fanout: 200, latency: 100, many: 200, filtered: 200, idle: 500, docsSubs: 20, docsClients: 8, docsDocs: 64, sameRate: 30, warmup: 700, duration: 1200, wrkSecs: 1,
     hookRate: 200, hookSat: 3000, cdcBulkTx: 2, cdcBulkRows: 2000, cdcSecs: 1 }
-  : { fanout: 5000, latency: 1000, many: 5000, filtered: 5000, idle: 19000, docsSubs: 1000, sameRate: 30, warmup: 3000, duration: 10000, wrkSecs: 10,
+  : { fanout: 5000, latency: 1000, many: 5000, filtered: 5000, idle: 19000, docsSubs: 1000, docsClients: 64, docsDocs: 10000, sameRate: 30, warmup: 3000, duration: 10000, wrkSecs: 10,
     hookRate: 2000, hookSat: Number(process.env.BENCH_WEBHOOK_RATE || 6000), cdcBulkTx: 30, cdcBulkRows: 10000, cdcSecs: 5 };
 
 const children = [];
@@ -349,7 +350,7 @@ async function main() {
 
   // idle runs first, on fresh processes: memory freed by earlier scenarios would hide its cost.
   const scenarios = [
-    ['idle', (t) => ['--scenario', 'idle', '--subs', String(S.idle), '--settle-ms', smoke ? '1000' : '3000']],
+    ['idle', (t) => ['--scenario', 'idle', '--subs', String(S.idle), '--settle-ms', smoke ? '1000' : '3000', '--idle-cpu-ms', smoke ? '2000' : '30000']],
     ['fanout', (t) => ['--scenario', 'fanout', '--subs', String(S.fanout)]],
     ['latency', (t) => ['--scenario', 'latency', '--subs', String(S.latency), '--latency-rates', String(S.sameRate),
       '--latency-fractions', smoke ? '0.5' : '0.5,0.25,0.1']],
@@ -379,8 +380,16 @@ async function main() {
   if (!only || only.includes('docs')) {
     log('docs on ours (sync document merges)');
     const t = targets.find((x) => x.key === 'ours') || { key: 'ours', port: P.ours, proto: 'ws', pid: ours.pid };
-    results.docs = { ours: await loadgen([...common(t), '--scenario', 'docs', '--subs', String(S.docsSubs),
-      '--topic', 'sync.bench.updated', '--service', 'bench', '--pubs', '4']) };
+    // Durable merges by keep-alive HTTP clients over many documents (group commit, issue 20 item
+    // 1): with every merge fanned out to docsSubs subscribers, and with one subscriber (the write
+    // path itself: with 1,000 subscribers the fan-out caps the rate).
+    const docs = (subs, prefix) => loadgen([...common(t), '--scenario', 'docs', '--subs', String(subs), '--topic', 'sync.bench.updated',
+      '--service', 'bench', '--pubs', String(S.docsClients), '--docs', String(S.docsDocs), '--doc-prefix', prefix]);
+    results.docs = { ours: await docs(S.docsSubs, 'doc') };
+    log('docs on ours with one subscriber (the durable write path)');
+    results['docs-write'] = { ours: await docs(1, 'w') };
+    // The same write path on PostgreSQL (fsync on) and on Redis write-back (bench/docs_backends.mjs).
+    Object.assign(results, await runDocsBackends({ S, portBase: base, root, serverBin: server, start, waitHealthy, loadgen, log }));
   }
   if (!only || only.includes('metrics')) results.metrics = { ours: await stageScenario('metrics', targets, common, server) };
   if (!only || only.includes('traces')) results.traces = { ours: await stageScenario('traces', targets, common, server) };

@@ -1,7 +1,9 @@
 // Role http: sync document merges (PATCH /api/sync/:service/documents/:id/merge) over HTTP/1.1
-// keep-alive connections, each closed-loop (next request when the response arrives). Before
-// GO, each connection creates its document with POST (409: already there, fine); a 404 there
-// means the sync API is absent:
+// keep-alive connections, each closed-loop (next request when the response arrives), over
+// --docs documents (default: one per connection): connection i owns documents i, i+conns, ...
+// and merges them in turn, so no two connections write one document. Before GO, each
+// connection creates its documents with POST (409: already there, fine); a 404 there means the
+// sync API is absent:
 // the worker then reports "READY 0 <conns> SKIP ..." and the coordinator skips the scenario.
 #include <unistd.h>
 
@@ -109,6 +111,8 @@ class HttpWorker {
     cfg_.service = a.Str("service", "bench");
     cfg_.doc_prefix = a.Str("doc-prefix", "doc");
     conns_ = uint32_t(a.Int("conns", 4));
+    docs_ = std::max<uint32_t>(conns_, uint32_t(a.Int("docs", conns_)));
+    next_.assign(conns_, 0);
   }
 
   void Run() {
@@ -116,19 +120,29 @@ class HttpWorker {
     for (uint32_t i = 0; i < conns_; ++i) {
       auto c = std::make_shared<HttpConn>(io_, cfg_);
       conns_list_.push_back(c);
-      c->Connect([this, c, i](bool ok) {
+      c->Connect([this, i](bool ok) {
         if (!ok) return Setup(false, "connect failed");
-        std::string create = "{\"id\":\"" + DocId(i) + "\",\"data\":{\"n\":0,\"ts\":0}}";
-        c->Request("POST", "/api/sync/" + cfg_.service + "/documents", create, [this](int status, std::string_view body) {
-          std::string text = "HTTP " + std::to_string(status) + " " + std::string(body.substr(0, 120));
-          if (status == 404) return Setup(false, "SKIP sync API absent: POST /api/sync/.../documents answered " + text);
-          Setup((status >= 200 && status < 300) || status == 409, "create document: " + text);
-        });
+        Create(i, i);
       });
     }
   }
 
  private:
+  // Creates connection i's documents doc, doc + conns, ... one after another, then reports.
+  void Create(uint32_t i, uint32_t doc) {
+    if (doc >= docs_) return Setup(true, "");
+    std::string create = "{\"id\":\"" + DocId(doc) + "\",\"data\":{\"n\":0,\"ts\":0}}";
+    conns_list_[i]->Request("POST", "/api/sync/" + cfg_.service + "/documents", create,
+                            [this, i, doc](int status, std::string_view body) {
+                              std::string text = "HTTP " + std::to_string(status) + " " + std::string(body.substr(0, 120));
+                              if (status == 404)
+                                return Setup(false, "SKIP sync API absent: POST /api/sync/.../documents answered " + text);
+                              if (!((status >= 200 && status < 300) || status == 409))
+                                return Setup(false, "create document: " + text);
+                              Create(i, doc + conns_);
+                            });
+  }
+
   std::string DocId(uint32_t i) const { return cfg_.doc_prefix + std::to_string(i); }
   std::string DocPath(uint32_t i) const { return "/api/sync/" + cfg_.service + "/documents/" + DocId(i); }
 
@@ -143,7 +157,9 @@ class HttpWorker {
     uint64_t seq = sent_++;
     uint64_t start = NowNs();
     std::string body = "{\"data\":{\"ts\":" + std::to_string(start) + ",\"n\":" + std::to_string(seq) + "}}";
-    conns_list_[i]->Request("PATCH", DocPath(i) + "/merge", body, [this, i, start](int status, std::string_view text) {
+    uint32_t doc = i + conns_ * next_[i];
+    next_[i] = i + conns_ * (next_[i] + 1) < docs_ ? next_[i] + 1 : 0;
+    conns_list_[i]->Request("PATCH", DocPath(doc) + "/merge", body, [this, i, start](int status, std::string_view text) {
       if (status >= 200 && status < 300) {
         ++acks_;
         hist_.Record((NowNs() - start) / 1000);  // request latency (the coordinator reports it separately)
@@ -194,7 +210,8 @@ class HttpWorker {
   asio::posix::stream_descriptor in_;
   asio::streambuf inbuf_;
   HttpConfig cfg_;
-  uint32_t conns_ = 4, ok_ = 0, failed_ = 0;
+  uint32_t conns_ = 4, docs_ = 4, ok_ = 0, failed_ = 0;
+  std::vector<uint32_t> next_;  // per connection: which of its documents is merged next
   std::vector<std::shared_ptr<HttpConn>> conns_list_;
   uint64_t sent_ = 0, acks_ = 0, errors_ = 0;
   bool running_ = false;

@@ -12,4 +12,10 @@ namespace rt::app {
 
 Result<std::unique_ptr<store::Db>> OpenPlatformDb(const Config& config);
 
+// The database of the event traces (docs/debugger.md "Traces"). Embedded: a database of its own,
+// <REALTIME_DATA_DIR>/traces.db, migrated here, with synchronous=NORMAL — traces are
+// diagnostics, and their batch writes then neither queue with nor wait for the fsyncs of the
+// platform's data (documents, queues). PostgreSQL: nullptr, use the platform database.
+Result<std::unique_ptr<store::Db>> OpenTraceDb(const Config& config);
+
 }  // namespace rt::app

@@ -28,6 +28,7 @@
 #include "app/metrics_listener.h"
 #include "app/db_init.h"
 #include "app/platform.h"
+#include "app/platform_db.h"
 #include "app/identity_module.h"
 #include "app/metrics_text.h"
 #include "app/pipeline.h"
@@ -121,7 +122,7 @@ int RunServe(const Config& config) {
     return 1;
   }
 
-  ThreadPool blocking(static_cast<size_t>(std::max(4, config.db_pool_max)), "rt-blocking",
+  ThreadPool blocking(static_cast<size_t>(std::max(config.blocking_threads, config.db_pool_max)), "rt-blocking",
                       static_cast<size_t>(config.blocking_queue_max));
   net::Router router;
   api::AuthGate gate(p.tokens, config.development());
@@ -159,7 +160,12 @@ int RunServe(const Config& config) {
   const api::DebuggerDeps debugger{core.hub, core.instance_id, std::chrono::milliseconds(2000), &core.cluster};
   api::ServeRoutingQuestions(core.cluster, core.hub, core.instance_id, debugger.shard_timeout);
   api::RegisterDebuggerRoutes(router, debugger, p.apps, gate);
-  store::TraceRepository trace_repo(*p.db);  // event traces (docs/debugger.md "Traces")
+  auto trace_db = OpenTraceDb(config);  // event traces (docs/debugger.md "Traces")
+  if (!trace_db.ok()) {
+    log::Error("cannot open the traces database", {{"error", trace_db.error().message}});
+    return 1;
+  }
+  store::TraceRepository trace_repo(*trace_db ? **trace_db : *p.db);
   monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, core.instance_id, p.schema_gate));
   traces.Attach(core.router);
   api::RegisterDebuggerTraceRoutes(router, trace_repo, p.apps, gate, &traces);
@@ -317,7 +323,13 @@ int RunWorker(const Config& config) {
     return 1;
   }
   (*workers)->AttachRouter(pipeline.router());
-  store::TraceRepository trace_repo(*p.db);  // traces of the events this worker routes
+  auto trace_db = OpenTraceDb(config);  // traces of the events this worker routes
+  if (!trace_db.ok()) {
+    log::Error("cannot open the traces database", {{"error", trace_db.error().message}});
+    db_init.Stop();
+    return 1;
+  }
+  store::TraceRepository trace_repo(*trace_db ? **trace_db : *p.db);
   monitor::TraceRecorder traces(trace_repo, TraceOptionsFor(config, pipeline.instance_id(), p.schema_gate));
   traces.Attach(pipeline.router());
   store::CdcRepository cdc_repo(*p.db);

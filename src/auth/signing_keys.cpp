@@ -8,6 +8,7 @@ void KeyRing::Replace(std::vector<SigningKey> keys) {
   auto next = std::make_shared<const std::vector<SigningKey>>(std::move(keys));
   std::lock_guard lock(mu_);
   keys_ = std::move(next);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 std::optional<std::string> KeyRing::SecretFor(std::string_view kid) const {

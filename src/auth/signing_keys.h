@@ -13,6 +13,7 @@
 // Thread safety: all methods may be called from any thread. Service methods block on the Db.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -40,8 +41,11 @@ class KeyRing {
   std::optional<std::string> SecretFor(std::string_view kid) const;
   std::optional<SigningKey> Signer() const;
   std::vector<SigningKey> All() const;
+  // Bumped by every Replace: what was verified against an older generation must be re-verified.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
+  std::atomic<uint64_t> generation_{0};
   mutable std::mutex mu_;
   std::shared_ptr<const std::vector<SigningKey>> keys_ = std::make_shared<std::vector<SigningKey>>();  // guarded
 };

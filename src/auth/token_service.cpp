@@ -154,6 +154,10 @@ Result<JwtClaims> TokenService::Verify(std::string_view token, std::optional<std
 }
 
 Result<Principal> TokenService::Authenticate(std::string_view token, bool allow_reload) {
+  // The generation is read before verifying: a key change during the check makes the entry
+  // stale at once rather than letting it outlive the change.
+  uint64_t generation = keys_.ring().generation();
+  if (auto hit = verified_.Find(token, generation, NowMs() / 1000, options_.leeway_s)) return std::move(*hit);
   auto claims = Verify(token, std::nullopt, allow_reload);
   if (!claims.ok()) return claims.take_error();
   Principal p;
@@ -165,6 +169,7 @@ Result<Principal> TokenService::Authenticate(std::string_view token, bool allow_
   p.topics = std::move(claims->topics);
   p.key_id = claims->kid;
   p.expires_at_s = claims->exp;
+  verified_.Put(token, generation, p);
   return p;
 }
 

@@ -24,6 +24,7 @@
 #include "auth/jwt.h"
 #include "auth/principal.h"
 #include "auth/signing_keys.h"
+#include "auth/verified_token_cache.h"
 
 namespace rt::auth {
 
@@ -69,13 +70,15 @@ class TokenService {
   // until the background key poll has picked the key up.
   Result<JwtClaims> Verify(std::string_view token, std::optional<std::string> audience = std::nullopt,
                            bool allow_reload = true);
-  // Verifies and turns the claims into a principal.
+  // Verifies and turns the claims into a principal. A token verified before (against the same
+  // signing keys, still unexpired) is answered from VerifiedTokenCache without re-checking.
   Result<Principal> Authenticate(std::string_view token, bool allow_reload = true);
 
  private:
   SigningKeyService& keys_;
   const TokenOptions options_;
   std::atomic<int64_t> last_miss_reload_ms_{0};
+  VerifiedTokenCache verified_;
 };
 
 }  // namespace rt::auth

@@ -236,6 +236,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION", 1, 1000000, c.max_subscriptions_per_connection));
   RT_TRY(ReadInt(env, "REALTIME_MAX_CHANNELS_PER_CONNECTION", 1, 1000000, c.max_channels_per_connection));
   RT_TRY(ReadInt(env, "REALTIME_BLOCKING_QUEUE_MAX", 1, 10000000, c.blocking_queue_max));
+  RT_TRY(ReadInt(env, "REALTIME_BLOCKING_THREADS", 1, 1024, c.blocking_threads));
   RT_TRY(ReadInt<int64_t>(env, "REALTIME_HUB_INBOX_MAX_BYTES", 65536, int64_t{1} << 40, c.hub_inbox_max_bytes));
   if (auto* v = Find(env, "REALTIME_SOCKETIO_CONFORMANCE")) {
     if (*v != "0" && *v != "1" && *v != "true" && *v != "false")

@@ -71,6 +71,10 @@ struct Config {
   int max_subscriptions_per_connection = 1000;  // REALTIME_MAX_SUBSCRIPTIONS_PER_CONNECTION (LIMIT_EXCEEDED)
   int max_channels_per_connection = 1000;       // REALTIME_MAX_CHANNELS_PER_CONNECTION (LIMIT_EXCEEDED)
   int blocking_queue_max = 10000;              // REALTIME_BLOCKING_QUEUE_MAX (queued REST requests; 503 above)
+  // REALTIME_BLOCKING_THREADS: threads running REST handlers that block on the database (at
+  // least REALTIME_DB_POOL_MAX). Many, because a document write waits for its group commit
+  // (sync/group_commit.h) and the batch can only be as large as the writers waiting.
+  int blocking_threads = 64;
   int64_t hub_inbox_max_bytes = 64 << 20;      // REALTIME_HUB_INBOX_MAX_BYTES (per I/O thread; dropped + counted above)
 
   // Socket.IO / Engine.IO.

@@ -46,4 +46,9 @@ Migration TraceDecisionsMigration() {
   };
 }
 
+const std::vector<Migration>& TraceMigrations() {
+  static const std::vector<Migration> migrations{TracesMigration(), TraceDecisionsMigration()};
+  return migrations;
+}
+
 }  // namespace rt::store

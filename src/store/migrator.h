@@ -24,6 +24,9 @@ struct Migration {
 
 // The platform's migrations in order.
 const std::vector<Migration>& PlatformMigrations();
+// The event traces' tables alone (0011_traces, 0012_trace_decisions), for the embedded
+// deployment's separate traces database (app/platform_db.h OpenTraceDb).
+const std::vector<Migration>& TraceMigrations();
 
 struct MigrationState {
   std::string name;

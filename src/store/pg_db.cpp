@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include <boost/url/parse.hpp>
@@ -33,7 +35,21 @@ Error PgError(PGconn* conn, const PGresult* res, std::string_view what) {
   return {ErrorCode::kInternal, msg, nullptr};
 }
 
-Result<DbResult> ExecOn(PGconn* conn, std::string_view sql, const DbParams& params) {
+// Statements worth preparing: the DML and queries of the hot paths (utility statements and
+// scripts go unnamed, as before).
+bool Preparable(std::string_view sql) {
+  size_t i = sql.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos) return false;
+  std::string_view head = sql.substr(i, 6);
+  for (std::string_view w : {"SELECT", "INSERT", "UPDATE", "DELETE"})
+    if (head.size() == w.size() && std::equal(w.begin(), w.end(), head.begin(), [](char a, char b) {
+          return a == std::toupper(static_cast<unsigned char>(b));
+        }))
+      return true;
+  return false;
+}
+
+Result<DbResult> ExecOn(PGconn* conn, PgPrepared* prepared, std::string_view sql, const DbParams& params) {
   std::vector<std::string> text(params.size());
   std::vector<const char*> values(params.size(), nullptr);
   for (size_t i = 0; i < params.size(); ++i) {
@@ -49,8 +65,32 @@ Result<DbResult> ExecOn(PGconn* conn, std::string_view sql, const DbParams& para
     values[i] = text[i].c_str();
   }
   std::string q(sql);
-  PgResultPtr res(PQexecParams(conn, q.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
-                               nullptr, 0));
+  const int n = static_cast<int>(params.size());
+  PgResultPtr res;
+  // Prepared once per connection and SQL text (pg_db.h, "Prepared statements").
+  const std::string* name = nullptr;
+  if (prepared && Preparable(sql)) {
+    auto it = prepared->names.find(q);
+    if (it != prepared->names.end()) {
+      name = &it->second;
+    } else if (prepared->names.size() < PgPrepared::kMax) {
+      std::string fresh = "rt_" + std::to_string(prepared->next++);
+      PgResultPtr made(PQprepare(conn, fresh.c_str(), q.c_str(), n, nullptr));
+      if (!made || PQresultStatus(made.get()) != PGRES_COMMAND_OK) return PgError(conn, made.get(), "query");
+      name = &prepared->names.emplace(q, std::move(fresh)).first->second;
+    }
+  }
+  if (name) {
+    res.reset(PQexecPrepared(conn, name->c_str(), n, values.data(), nullptr, nullptr, 0));
+    const char* state = res ? PQresultErrorField(res.get(), PG_DIAG_SQLSTATE) : nullptr;
+    // A plan invalidated by a schema change ("cached plan must not change result type") or a
+    // statement the server lost: forget it; outside a transaction, run this call unnamed.
+    if (state && (std::string_view(state) == "0A000" || std::string_view(state) == "26000")) {
+      prepared->names.erase(q);
+      if (PQtransactionStatus(conn) == PQTRANS_IDLE) name = nullptr;
+    }
+  }
+  if (!name) res.reset(PQexecParams(conn, q.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0));
   auto status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return PgError(conn, res.get(), "query");
 
@@ -95,12 +135,15 @@ Status ExecScriptOn(PGconn* conn, std::string_view sql) {
 
 class PgSession final : public DbSession {
  public:
-  explicit PgSession(PGconn* conn) : conn_(conn) {}
-  Result<DbResult> Exec(std::string_view sql, const DbParams& params) override { return ExecOn(conn_, sql, params); }
+  PgSession(PGconn* conn, PgPrepared* prepared) : conn_(conn), prepared_(prepared) {}
+  Result<DbResult> Exec(std::string_view sql, const DbParams& params) override {
+    return ExecOn(conn_, prepared_, sql, params);
+  }
   Status ExecScript(std::string_view sql) override { return ExecScriptOn(conn_, sql); }
 
  private:
   PGconn* conn_;
+  PgPrepared* prepared_;
 };
 
 }  // namespace
@@ -113,6 +156,7 @@ class PgDb::Lease {
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   PGconn* get() const { return conn_; }
+  PgPrepared* prepared() const { return db_->PreparedOf(conn_); }
 
  private:
   PgDb* db_;
@@ -123,6 +167,18 @@ PgDb::PgDb(PgOptions options) : options_(std::move(options)) {}
 
 PgDb::~PgDb() {
   for (PGconn* c : idle_) PQfinish(c);
+}
+
+PgPrepared* PgDb::PreparedOf(PGconn* conn) {
+  std::lock_guard lock(mu_);
+  auto& slot = prepared_[conn];
+  if (!slot) slot = std::make_unique<PgPrepared>();
+  return slot.get();
+}
+
+void PgDb::ForgetPrepared(PGconn* conn) {
+  std::lock_guard lock(mu_);
+  prepared_.erase(conn);
 }
 
 Status PgDb::Warmup() {
@@ -151,11 +207,15 @@ Result<PGconn*> PgDb::Acquire() {
     PGconn* c = idle_.back();
     idle_.pop_back();
     lock.unlock();
-    if (PQstatus(c) != CONNECTION_OK) PQreset(c);
+    if (PQstatus(c) != CONNECTION_OK) {
+      PQreset(c);
+      ForgetPrepared(c);  // a new session: its statements are gone
+    }
     if (PQstatus(c) != CONNECTION_OK) {
       Error e = Error::Unavailable(std::string("PostgreSQL unreachable: ") + PQerrorMessage(c));
       PQfinish(c);
       std::lock_guard g(mu_);
+      prepared_.erase(c);
       --open_;
       cv_.notify_one();
       return e;
@@ -188,6 +248,7 @@ void PgDb::Release(PGconn* conn) {
   std::lock_guard lock(mu_);
   if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE) {
     PQfinish(conn);  // never hand out a broken connection or one left inside a transaction
+    prepared_.erase(conn);
     --open_;
   } else {
     idle_.push_back(conn);
@@ -199,7 +260,7 @@ Result<DbResult> PgDb::Exec(std::string_view sql, const DbParams& params) {
   auto c = Acquire();
   if (!c.ok()) return c.take_error();
   Lease lease(this, *c);
-  return ExecOn(lease.get(), sql, params);
+  return ExecOn(lease.get(), lease.prepared(), sql, params);
 }
 
 Status PgDb::Transaction(const std::function<Status(DbSession&)>& fn) {
@@ -207,7 +268,7 @@ Status PgDb::Transaction(const std::function<Status(DbSession&)>& fn) {
   if (!c.ok()) return c.take_error();
   Lease lease(this, *c);
   RT_TRY(ExecScriptOn(lease.get(), "BEGIN"));
-  PgSession session(lease.get());
+  PgSession session(lease.get(), lease.prepared());
   Status st = fn(session);
   if (st.ok()) st = ExecScriptOn(lease.get(), "COMMIT");
   if (!st.ok()) {

@@ -1,5 +1,7 @@
 #include "store/sqlite_db.h"
 
+#include <cctype>
+
 #include <sqlite3.h>
 
 #include <chrono>
@@ -91,9 +93,12 @@ Result<DbResult> ExecOn(sqlite3* db, StatementCache* cache, std::string_view sql
   }
 
   DbResult out;
+  // Columns are read after the first step: a cached statement whose table changed shape is
+  // re-prepared inside sqlite3_step, and only then reports its new columns (SELECT *).
+  rc = sqlite3_step(raw);
   int ncol = sqlite3_column_count(raw);
   for (int c = 0; c < ncol; ++c) out.columns.emplace_back(sqlite3_column_name(raw, c));
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+  for (; rc == SQLITE_ROW; rc = sqlite3_step(raw)) {
     std::vector<DbValue> row;
     row.reserve(ncol);
     for (int c = 0; c < ncol; ++c) {
@@ -141,7 +146,7 @@ class SqliteSession final : public DbSession {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, SqliteOptions options) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -157,7 +162,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   Status st;
   for (int attempt = 0; attempt < 50; ++attempt) {
     // synchronous=FULL: a commit is on disk before it returns (see sqlite_db.h, Durability).
-    st = ExecScriptOn(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    st = ExecScriptOn(db, options.durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                                          : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     if (st.ok() || st.error().message.find("locked") == std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -166,15 +172,49 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
     return Error{ErrorCode::kUnavailable, "cannot configure SQLite database " + path + ": " + st.error().message,
                  nullptr};
   }
-  return std::unique_ptr<SqliteDb>(new SqliteDb(db, path));
+  // The read connection (see sqlite_db.h, Reads); a file that cannot be opened twice is only
+  // slower: every statement then takes the writing connection.
+  sqlite3* reader = nullptr;
+  if (path != ":memory:" && !path.empty()) {
+    int rrc = sqlite3_open_v2(path.c_str(), &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rrc == SQLITE_OK) {
+      sqlite3_busy_timeout(reader, 5000);
+    } else {
+      sqlite3_close(reader);
+      reader = nullptr;
+    }
+  }
+  return std::unique_ptr<SqliteDb>(new SqliteDb(db, reader, path));
 }
 
 SqliteDb::~SqliteDb() {
   for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+  for (auto& [sql, c] : reader_cache_) sqlite3_finalize(c.stmt);
   sqlite3_close(db_);
+  if (reader_) sqlite3_close(reader_);
 }
 
+namespace {
+// A statement that only reads: a SELECT without RETURNING (a WITH query takes the writer).
+bool ReadOnlySql(std::string_view sql) {
+  size_t i = sql.find_first_not_of(" \t\r\n(");
+  if (i == std::string_view::npos) return false;
+  auto starts = [&](std::string_view word) {
+    if (sql.size() - i < word.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k)
+      if (std::toupper(static_cast<unsigned char>(sql[i + k])) != word[k]) return false;
+    return true;
+  };
+  return starts("SELECT") && sql.find("RETURNING") == std::string_view::npos &&
+         sql.find("returning") == std::string_view::npos;
+}
+}  // namespace
+
 Result<DbResult> SqliteDb::Exec(std::string_view sql, const DbParams& params) {
+  if (reader_ && ReadOnlySql(sql)) {
+    std::lock_guard lock(read_mu_);
+    return ExecOn(reader_, &reader_cache_, sql, params);
+  }
   std::lock_guard lock(mu_);
   return ExecOn(db_, &cache_, sql, params);
 }

@@ -1,6 +1,12 @@
-// SqliteDb: the embedded Db adapter (the default). One file, WAL journal, one connection
-// serialized by a mutex (SQLite has a single writer anyway), busy timeout so that a second
-// process (`realtime worker`) sharing the file waits instead of failing.
+// SqliteDb: the embedded Db adapter (the default). One file, WAL journal, one writing
+// connection serialized by a mutex (SQLite has a single writer anyway), busy timeout so that a
+// second process (`realtime worker`) sharing the file waits instead of failing.
+//
+// Reads: a SELECT run with Exec (outside a Transaction) goes to a second, read-only connection
+// with its own lock, so reads do not queue behind a commit's fsync (WAL lets one writer and
+// readers work at once). Each such read sees every transaction committed before it started:
+// a write acknowledged to a caller is visible to its next read. (":memory:" databases are
+// private to a connection: they use the one connection for everything.)
 //
 // Durability: synchronous=FULL, so a commit (every Exec outside a transaction, every
 // Transaction) has reached the disk (fsync of the WAL) before it returns: an acknowledged
@@ -40,11 +46,17 @@ struct SqlHash {
 };
 using StatementCache = std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>>;
 
+struct SqliteOptions {
+  // synchronous=FULL (every commit on disk before it returns) when true; NORMAL otherwise, for
+  // data that may lose its last commits on a power loss (diagnostics: the traces database).
+  bool durable = true;
+};
+
 class SqliteDb final : public Db {
  public:
   // Opens (creating if needed) the database file at path; ":memory:" gives a private in-memory
   // database for tests. Fails with kUnavailable if the file cannot be opened.
-  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path);
+  static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path, SqliteOptions options = {});
   ~SqliteDb() override;
 
   Dialect dialect() const override { return Dialect::kSqlite; }
@@ -54,11 +66,14 @@ class SqliteDb final : public Db {
   std::string Describe() const override { return "sqlite:" + path_; }
 
  private:
-  SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteDb(sqlite3* db, sqlite3* reader, std::string path) : db_(db), reader_(reader), path_(std::move(path)) {}
 
   std::mutex mu_;
   sqlite3* db_;           // guarded by mu_
   StatementCache cache_;  // guarded by mu_: prepared statements by SQL text (at most 512)
+  std::mutex read_mu_;
+  sqlite3* reader_;              // guarded by read_mu_; nullptr for ":memory:"
+  StatementCache reader_cache_;  // guarded by read_mu_
   const std::string path_;
 };
 

@@ -26,6 +26,15 @@ Result<SyncDocument> FromRow(const std::vector<DbValue>& row) {
   return d;
 }
 
+// The compare-and-swap write: RowParams + the expected revision as $11.
+const std::string& UpdateIfSql() {
+  static const std::string sql = std::string(
+                                     "UPDATE sync_documents SET revision = $5, data = $6, deleted = $7, expires_at = $8, "
+                                     "created_at = $9, updated_at = $10 WHERE ") +
+                                 kWhereKey + " AND revision = $11";
+  return sql;
+}
+
 DbParams KeyParams(const DocKey& k) { return {k.scope.application_id, k.scope.environment, k.service, k.id}; }
 
 // All ten columns in kColumns order.
@@ -72,10 +81,25 @@ Result<bool> SyncDocumentRepository::Insert(const SyncDocument& doc) {
 Result<bool> SyncDocumentRepository::UpdateIf(const SyncDocument& doc, int64_t expected_revision) {
   DbParams p = RowParams(doc);
   p.emplace_back(expected_revision);
-  auto r = db_.Exec(std::string("UPDATE sync_documents SET revision = $5, data = $6, deleted = $7, expires_at = $8, "
-                                "created_at = $9, updated_at = $10 WHERE ") +
-                        kWhereKey + " AND revision = $11",
-                    p);
+  auto r = db_.Exec(UpdateIfSql(), p);
+  if (!r.ok()) return r.take_error();
+  return r->affected_rows == 1;
+}
+
+Result<bool> SyncDocumentRepository::SwapIn(DbSession& session, const SyncDocument& doc, int64_t expected_revision) {
+  DbParams p = RowParams(doc);
+  if (expected_revision == 0) {
+    // ON CONFLICT DO NOTHING, not a caught unique violation: on PostgreSQL a violation would
+    // abort the whole transaction, i.e. every other swap of the batch.
+    auto r = session.Exec(std::string("INSERT INTO sync_documents (") + kColumns +
+                              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                              "ON CONFLICT (application_id, environment, service, id) DO NOTHING",
+                          p);
+    if (!r.ok()) return r.take_error();
+    return r->affected_rows == 1;
+  }
+  p.emplace_back(expected_revision);
+  auto r = session.Exec(UpdateIfSql(), p);
   if (!r.ok()) return r.take_error();
   return r->affected_rows == 1;
 }

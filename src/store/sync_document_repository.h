@@ -51,6 +51,7 @@ struct SyncDocument {
 class SyncDocumentRepository {
  public:
   explicit SyncDocumentRepository(Db& db) : db_(db) {}
+  Db& db() const { return db_; }
 
   // The row (tombstones and expired documents included), or nullopt.
   Result<std::optional<SyncDocument>> Get(const DocKey& key);
@@ -59,6 +60,10 @@ class SyncDocumentRepository {
   // Overwrites the row if its revision is still expected_revision; false (nothing written)
   // when the revision moved or the row is gone.
   Result<bool> UpdateIf(const SyncDocument& doc, int64_t expected_revision);
+  // Insert (expected_revision 0) or UpdateIf inside a caller's transaction, for batching
+  // several swaps in one commit (sync/group_commit.h). A lost swap (row exists, or its revision
+  // moved) is false and does not abort the transaction; an error does.
+  static Result<bool> SwapIn(DbSession& session, const SyncDocument& doc, int64_t expected_revision);
   // Inserts, or overwrites a row with a lower revision; a row at the same or a higher revision
   // is left as it is (so flushes from several instances may race and arrive in any order).
   Status UpsertIfNewer(const SyncDocument& doc);

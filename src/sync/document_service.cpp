@@ -129,13 +129,22 @@ Result<SyncDocument> DocumentService::Write(const DocKey& key, Op op, std::optio
                                             const Apply& apply) {
   RT_TRY(ValidateKey(key));
   RT_TRY(check_(key.scope.application_id, key.service));
-  std::lock_guard lock(Stripe(key));
+  // A store that orders its swap hooks (the database store's group commit) publishes in
+  // revision order by itself: the first attempt then holds no lock at all. A writer that loses
+  // a swap has met a hot document: its retries queue on the document's stripe, so contending
+  // writers on this instance take turns instead of re-reading and losing over and over.
+  std::unique_lock<std::mutex> lock;
+  if (!store_.OrdersSwapHooks()) lock = std::unique_lock(Stripe(key));
   for (int attempt = 0;; ++attempt) {
     bool lost = false;
     auto written = Attempt(key, op, expected, apply, &lost);
     if (!lost) return written;
     if (attempt + 1 >= kMaxAttempts)
       return Error::Conflict("Document " + Name(key) + " is being written by too many writers at once; retry");
+    if (!lock.owns_lock()) {
+      lock = std::unique_lock(Stripe(key));
+      continue;  // our turn: retry at once
+    }
     Backoff(attempt);
   }
 }
@@ -165,15 +174,14 @@ Result<SyncDocument> DocumentService::Attempt(const DocKey& key, Op op, std::opt
   RT_TRY(apply(next));
   RT_TRY(CheckLimits(next.data, limits_, "Document data"));
 
-  auto cas = store_.CompareAndSwap(next, stored ? stored->revision : 0);
+  // The hook runs once the store has made the write stand (committed, in write-through and
+  // database-only modes): the event only announces writes that happened.
+  auto cas = store_.CompareAndSwapThen(next, stored ? stored->revision : 0, [&] { Publish(op, live, next); });
   if (!cas.ok()) return cas.take_error();
   if (!cas->swapped) {
     *lost = true;
     return Error::Conflict("lost the race");  // retried by Write
   }
-  // The store has made the write stand (committed, in write-through and database-only modes)
-  // before this point: the event only announces writes that happened.
-  Publish(op, live, next);
   return next;
 }
 

@@ -6,9 +6,12 @@
 // write. With expectedRevision, a moved revision is a ConflictError (409) whose body carries
 // "currentRevision" (and "expectedRevision"). Without it, a lost swap is retried from a fresh
 // load, so concurrent writes are each applied exactly once, in some order, with contiguous
-// revisions. On one instance, writes to the same document are also serialized by a striped lock,
-// which keeps swaps from losing and keeps events of a document in revision order; across
-// instances the store's atomic swap decides.
+// revisions. Events of a document are published in revision order: the database store runs
+// the publish of each swap in commit order itself (group commit, group_commit.h), so a write
+// holds no lock across its I/O — unless it lost a swap (a hot document), after which its
+// retries queue on a striped lock so that contending writers take turns; with any other store,
+// writes to the same document on one instance are serialized by the striped lock throughout.
+// Across instances the store's atomic swap decides.
 //
 // Documents: a soft-deleted document (deleted: true) and one past its expiresAt read as 404 and
 // take no writes but create; an expired one is also purged on read (and by the store's periodic

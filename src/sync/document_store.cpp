@@ -2,8 +2,9 @@
 
 namespace rt::sync {
 
-Result<CasResult> DbDocumentStore::CompareAndSwap(const SyncDocument& doc, int64_t expected_revision) {
-  auto swapped = expected_revision == 0 ? repo_.Insert(doc) : repo_.UpdateIf(doc, expected_revision);
+Result<CasResult> DbDocumentStore::CompareAndSwapThen(const SyncDocument& doc, int64_t expected_revision,
+                                                      const std::function<void()>& on_swapped) {
+  auto swapped = committer_.Swap(doc, expected_revision, on_swapped);
   if (!swapped.ok()) return swapped.take_error();
   return CasResult{*swapped};
 }

@@ -2,7 +2,8 @@
 // does read -> apply -> compare-and-swap against it and retries when the swap loses.
 //
 //   DbDocumentStore      (this file) the platform database only: every write is durable before
-//                        it returns. The embedded default, and the fallback without REDIS_URL.
+//                        it returns; concurrent writes share a commit (group_commit.h). The
+//                        embedded default, and the fallback without REDIS_URL.
 //   HybridDocumentStore  (hybrid_document_store.h) Redis first, the database behind it.
 //
 // Contract shared by every implementation:
@@ -24,11 +25,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "store/sync_document_repository.h"
+#include "sync/group_commit.h"
 
 namespace rt::sync {
 
@@ -54,6 +57,17 @@ class DocumentStore {
 
   virtual Result<std::optional<SyncDocument>> Load(const DocKey& key) = 0;
   virtual Result<CasResult> CompareAndSwap(const SyncDocument& doc, int64_t expected_revision) = 0;
+  // CompareAndSwap, then on_swapped once the swap stands (not called when it lost or failed).
+  // With OrdersSwapHooks(), the store runs the hooks of one document's swaps in revision order
+  // by itself (GroupCommitter), so callers publish from the hook without a per-document lock;
+  // otherwise the hook runs inline on the calling thread and the caller orders.
+  virtual Result<CasResult> CompareAndSwapThen(const SyncDocument& doc, int64_t expected_revision,
+                                               const std::function<void()>& on_swapped) {
+    auto r = CompareAndSwap(doc, expected_revision);
+    if (r.ok() && r->swapped && on_swapped) on_swapped();
+    return r;
+  }
+  virtual bool OrdersSwapHooks() const { return false; }
   // Live documents of a service with id > after (byte order), at most limit, ordered by id.
   virtual Result<DocumentPage> List(const Scope& scope, const std::string& service, const std::string& after,
                                     size_t limit, int64_t now_ms) = 0;
@@ -70,13 +84,20 @@ class DocumentStore {
   virtual const char* Name() const = 0;
 };
 
-// The database-only store.
+// The database-only store. Swaps from concurrent writers are committed together, one
+// transaction per batch (group_commit.h); each is answered once its batch is durable.
 class DbDocumentStore final : public DocumentStore {
  public:
-  explicit DbDocumentStore(store::SyncDocumentRepository& repo) : repo_(repo) {}
+  explicit DbDocumentStore(store::SyncDocumentRepository& repo) : repo_(repo), committer_(repo.db()) {}
 
   Result<std::optional<SyncDocument>> Load(const DocKey& key) override { return repo_.Get(key); }
-  Result<CasResult> CompareAndSwap(const SyncDocument& doc, int64_t expected_revision) override;
+  Result<CasResult> CompareAndSwap(const SyncDocument& doc, int64_t expected_revision) override {
+    return CompareAndSwapThen(doc, expected_revision, {});
+  }
+  Result<CasResult> CompareAndSwapThen(const SyncDocument& doc, int64_t expected_revision,
+                                       const std::function<void()>& on_swapped) override;
+  bool OrdersSwapHooks() const override { return true; }
+  const GroupCommitter& committer() const { return committer_; }
   Result<DocumentPage> List(const Scope& scope, const std::string& service, const std::string& after, size_t limit,
                             int64_t now_ms) override;
   Status Purge(const DocKey& key, int64_t revision) override { return repo_.DeleteThrough(key, revision); }
@@ -86,6 +107,7 @@ class DbDocumentStore final : public DocumentStore {
 
  private:
   store::SyncDocumentRepository& repo_;
+  GroupCommitter committer_;
 };
 
 // One page from the database: fetches limit + 1 rows to know whether more follow.

@@ -1,6 +1,10 @@
 // The Db port contract, run against SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "backends.h"
@@ -111,6 +115,61 @@ TEST_P(DbConformance, ConcurrentWritersAllLand) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(store::AsInt(db_->Exec("SELECT COUNT(*) FROM kv")->rows[0][0]), 100);
+}
+
+// PostgreSQL runs hot statements prepared per connection (store/pg_db.h): a table that changes
+// shape under a prepared `SELECT *` must not break it.
+TEST_P(DbConformance, AStatementStillAnswersAfterItsTableChangedShape) {
+  ASSERT_TRUE(db_->Exec("INSERT INTO kv (k, n) VALUES ($1, $2)", {std::string("a"), int64_t{1}}).ok());
+  for (int i = 0; i < 12; ++i) {  // prepared on whichever pooled connections serve these
+    auto r = db_->Exec("SELECT * FROM kv WHERE k = $1", {std::string("a")});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->columns.size(), 4u);
+  }
+  ASSERT_TRUE(db_->Exec("ALTER TABLE kv ADD COLUMN extra TEXT DEFAULT 'x'").ok());
+  for (int i = 0; i < 12; ++i) {
+    auto r = db_->Exec("SELECT * FROM kv WHERE k = $1", {std::string("a")});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->columns.size(), 5u);
+    EXPECT_EQ(store::AsString(r->rows[0][4]), "x");
+  }
+}
+
+// A SQLite file answers reads on a second connection (store/sqlite_db.h, "Reads"): every write
+// that has returned is visible to the next read, from any thread.
+TEST(SqliteFile, ReadsOnTheReadConnectionSeeEveryReturnedWrite) {
+  std::string path = ::testing::TempDir() + "/rt-read-conn-" + std::to_string(::getpid()) + ".db";
+  std::remove(path.c_str());
+  {
+    auto opened = store::SqliteDb::Open(path);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    auto& db = **opened;
+    ASSERT_TRUE(db.Exec("CREATE TABLE kv (k TEXT PRIMARY KEY, n BIGINT)").ok());
+    std::vector<std::thread> threads;
+    std::atomic<int> misses{0};
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 50; ++i) {
+          std::string k = std::to_string(t) + "-" + std::to_string(i);
+          EXPECT_TRUE(db.Exec("INSERT INTO kv (k, n) VALUES ($1, $2)", {k, int64_t{i}}).ok());
+          auto r = db.Exec("SELECT n FROM kv WHERE k = $1", {k});
+          if (!r.ok() || r->rows.size() != 1) ++misses;
+          ASSERT_TRUE(db.Exec("UPDATE kv SET n = n + 1 WHERE k = $1", {k}).ok());
+          auto u = db.Exec("SELECT n FROM kv WHERE k = $1", {k});
+          if (!u.ok() || u->rows.size() != 1 || store::AsInt(u->rows[0][0]) != i + 1) ++misses;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(misses.load(), 0);
+    EXPECT_EQ(store::AsInt(db.Exec("SELECT COUNT(*) FROM kv")->rows[0][0]), 200);
+    // A column added on the writer is seen by the reader's statements.
+    ASSERT_TRUE(db.Exec("ALTER TABLE kv ADD COLUMN extra TEXT DEFAULT 'x'").ok());
+    auto r = db.Exec("SELECT * FROM kv WHERE k = $1", {std::string("0-0")});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->columns.size(), 3u);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
 
 TEST_P(DbConformance, MigrationsApplyRollBackAndReapply) {

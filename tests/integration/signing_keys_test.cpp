@@ -80,6 +80,33 @@ TEST_P(SigningKeyConformance, DeactivatedNeverSignsDeletedNeverVerifies) {
   EXPECT_EQ(keys_->Delete(k1->key_id).error().code, ErrorCode::kNotFound);
 }
 
+// Authenticate answers a token it verified before from its cache (auth/verified_token_cache.h);
+// deleting the key must still refuse it at once here, and on another instance at its poll.
+TEST_P(SigningKeyConformance, ACachedTokenIsRefusedOnceItsKeyIsDeleted) {
+  auth::SigningKeyService other_keys(*repo_, "");
+  auth::TokenService other_tokens(other_keys, auth::TokenOptions{});
+  auto k = keys_->Create();
+  ASSERT_TRUE(k.ok());
+  ASSERT_TRUE(other_keys.Refresh().ok());
+  std::string token = Issue();
+  for (int i = 0; i < 2; ++i) {  // the second answer comes from the cache
+    auto p = tokens_->Authenticate(token);
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->application_id, "default");
+    EXPECT_EQ(p->permissions, std::vector<std::string>{"subscribe"});
+    ASSERT_TRUE(other_tokens.Authenticate(token).ok());
+  }
+  ASSERT_TRUE(keys_->Deactivate(k->key_id).ok());
+  ASSERT_TRUE(keys_->Delete(k->key_id).ok());
+  auto here = tokens_->Authenticate(token);
+  ASSERT_FALSE(here.ok());
+  EXPECT_EQ(here.error().code, ErrorCode::kUnauthorized);
+  ASSERT_TRUE(other_tokens.Authenticate(token).ok()) << "the other instance has not polled yet";
+  ASSERT_TRUE(other_keys.RefreshIfChanged().ok());
+  EXPECT_FALSE(other_tokens.Authenticate(token).ok());
+  EXPECT_FALSE(tokens_->Authenticate("x" + token).ok()) << "a different text is verified, never matched";
+}
+
 TEST_P(SigningKeyConformance, SecondInstanceSeesChanges) {
   auth::SigningKeyService other_keys(*repo_, "");
   auth::TokenService other_tokens(other_keys, auth::TokenOptions{});
