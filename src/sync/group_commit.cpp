@@ -1,6 +1,9 @@
 #include "sync/group_commit.h"
 
 #include <algorithm>
+#include <exception>
+
+#include "core/log.h"
 
 namespace rt::sync {
 
@@ -71,8 +74,16 @@ void GroupCommitter::Commit(std::deque<Pending*>& batch) {
   while (n > seen && !largest_.compare_exchange_weak(seen, n, std::memory_order_relaxed)) {
   }
   // Hooks in commit order, before the next batch can commit (see the header, "Ordering").
-  for (Pending* p : batch)
-    if (p->hook && p->result.ok() && *p->result) (*p->hook)();
+  // A hook that throws must not leave the committer without a leader: it is logged and the
+  // write stands (it is committed).
+  for (Pending* p : batch) {
+    if (!p->hook || !p->result.ok() || !*p->result) continue;
+    try {
+      (*p->hook)();
+    } catch (const std::exception& e) {
+      log::Error("sync: the hook of a committed write failed", {{"id", p->doc->key.id}, {"error", e.what()}});
+    }
+  }
 }
 
 }  // namespace rt::sync

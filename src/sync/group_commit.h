@@ -19,7 +19,7 @@
 // only be based on a revision that has committed, i.e. it lands in a later batch, so hooks of
 // one document run in revision order — the document service publishes its events from the
 // hook and needs no per-document lock across the I/O. Hooks must be quick and must not call
-// Swap (they run on the leader's thread with the next batch waiting).
+// Swap (they run on the leader's thread with the next batch waiting); one that throws is logged.
 //
 // Failure: when a batch's transaction fails, each of its swaps is retried in a transaction of
 // its own, so one bad row (e.g. its application was deleted: a foreign-key error) fails only
