@@ -24,10 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
 const TOPIC = 'bench.cdc';
 
-const run = (cmd, args, env) => new Promise((resolve, reject) => {
+// Runs a command to completion: its trimmed stdout, or an error with its stderr (also bench/docs_backends.mjs).
+export const run = (cmd, args, env) => new Promise((resolve, reject) => {
   execFile(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 },
     (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout.trim())));
 });

@@ -7,16 +7,11 @@
 //               embedded SQLite behind it: a write is acknowledged once it is in Redis.
 // Ours only (the Node peers have no documents). The PostgreSQL and Redis come from
 // scripts/test-services.sh on ports of their own.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-const run = (cmd, args) => new Promise((resolve, reject) => {
-  execFile(cmd, args, { encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd}: ${err.message}\n${stderr}`)) : resolve(stdout.trim())));
-});
+import { PG_BIN, run } from './cdc.mjs';
 
 // ctx: { S, portBase, root, serverBin, start, waitHealthy, loadgen, log } from bench/run.mjs.
 export async function runDocsBackends(ctx) {

@@ -7,13 +7,6 @@
 namespace rt::gateway {
 namespace {
 
-net::HttpResponse BadRequest(int code, const char* message) {
-  net::HttpResponse r;
-  r.status = 400;
-  r.body = std::string("{\"code\":") + std::to_string(code) + ",\"message\":\"" + message + "\"}";
-  return r;
-}
-
 // Forwards WebSocket events to the session (on the session's shard).
 class EioWsHandler final : public net::WsHandler {
  public:
@@ -65,7 +58,7 @@ void EioServer::EnableRelay(PollRelay& relay) {
   relay.Serve([this](const std::string& sid, bool get, std::string body, std::shared_ptr<net::AbortSignal> abort,
                      PollResponder respond) {
     auto session = Find(sid);
-    if (!session) return respond(BadRequest(1, "Session ID unknown"));
+    if (!session) return respond(EioBadRequest(1, "Session ID unknown"));
     Dispatch(session, get, std::move(body), std::move(abort), std::move(respond));
   });
 }
@@ -98,11 +91,11 @@ void EioServer::HandleHttp(net::HttpRequest& req, std::function<void(net::HttpRe
   auto reply = std::move(respond);
   const std::string* eio = req.Query("EIO");
   const std::string* transport = req.Query("transport");
-  if (!eio || *eio != "4") return reply(BadRequest(5, "Unsupported protocol version"));
-  if (!transport || *transport != "polling") return reply(BadRequest(0, "Transport unknown"));
+  if (!eio || *eio != "4") return reply(EioBadRequest(5, "Unsupported protocol version"));
+  if (!transport || *transport != "polling") return reply(EioBadRequest(0, "Transport unknown"));
   const std::string* sid = req.Query("sid");
   if (!sid) {
-    if (req.method != "GET") return reply(BadRequest(2, "Bad handshake method"));
+    if (req.method != "GET") return reply(EioBadRequest(2, "Bad handshake method"));
     std::shared_ptr<void> lease;
     if (limiter_) {
       net::HttpResponse refusal;
@@ -121,10 +114,10 @@ void EioServer::HandleHttp(net::HttpRequest& req, std::function<void(net::HttpRe
   auto session = Find(*sid);
   if (!session) {
     // Another instance's session (no sticky sessions): relayed to its owner.
-    if (!relay_ || (!get && req.method != "POST")) return reply(BadRequest(1, "Session ID unknown"));
+    if (!relay_ || (!get && req.method != "POST")) return reply(EioBadRequest(1, "Session ID unknown"));
     return relay_->Forward(*sid, get, get ? std::string() : std::move(req.body), req.abort, std::move(reply));
   }
-  if (!get && req.method != "POST") return reply(BadRequest(2, "Bad request method"));
+  if (!get && req.method != "POST") return reply(EioBadRequest(2, "Bad request method"));
   std::string body = get ? std::string() : std::move(req.body);
   Dispatch(session, get, std::move(body), req.abort, std::move(reply));
 }
@@ -143,14 +136,14 @@ net::WsAcceptResult EioServer::AcceptWebSocket(const net::HttpRequest& req, size
   const std::string* transport = req.Query("transport");
   if (!eio || *eio != "4" || !transport || *transport != "websocket") {
     net::WsAcceptResult refused;
-    refused.refusal = BadRequest(3, "Bad request");
+    refused.refusal = EioBadRequest(3, "Bad request");
     return refused;
   }
   if (const std::string* sid = req.Query("sid")) {
     auto session = Find(*sid);  // whether it may still upgrade is checked on its shard (OnWsOpen)
     if (!session) {
       net::WsAcceptResult refused;
-      refused.refusal = BadRequest(3, "Bad request");
+      refused.refusal = EioBadRequest(3, "Bad request");
       return refused;
     }
     return {std::make_shared<EioWsHandler>(session, true), {}, session->shard()};

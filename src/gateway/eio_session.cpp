@@ -311,4 +311,11 @@ void EioSession::CloseInternal(const std::string& reason, const char* pending_ge
   });
 }
 
+net::HttpResponse EioBadRequest(int code, const char* message) {
+  net::HttpResponse r;
+  r.status = 400;
+  r.body = std::string("{\"code\":") + std::to_string(code) + ",\"message\":\"" + message + "\"}";
+  return r;
+}
+
 }  // namespace rt::gateway

@@ -59,6 +59,10 @@ class EioHandler {
 
 using PollResponder = std::function<void(net::HttpResponse&&)>;
 
+// An Engine.IO HTTP error: 400 {"code":<code>,"message":"<message>"} (1 "Session ID unknown",
+// 2 "Bad request method", ...), as the reference server answers.
+net::HttpResponse EioBadRequest(int code, const char* message);
+
 class EioSession : public std::enable_shared_from_this<EioSession> {
  public:
   EioSession(std::string sid, size_t shard, boost::asio::io_context& ctx, const EioOptions& options,

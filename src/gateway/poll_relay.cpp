@@ -8,9 +8,7 @@
 namespace rt::gateway {
 namespace {
 
-constexpr const char* kUnknownBody = R"({"code":1,"message":"Session ID unknown"})";
-
-net::HttpResponse Unknown() { return net::HttpResponse::Json(400, kUnknownBody); }
+net::HttpResponse Unknown() { return EioBadRequest(1, "Session ID unknown"); }
 
 // Splits off the next '\n'-terminated field; false if there is none.
 bool NextField(std::string_view* rest, std::string_view* field) {

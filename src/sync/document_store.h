@@ -97,7 +97,6 @@ class DbDocumentStore final : public DocumentStore {
   Result<CasResult> CompareAndSwapThen(const SyncDocument& doc, int64_t expected_revision,
                                        const std::function<void()>& on_swapped) override;
   bool OrdersSwapHooks() const override { return true; }
-  const GroupCommitter& committer() const { return committer_; }
   Result<DocumentPage> List(const Scope& scope, const std::string& service, const std::string& after, size_t limit,
                             int64_t now_ms) override;
   Status Purge(const DocKey& key, int64_t revision) override { return repo_.DeleteThrough(key, revision); }

@@ -62,6 +62,9 @@ TEST_F(GroupCommitTest, SwapsQueuedDuringACommitShareTheNextTransaction) {
     rest.push_back(std::async(std::launch::async, [&, i] { return committer.Swap(Doc("d" + std::to_string(i), 1), 0); }));
   // Every one of them is queued behind the held batch before it is released.
   while (committer.queued() < size_t(n)) std::this_thread::yield();
+  // Nothing is acknowledged while its batch has not committed.
+  EXPECT_EQ(first.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout);
+  for (auto& f : rest) EXPECT_EQ(f.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
   gated.Release();
   ASSERT_TRUE(first.get().value());
   for (auto& f : rest) ASSERT_TRUE(f.get().value());
