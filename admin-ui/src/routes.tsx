@@ -9,7 +9,6 @@ import type { PermissionName } from './auth/permissions';
 import { LoadingState } from './components/LoadingState';
 import { AppShell } from './layout/AppShell';
 import { NAV_ITEMS } from './layout/nav';
-import { ComingSoonPage } from './pages/placeholders/ComingSoonPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 const authPages = () => import('./pages/auth');
@@ -100,9 +99,6 @@ export function AppRoutes() {
           <Route index element={<Home />} />
           {Object.entries(BUILT).map(([path, r]) => (
             <Route key={path} path={path} element={<Guarded permission={r.permission}>{r.element}</Guarded>} />
-          ))}
-          {NAV_ITEMS.filter((i) => !i.ready).map((i) => (
-            <Route key={i.path} path={i.path} element={<Guarded permission={i.permission}><ComingSoonPage /></Guarded>} />
           ))}
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -7,7 +7,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { metricsApi } from '../../api/endpoints';
@@ -19,6 +18,8 @@ import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { MetricPanel } from './MetricPanel';
 import type { Metric } from './MetricPanel';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 export const REFRESH_MS = 5000;
 
@@ -80,21 +81,24 @@ export function DashboardPage() {
           </>
         }
       />
-      {dashboard.isPending ? (
-        <LoadingState label="Loading metrics…" />
-      ) : dashboard.error && !dashboard.data ? (
-        <ErrorAlert error={dashboard.error} title="Could not load the dashboard" onRetry={() => void dashboard.refetch()} />
-      ) : (
-        dashboard.data && (
-          <Grid container spacing={3}>
-            {panels(dashboard.data).map((p) => (
-              <Grid key={p.id} size={{ xs: 12, md: 6, xl: 4 }}>
-                <MetricPanel {...p} />
-              </Grid>
-            ))}
-          </Grid>
-        )
-      )}
+      <QueryStates
+        query={dashboard}
+        loading="Loading metrics…"
+        errorTitle="Could not load the dashboard"
+        keepDataOnError
+      >
+        {(dashboardData) => (
+          dashboardData && (
+            <Grid container spacing={3}>
+              {panels(dashboardData).map((p) => (
+                <Grid key={p.id} size={{ xs: 12, md: 6, xl: 4 }}>
+                  <MetricPanel {...p} />
+                </Grid>
+              ))}
+            </Grid>
+          )
+        )}
+      </QueryStates>
 
       <Paper component="section" variant="outlined" aria-labelledby="hot-topics" sx={{ mt: 3 }}>
         <Typography id="hot-topics" variant="h6" component="h2" sx={{ p: 2, pb: 1 }}>
@@ -107,14 +111,14 @@ export function DashboardPage() {
         ) : hot.data && hot.data.length > 0 ? (
           <TableContainer>
             <Table size="small" aria-labelledby="hot-topics">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Topic</TableCell>
-                  <TableCell scope="col" align="right">Events / s</TableCell>
-                  <TableCell scope="col" align="right">Subscribers</TableCell>
-                  <TableCell scope="col" align="right">p95 fan-out</TableCell>
-                </TableRow>
-              </TableHead>
+              <TableHeadRow
+                columns={[
+                  'Topic',
+                  { label: 'Events / s', align: 'right' },
+                  { label: 'Subscribers', align: 'right' },
+                  { label: 'p95 fan-out', align: 'right' },
+                ]}
+              />
               <TableBody>
                 {hot.data.map((t) => (
                   <TableRow key={t.topic} hover>

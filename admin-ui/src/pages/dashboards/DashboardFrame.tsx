@@ -7,10 +7,9 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import { HISTORY_WINDOWS, monitoringApi } from '../../api/insights';
 import type { HistoryWindow, MetricsHistory } from '../../api/insights';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { windowWords } from './history';
+import { QueryStates } from '../../components/QueryStates';
 
 const WINDOW_LABEL: Record<HistoryWindow, string> = { '90s': 'Last 90 seconds', '15m': 'Last 15 minutes', '1h': 'Last hour' };
 
@@ -34,13 +33,16 @@ export function DashboardFrame(props: { title: string; description: string; chil
           </TextField>
         }
       />
-      {history.isPending ? (
-        <LoadingState label="Loading the metrics history…" />
-      ) : history.error && !history.data ? (
-        <ErrorAlert error={history.error} title="Could not load the metrics history" onRetry={() => void history.refetch()} />
-      ) : (
-        history.data && props.children(history.data)
-      )}
+      <QueryStates
+        query={history}
+        loading="Loading the metrics history…"
+        errorTitle="Could not load the metrics history"
+        keepDataOnError
+      >
+        {(historyData) => (
+          historyData && props.children(historyData)
+        )}
+      </QueryStates>
       {props.extra}
     </>
   );

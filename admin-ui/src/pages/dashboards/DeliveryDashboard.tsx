@@ -7,7 +7,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { metricsApi } from '../../api/endpoints';
@@ -18,6 +17,7 @@ import { formatMs, formatNumber } from '../../components/format';
 import { ChartCard } from './ChartCard';
 import { DashboardFrame } from './DashboardFrame';
 import { bySourceWindows } from './analytics';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 const num = (n: number) => formatNumber(n, 2);
 
@@ -33,15 +33,15 @@ function HotTopics() {
       ) : hot.data && hot.data.length > 0 ? (
         <TableContainer>
           <Table size="small" aria-labelledby="hot-breakdown">
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Topic</TableCell>
-                <TableCell scope="col" align="right">Events / s</TableCell>
-                <TableCell scope="col" align="right">Share of events</TableCell>
-                <TableCell scope="col" align="right">Subscribers</TableCell>
-                <TableCell scope="col" align="right">p95 fan-out</TableCell>
-              </TableRow>
-            </TableHead>
+            <TableHeadRow
+              columns={[
+                'Topic',
+                { label: 'Events / s', align: 'right' },
+                { label: 'Share of events', align: 'right' },
+                { label: 'Subscribers', align: 'right' },
+                { label: 'p95 fan-out', align: 'right' },
+              ]}
+            />
             <TableBody>
               {(() => {
                 const total = hot.data.reduce((a, t) => a + t.eventsPerSec, 0);

@@ -8,7 +8,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { monitoringApi } from '../../api/insights';
@@ -18,6 +17,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatNumber, formatPercent, formatTime } from '../../components/format';
 import { ChartCard } from './ChartCard';
 import { DashboardFrame } from './DashboardFrame';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 const STALE_MS = 15_000;
 
@@ -34,16 +34,7 @@ function Workers() {
       ) : workers.data && workers.data.length > 0 ? (
         <TableContainer>
           <Table size="small" aria-labelledby="workers-title">
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Instance</TableCell>
-                <TableCell scope="col">Kind</TableCell>
-                <TableCell scope="col">Host / pid</TableCell>
-                <TableCell scope="col">Queues</TableCell>
-                <TableCell scope="col">Last heartbeat</TableCell>
-                <TableCell scope="col">Status</TableCell>
-              </TableRow>
-            </TableHead>
+            <TableHeadRow columns={['Instance', 'Kind', 'Host / pid', 'Queues', 'Last heartbeat', 'Status']} />
             <TableBody>
               {workers.data.map((w) => {
                 const late = w.stoppedAt === null && now - w.lastBeat > STALE_MS;

@@ -23,13 +23,12 @@ import Typography from '@mui/material/Typography';
 import { debuggerApi, TRACE_SOURCES } from '../../api/insights';
 import { EmptyState } from '../../components/EmptyState';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { VisuallyHidden } from '../../components/VisuallyHidden';
 import { useScope, useScopedKey } from '../../state/scope';
 import { TraceDetail } from './TraceDetail';
+import { QueryStates } from '../../components/QueryStates';
 
 const PAGE = 50;
 const REFRESH_MS = 3000;
@@ -107,55 +106,60 @@ export function DebuggerPage() {
               </TextField>
               <Button onClick={() => void traces.refetch()}>Refresh</Button>
             </Toolbar>
-            {traces.isPending ? (
-              <LoadingState label="Loading traces…" />
-            ) : traces.error && !traces.data ? (
-              <ErrorAlert error={traces.error} title="Could not load traces" onRetry={() => void traces.refetch()} />
-            ) : list.length === 0 ? (
-              <EmptyState
-                title={offset > 0 ? 'No more traces' : 'No traces yet'}
-                description="Every event the router fans out gets a trace about 100–350 ms after it is published."
-              />
-            ) : (
-              <TableContainer>
-                <Table size="small" aria-label="Traces">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell scope="col">Time</TableCell>
-                      <TableCell scope="col">Topic</TableCell>
-                      <TableCell scope="col">Source / type</TableCell>
-                      <TableCell scope="col" align="right">Subscribers</TableCell>
-                      <TableCell scope="col" align="right">Delivered</TableCell>
-                      <TableCell scope="col" align="right">Filtered</TableCell>
-                      <TableCell scope="col">
-                        <VisuallyHidden>Details</VisuallyHidden>
-                      </TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {list.map((t) => (
-                      <TableRow key={t.traceId} hover selected={t.traceId === selected}>
-                        <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(t.timestamp)}</TableCell>
-                        <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>
-                          {t.topic}
-                        </TableCell>
-                        <TableCell>
-                          {t.source} · {t.type}
-                        </TableCell>
-                        <TableCell align="right">{t.routingResult.subscriberCount}</TableCell>
-                        <TableCell align="right">{t.routingResult.deliveredCount}</TableCell>
-                        <TableCell align="right">{t.routingResult.filteredCount}</TableCell>
-                        <TableCell align="right">
-                          <Button size="small" onClick={() => select(t.traceId)} aria-label={`Details of ${t.eventId}`}>
-                            Details
-                          </Button>
+            <QueryStates
+              query={traces}
+              loading="Loading traces…"
+              errorTitle="Could not load traces"
+              keepDataOnError
+              isEmpty={() => list.length === 0}
+              empty={
+                <EmptyState
+                  title={offset > 0 ? 'No more traces' : 'No traces yet'}
+                  description="Every event the router fans out gets a trace about 100–350 ms after it is published."
+                />
+              }
+            >
+              {() => (
+                <TableContainer>
+                  <Table size="small" aria-label="Traces">
+                    <TableHead>
+                      <TableRow>
+                        <TableCell scope="col">Time</TableCell>
+                        <TableCell scope="col">Topic</TableCell>
+                        <TableCell scope="col">Source / type</TableCell>
+                        <TableCell scope="col" align="right">Subscribers</TableCell>
+                        <TableCell scope="col" align="right">Delivered</TableCell>
+                        <TableCell scope="col" align="right">Filtered</TableCell>
+                        <TableCell scope="col">
+                          <VisuallyHidden>Details</VisuallyHidden>
                         </TableCell>
                       </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </TableContainer>
-            )}
+                    </TableHead>
+                    <TableBody>
+                      {list.map((t) => (
+                        <TableRow key={t.traceId} hover selected={t.traceId === selected}>
+                          <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(t.timestamp)}</TableCell>
+                          <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>
+                            {t.topic}
+                          </TableCell>
+                          <TableCell>
+                            {t.source} · {t.type}
+                          </TableCell>
+                          <TableCell align="right">{t.routingResult.subscriberCount}</TableCell>
+                          <TableCell align="right">{t.routingResult.deliveredCount}</TableCell>
+                          <TableCell align="right">{t.routingResult.filteredCount}</TableCell>
+                          <TableCell align="right">
+                            <Button size="small" onClick={() => select(t.traceId)} aria-label={`Details of ${t.eventId}`}>
+                              Details
+                            </Button>
+                          </TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </TableContainer>
+              )}
+            </QueryStates>
             <Box sx={{ display: 'flex', justifyContent: 'flex-end', gap: 1, p: 1 }}>
               <Button disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
                 Newer

@@ -15,13 +15,13 @@ import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { debuggerApi } from '../../api/insights';
 import type { ExplainAnswer, Explanation } from '../../api/insights';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 function facts(check: Record<string, unknown>): string {
   const rest = Object.entries(check).filter(([k]) => k !== 'check' && k !== 'passed');
@@ -49,13 +49,7 @@ function OneExplanation({ e }: { e: Explanation }) {
       </Alert>
       {e.checks && e.checks.length > 0 && (
         <Table size="small" aria-label="Checks, in order">
-          <TableHead>
-            <TableRow>
-              <TableCell scope="col">Check</TableCell>
-              <TableCell scope="col">Result</TableCell>
-              <TableCell scope="col">Facts</TableCell>
-            </TableRow>
-          </TableHead>
+          <TableHeadRow columns={['Check', 'Result', 'Facts']} />
           <TableBody>
             {e.checks.map((c, i) => (
               <TableRow key={i}>

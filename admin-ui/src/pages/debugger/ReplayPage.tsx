@@ -15,13 +15,12 @@ import { debuggerApi } from '../../api/insights';
 import type { TraceSummary } from '../../api/insights';
 import { EmptyState } from '../../components/EmptyState';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope, useScopedKey } from '../../state/scope';
 import { JsonBlock } from './JsonBlock';
 import { ReplayForm } from './ReplayForm';
+import { QueryStates } from '../../components/QueryStates';
 
 function label(t: TraceSummary): string {
   return `${formatTime(t.timestamp)} · ${t.topic} · ${t.eventId}`;
@@ -64,21 +63,23 @@ export function ReplayPage() {
             </Typography>
             <Stack spacing={2}>
               <TextField label="Filter by topic" size="small" value={topic} onChange={(e) => setTopic(e.target.value)} helperText="Exact topic name, or empty for all" />
-              {traces.isPending ? (
-                <LoadingState label="Loading traces…" />
-              ) : traces.error ? (
-                <ErrorAlert error={traces.error} title="Could not load traces" onRetry={() => void traces.refetch()} />
-              ) : list.length === 0 ? (
-                <EmptyState title="No traced events" description="Publish an event, then pick it here." />
-              ) : (
-                <TextField select label="Traced event" value={chosen ? traceId : ''} onChange={(e) => choose(e.target.value)}>
-                  {list.map((t) => (
-                    <MenuItem key={t.traceId} value={t.traceId}>
-                      {label(t)}
-                    </MenuItem>
-                  ))}
-                </TextField>
-              )}
+              <QueryStates
+                query={traces}
+                loading="Loading traces…"
+                errorTitle="Could not load traces"
+                isEmpty={() => list.length === 0}
+                empty={<EmptyState title="No traced events" description="Publish an event, then pick it here." />}
+              >
+                {() => (
+                  <TextField select label="Traced event" value={chosen ? traceId : ''} onChange={(e) => choose(e.target.value)}>
+                    {list.map((t) => (
+                      <MenuItem key={t.traceId} value={t.traceId}>
+                        {label(t)}
+                      </MenuItem>
+                    ))}
+                  </TextField>
+                )}
+              </QueryStates>
               {traceId && !chosen && !traces.isPending && (
                 <Typography variant="body2">
                   Trace <code>{traceId}</code> (not among the 100 newest shown).

@@ -7,11 +7,11 @@ import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { ReplayAnswer } from '../../api/insights';
 import { JsonBlock } from './JsonBlock';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 export function ReplayResult({ answer }: { answer: ReplayAnswer }) {
   const dry = answer.mode === 'dry-run';
@@ -61,15 +61,7 @@ export function ReplayResult({ answer }: { answer: ReplayAnswer }) {
       </Stack>
       {routing && routing.routingDetails.length > 0 && (
         <Table size="small" aria-label="Where the dry-run would deliver" sx={{ mb: 2 }}>
-          <TableHead>
-            <TableRow>
-              <TableCell scope="col">Subscription</TableCell>
-              <TableCell scope="col">Verdict</TableCell>
-              <TableCell scope="col">Filter</TableCell>
-              <TableCell scope="col">Socket</TableCell>
-              <TableCell scope="col">Instance</TableCell>
-            </TableRow>
-          </TableHead>
+          <TableHeadRow columns={['Subscription', 'Verdict', 'Filter', 'Socket', 'Instance']} />
           <TableBody>
             {routing.routingDetails.map((d) => (
               <TableRow key={`${d.instance}/${d.subscriptionId}`}>

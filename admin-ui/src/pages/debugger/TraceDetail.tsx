@@ -16,7 +16,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import ReplayOutlined from '@mui/icons-material/ReplayOutlined';
@@ -30,6 +29,7 @@ import { useScopedKey } from '../../state/scope';
 import { ExplainPanel } from './ExplainPanel';
 import { JsonBlock } from './JsonBlock';
 import { ReplayForm } from './ReplayForm';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 const VERDICT_COLOR = { delivered: 'success', filtered: 'default', dropped: 'error' } as const;
 
@@ -50,16 +50,7 @@ function Decisions({ list, omitted }: { list: RoutingDecision[]; omitted: number
   return (
     <TableContainer>
       <Table size="small" aria-label="Routing decisions">
-        <TableHead>
-          <TableRow>
-            <TableCell scope="col">Verdict</TableCell>
-            <TableCell scope="col">Subscription</TableCell>
-            <TableCell scope="col">Socket</TableCell>
-            <TableCell scope="col">Filter</TableCell>
-            <TableCell scope="col">Failing keys</TableCell>
-            <TableCell scope="col">Instance</TableCell>
-          </TableRow>
-        </TableHead>
+        <TableHeadRow columns={['Verdict', 'Subscription', 'Socket', 'Filter', 'Failing keys', 'Instance']} />
         <TableBody>
           {list.map((d) => (
             <TableRow key={`${d.instance}/${d.subscriptionId}`}>
@@ -128,15 +119,15 @@ export function TraceDetail({ traceId }: { traceId: string }) {
         Instances
       </Typography>
       <Table size="small" aria-label="Routing per instance">
-        <TableHead>
-          <TableRow>
-            <TableCell scope="col">Instance</TableCell>
-            <TableCell scope="col">Received</TableCell>
-            <TableCell scope="col" align="right">Subscribers</TableCell>
-            <TableCell scope="col" align="right">Delivered</TableCell>
-            <TableCell scope="col" align="right">Filtered</TableCell>
-          </TableRow>
-        </TableHead>
+        <TableHeadRow
+          columns={[
+            'Instance',
+            'Received',
+            { label: 'Subscribers', align: 'right' },
+            { label: 'Delivered', align: 'right' },
+            { label: 'Filtered', align: 'right' },
+          ]}
+        />
         <TableBody>
           {t.instances.map((i) => (
             <TableRow key={i.instance}>

@@ -12,7 +12,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Toolbar from '@mui/material/Toolbar';
 import Tooltip from '@mui/material/Tooltip';
@@ -35,6 +34,7 @@ import { preview } from './documentJson';
 import { ServiceSelect, sortServices, useServices } from './ServiceSelect';
 import { ServicesDialog } from './ServicesDialog';
 import { RowAction } from '../../components/RowAction';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 export function DocumentsPage() {
   const { environment } = useScope();
@@ -113,16 +113,16 @@ export function DocumentsPage() {
         ) : (
           <TableContainer>
             <Table size="small" aria-label={`Documents of ${service}`}>
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Document</TableCell>
-                  <TableCell scope="col" align="right">Revision</TableCell>
-                  <TableCell scope="col">Data</TableCell>
-                  <TableCell scope="col">Created</TableCell>
-                  <TableCell scope="col">Updated</TableCell>
-                  <TableCell scope="col" align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
+              <TableHeadRow
+                columns={[
+                  'Document',
+                  { label: 'Revision', align: 'right' },
+                  'Data',
+                  'Created',
+                  'Updated',
+                  { label: 'Actions', align: 'right' },
+                ]}
+              />
               <TableBody>
                 {rows.map((d) => (
                   <TableRow key={d.id} hover data-document-id={d.id}>

@@ -7,12 +7,12 @@ import Paper from '@mui/material/Paper';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { SyncDocument } from '../../api/operations';
 import { formatTime } from '../../components/format';
 import { JsonEditor } from '../../components/JsonEditor';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 export function RevisionList({ current, seen }: { current: SyncDocument; seen: SyncDocument[] }) {
   const [shown, setShown] = useState<number | null>(null);
@@ -25,13 +25,7 @@ export function RevisionList({ current, seen }: { current: SyncDocument; seen: S
         this page since it opened the document.
       </Alert>
       <Table size="small" aria-label="Revisions seen">
-        <TableHead>
-          <TableRow>
-            <TableCell scope="col">Revision</TableCell>
-            <TableCell scope="col">Updated</TableCell>
-            <TableCell scope="col" align="right">Data</TableCell>
-          </TableRow>
-        </TableHead>
+        <TableHeadRow columns={['Revision', 'Updated', { label: 'Data', align: 'right' }]} />
         <TableBody>
           {seen.map((d) => (
             <TableRow key={d.revision} selected={d.revision === shown}>

@@ -13,7 +13,6 @@ import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
@@ -26,9 +25,10 @@ import { Can } from '../../auth/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { LoadingState } from '../../components/LoadingState';
 import { useScopedKey } from '../../state/scope';
 import { sortServices, useServices } from './ServiceSelect';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 export function serviceNameProblem(name: string): string | null {
   if (!name) return 'Enter a name.';
@@ -118,46 +118,42 @@ export function ServicesDialog({ open, onClose }: { open: boolean; onClose: () =
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
           Service namespaces of this application (the same in every environment). Renaming or deleting one does not move or delete its documents.
         </Typography>
-        {services.isPending ? (
-          <LoadingState label="Loading services…" />
-        ) : services.error ? (
-          <ErrorAlert error={services.error} title="Could not load services" onRetry={() => void services.refetch()} />
-        ) : (
-          <Table size="small" aria-label="Services">
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Name</TableCell>
-                <TableCell scope="col">Description</TableCell>
-                <TableCell scope="col" align="right">Actions</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {list.map((s) =>
-                draft?.id === s.id ? (
-                  <Fragment key={s.id}>{editor}</Fragment>
-                ) : (
-                  <TableRow key={s.id}>
-                    <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>{s.name}</TableCell>
-                    <TableCell>{s.description || '—'}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <Can permission="documents:update">
-                        <IconButton aria-label={`Edit service ${s.name}`} onClick={() => startEdit({ id: s.id, name: s.name, description: s.description ?? '' })}>
-                          <EditOutlined fontSize="small" />
-                        </IconButton>
-                      </Can>
-                      <Can permission="documents:delete">
-                        <IconButton aria-label={`Delete service ${s.name}`} onClick={() => setDeleting(s)}>
-                          <DeleteOutline fontSize="small" />
-                        </IconButton>
-                      </Can>
-                    </TableCell>
-                  </TableRow>
-                ),
-              )}
-              {draft?.id === null && editor}
-            </TableBody>
-          </Table>
-        )}
+        <QueryStates
+          query={services}
+          loading="Loading services…"
+          errorTitle="Could not load services"
+        >
+          {() => (
+            <Table size="small" aria-label="Services">
+              <TableHeadRow columns={['Name', 'Description', { label: 'Actions', align: 'right' }]} />
+              <TableBody>
+                {list.map((s) =>
+                  draft?.id === s.id ? (
+                    <Fragment key={s.id}>{editor}</Fragment>
+                  ) : (
+                    <TableRow key={s.id}>
+                      <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>{s.name}</TableCell>
+                      <TableCell>{s.description || '—'}</TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        <Can permission="documents:update">
+                          <IconButton aria-label={`Edit service ${s.name}`} onClick={() => startEdit({ id: s.id, name: s.name, description: s.description ?? '' })}>
+                            <EditOutlined fontSize="small" />
+                          </IconButton>
+                        </Can>
+                        <Can permission="documents:delete">
+                          <IconButton aria-label={`Delete service ${s.name}`} onClick={() => setDeleting(s)}>
+                            <DeleteOutline fontSize="small" />
+                          </IconButton>
+                        </Can>
+                      </TableCell>
+                    </TableRow>
+                  ),
+                )}
+                {draft?.id === null && editor}
+              </TableBody>
+            </Table>
+          )}
+        </QueryStates>
         {list.length === 0 && !services.isPending && !services.error && draft === null && (
           <EmptyState title="No services yet" description="Add the first namespace, e.g. notes or order-tracking." />
         )}

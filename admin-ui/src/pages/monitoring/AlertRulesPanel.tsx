@@ -10,7 +10,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import Add from '@mui/icons-material/Add';
@@ -22,10 +21,11 @@ import { Can, usePermissions } from '../../auth/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { LoadingState } from '../../components/LoadingState';
 import { AlertRuleDialog } from './AlertRuleDialog';
 import { describeCondition } from './alertRules';
 import { RowAction } from '../../components/RowAction';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 const SEVERITY_COLOR = { info: 'info', warning: 'warning', critical: 'error' } as const;
 
@@ -55,57 +55,59 @@ export function AlertRulesPanel() {
         </Can>
       </Box>
       <ErrorAlert error={toggle.error} title="Could not change the rule" />
-      {rules.isPending ? (
-        <LoadingState label="Loading rules…" />
-      ) : rules.error ? (
-        <ErrorAlert error={rules.error} title="Could not load rules" onRetry={() => void rules.refetch()} />
-      ) : rules.data.length === 0 ? (
-        <EmptyState title="No rules" description="Create a rule to be alerted when a metric crosses a threshold." />
-      ) : (
-        <TableContainer>
-          <Table size="small" aria-label="Alert rules">
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Name</TableCell>
-                <TableCell scope="col">Condition</TableCell>
-                <TableCell scope="col">Severity</TableCell>
-                <TableCell scope="col">Cooldown</TableCell>
-                <TableCell scope="col">Scope</TableCell>
-                <TableCell scope="col">Enabled</TableCell>
-                <TableCell scope="col" align="right">Actions</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {rules.data.map((r) => (
-                <TableRow key={r.id} hover>
-                  <TableCell component="th" scope="row">
-                    {r.name} {r.builtin && <Chip size="small" variant="outlined" label="built-in" sx={{ ml: 0.5 }} />}
-                    {r.description && <Typography variant="caption" component="div" color="text.secondary">{r.description}</Typography>}
-                  </TableCell>
-                  <TableCell sx={{ fontFamily: 'monospace' }}>{describeCondition(r)}</TableCell>
-                  <TableCell><Chip size="small" color={SEVERITY_COLOR[r.severity]} label={r.severity} /></TableCell>
-                  <TableCell>{r.cooldown} s</TableCell>
-                  <TableCell>{[r.applicationId ?? 'every application', r.environment ?? 'every environment'].join(' · ')}</TableCell>
-                  <TableCell>
-                    <Switch
-                      checked={r.enabled}
-                      disabled={!can('metrics:update') || toggle.isPending}
-                      onChange={() => toggle.mutate(r)}
-                      slotProps={{ input: { 'aria-label': `${r.name} enabled` } }}
-                    />
-                  </TableCell>
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <RowAction permission="metrics:update" title="Edit" label={`Edit ${r.name}`} icon={<EditOutlined fontSize="small" />} onClick={() => setDialog({ open: true, rule: r })} />
-                    {!r.builtin && (
-                      <RowAction permission="metrics:delete" title="Delete" label={`Delete ${r.name}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(r)} />
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      )}
+      <QueryStates
+        query={rules}
+        loading="Loading rules…"
+        errorTitle="Could not load rules"
+        isEmpty={(rulesData) => rulesData.length === 0}
+        empty={<EmptyState title="No rules" description="Create a rule to be alerted when a metric crosses a threshold." />}
+      >
+        {(rulesData) => (
+          <TableContainer>
+            <Table size="small" aria-label="Alert rules">
+              <TableHeadRow
+                columns={[
+                  'Name',
+                  'Condition',
+                  'Severity',
+                  'Cooldown',
+                  'Scope',
+                  'Enabled',
+                  { label: 'Actions', align: 'right' },
+                ]}
+              />
+              <TableBody>
+                {rulesData.map((r) => (
+                  <TableRow key={r.id} hover>
+                    <TableCell component="th" scope="row">
+                      {r.name} {r.builtin && <Chip size="small" variant="outlined" label="built-in" sx={{ ml: 0.5 }} />}
+                      {r.description && <Typography variant="caption" component="div" color="text.secondary">{r.description}</Typography>}
+                    </TableCell>
+                    <TableCell sx={{ fontFamily: 'monospace' }}>{describeCondition(r)}</TableCell>
+                    <TableCell><Chip size="small" color={SEVERITY_COLOR[r.severity]} label={r.severity} /></TableCell>
+                    <TableCell>{r.cooldown} s</TableCell>
+                    <TableCell>{[r.applicationId ?? 'every application', r.environment ?? 'every environment'].join(' · ')}</TableCell>
+                    <TableCell>
+                      <Switch
+                        checked={r.enabled}
+                        disabled={!can('metrics:update') || toggle.isPending}
+                        onChange={() => toggle.mutate(r)}
+                        slotProps={{ input: { 'aria-label': `${r.name} enabled` } }}
+                      />
+                    </TableCell>
+                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                      <RowAction permission="metrics:update" title="Edit" label={`Edit ${r.name}`} icon={<EditOutlined fontSize="small" />} onClick={() => setDialog({ open: true, rule: r })} />
+                      {!r.builtin && (
+                        <RowAction permission="metrics:delete" title="Delete" label={`Delete ${r.name}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(r)} />
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
+        )}
+      </QueryStates>
       <AlertRuleDialog
         open={dialog.open}
         rule={dialog.rule}

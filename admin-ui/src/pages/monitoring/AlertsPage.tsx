@@ -11,7 +11,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
@@ -23,10 +22,11 @@ import { Can } from '../../auth/permissions';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatNumber, formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope } from '../../state/scope';
 import { AlertRulesPanel } from './AlertRulesPanel';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 const SEVERITY_COLOR = { info: 'info', warning: 'warning', critical: 'error' } as const;
 
@@ -57,58 +57,61 @@ function AlertsPanel() {
         {select('Environment', environment, setEnvironment, ENVIRONMENTS, 'Every environment')}
       </Toolbar>
       <ErrorAlert error={ack.error} title="Could not acknowledge" />
-      {alerts.isPending ? (
-        <LoadingState label="Loading alerts…" />
-      ) : alerts.error && !alerts.data ? (
-        <ErrorAlert error={alerts.error} title="Could not load alerts" onRetry={() => void alerts.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No alerts" description="Alerts appear here when a rule's condition holds. Nothing matches these filters." />
-      ) : (
-        <TableContainer>
-          <Table size="small" aria-label="Alerts">
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Rule</TableCell>
-                <TableCell scope="col">Severity</TableCell>
-                <TableCell scope="col">State</TableCell>
-                <TableCell scope="col">Message</TableCell>
-                <TableCell scope="col">Scope</TableCell>
-                <TableCell scope="col">Fired</TableCell>
-                <TableCell scope="col">Resolved</TableCell>
-                <TableCell scope="col" align="right">Acknowledged</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {rows.map((a) => (
-                <TableRow key={a.id} hover>
-                  <TableCell component="th" scope="row">{a.ruleName}</TableCell>
-                  <TableCell><Chip size="small" color={SEVERITY_COLOR[a.severity]} label={a.severity} /></TableCell>
-                  <TableCell>
-                    <Chip size="small" variant={a.state === 'firing' ? 'filled' : 'outlined'} color={a.state === 'firing' ? 'error' : 'default'} label={a.state} />
-                  </TableCell>
-                  <TableCell sx={{ fontFamily: 'monospace' }}>{a.message}</TableCell>
-                  <TableCell>{[a.applicationId ?? 'every application', a.environment ?? 'every environment'].join(' · ')}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(a.firedAt)}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    {a.resolvedAt ? `${formatTime(a.resolvedAt)}${a.resolvedValue !== null ? ` (${formatNumber(a.resolvedValue)})` : ''}` : '—'}
-                  </TableCell>
-                  <TableCell align="right">
-                    {a.acknowledged ? (
-                      `${formatTime(a.acknowledgedAt)} by ${a.acknowledgedBy ?? '?'}`
-                    ) : (
-                      <Can permission="metrics:update" fallback="No">
-                        <Button size="small" variant="outlined" disabled={ack.isPending} onClick={() => ack.mutate(a.id)} aria-label={`Acknowledge ${a.ruleName} fired ${formatTime(a.firedAt)}`}>
-                          Acknowledge
-                        </Button>
-                      </Can>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      )}
+      <QueryStates
+        query={alerts}
+        loading="Loading alerts…"
+        errorTitle="Could not load alerts"
+        keepDataOnError
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState title="No alerts" description="Alerts appear here when a rule's condition holds. Nothing matches these filters." />}
+      >
+        {() => (
+          <TableContainer>
+            <Table size="small" aria-label="Alerts">
+              <TableHeadRow
+                columns={[
+                  'Rule',
+                  'Severity',
+                  'State',
+                  'Message',
+                  'Scope',
+                  'Fired',
+                  'Resolved',
+                  { label: 'Acknowledged', align: 'right' },
+                ]}
+              />
+              <TableBody>
+                {rows.map((a) => (
+                  <TableRow key={a.id} hover>
+                    <TableCell component="th" scope="row">{a.ruleName}</TableCell>
+                    <TableCell><Chip size="small" color={SEVERITY_COLOR[a.severity]} label={a.severity} /></TableCell>
+                    <TableCell>
+                      <Chip size="small" variant={a.state === 'firing' ? 'filled' : 'outlined'} color={a.state === 'firing' ? 'error' : 'default'} label={a.state} />
+                    </TableCell>
+                    <TableCell sx={{ fontFamily: 'monospace' }}>{a.message}</TableCell>
+                    <TableCell>{[a.applicationId ?? 'every application', a.environment ?? 'every environment'].join(' · ')}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(a.firedAt)}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                      {a.resolvedAt ? `${formatTime(a.resolvedAt)}${a.resolvedValue !== null ? ` (${formatNumber(a.resolvedValue)})` : ''}` : '—'}
+                    </TableCell>
+                    <TableCell align="right">
+                      {a.acknowledged ? (
+                        `${formatTime(a.acknowledgedAt)} by ${a.acknowledgedBy ?? '?'}`
+                      ) : (
+                        <Can permission="metrics:update" fallback="No">
+                          <Button size="small" variant="outlined" disabled={ack.isPending} onClick={() => ack.mutate(a.id)} aria-label={`Acknowledge ${a.ruleName} fired ${formatTime(a.firedAt)}`}>
+                            Acknowledge
+                          </Button>
+                        </Can>
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
+        )}
+      </QueryStates>
     </>
   );
 }

@@ -13,7 +13,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { metricsApi } from '../../api/endpoints';
@@ -25,6 +24,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatMs, formatNumber, formatPercent, formatTime } from '../../components/format';
 import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 const REFRESH_MS = 10_000;
 const STATUS_COLOR = { up: 'success', degraded: 'warning', down: 'error' } as const;
@@ -60,32 +61,28 @@ export function MonitoringPage() {
   return (
     <>
       <PageHeader title="Monitoring" description={`The platform's services and the cluster's health, refreshed every ${REFRESH_MS / 1000} seconds.`} />
-      {status.isPending ? (
-        <LoadingState label="Checking the services…" />
-      ) : status.error && !status.data ? (
-        <ErrorAlert error={status.error} title="Could not load the service status" onRetry={() => void status.refetch()} />
-      ) : (
-        status.data && (
-          <Alert severity={STATUS_COLOR[status.data.status]} sx={{ mb: 3 }} data-testid="overall-status">
-            Overall status: <strong>{status.data.status}</strong> (checked {formatTime(status.data.checkedAt)}).
-            {status.data.status !== 'up' && ' The services below say what is not up.'}
-          </Alert>
-        )
-      )}
+      <QueryStates
+        query={status}
+        loading="Checking the services…"
+        errorTitle="Could not load the service status"
+        keepDataOnError
+      >
+        {(statusData) => (
+          statusData && (
+            <Alert severity={STATUS_COLOR[statusData.status]} sx={{ mb: 3 }} data-testid="overall-status">
+              Overall status: <strong>{statusData.status}</strong> (checked {formatTime(statusData.checkedAt)}).
+              {statusData.status !== 'up' && ' The services below say what is not up.'}
+            </Alert>
+          )
+        )}
+      </QueryStates>
       <Grid container spacing={3}>
         <Grid size={{ xs: 12 }}>
           <Section id="services-title" title="Services">
             {status.data && (
               <TableContainer>
                 <Table size="small" aria-labelledby="services-title">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell scope="col">Service</TableCell>
-                      <TableCell scope="col">Kind</TableCell>
-                      <TableCell scope="col">Status</TableCell>
-                      <TableCell scope="col">Detail</TableCell>
-                    </TableRow>
-                  </TableHead>
+                  <TableHeadRow columns={['Service', 'Kind', 'Status', 'Detail']} />
                   <TableBody>
                     {status.data.services.map((s, i) => (
                       <TableRow key={`${s.name}/${s.instance ?? i}`}>
@@ -148,15 +145,15 @@ export function MonitoringPage() {
                 {d?.instances && d.instances.length > 0 ? (
                   <TableContainer>
                     <Table size="small" aria-labelledby="instances-title">
-                      <TableHead>
-                        <TableRow>
-                          <TableCell scope="col">Instance</TableCell>
-                          <TableCell scope="col">Kind</TableCell>
-                          <TableCell scope="col" align="right">Connections</TableCell>
-                          <TableCell scope="col" align="right">In / s</TableCell>
-                          <TableCell scope="col" align="right">Out / s</TableCell>
-                        </TableRow>
-                      </TableHead>
+                      <TableHeadRow
+                        columns={[
+                          'Instance',
+                          'Kind',
+                          { label: 'Connections', align: 'right' },
+                          { label: 'In / s', align: 'right' },
+                          { label: 'Out / s', align: 'right' },
+                        ]}
+                      />
                       <TableBody>
                         {d.instances.map((i) => (
                           <TableRow key={i.id}>
@@ -180,14 +177,14 @@ export function MonitoringPage() {
                 {hot.data && hot.data.length > 0 ? (
                   <TableContainer>
                     <Table size="small" aria-labelledby="hot-title">
-                      <TableHead>
-                        <TableRow>
-                          <TableCell scope="col">Topic</TableCell>
-                          <TableCell scope="col" align="right">Events / s</TableCell>
-                          <TableCell scope="col" align="right">Subscribers</TableCell>
-                          <TableCell scope="col" align="right">p95 fan-out</TableCell>
-                        </TableRow>
-                      </TableHead>
+                      <TableHeadRow
+                        columns={[
+                          'Topic',
+                          { label: 'Events / s', align: 'right' },
+                          { label: 'Subscribers', align: 'right' },
+                          { label: 'p95 fan-out', align: 'right' },
+                        ]}
+                      />
                       <TableBody>
                         {hot.data.map((t) => (
                           <TableRow key={t.topic}>

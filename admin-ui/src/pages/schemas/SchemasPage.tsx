@@ -12,11 +12,10 @@ import TextField from '@mui/material/TextField';
 import { topicsApi } from '../../api/endpoints';
 import { EmptyState } from '../../components/EmptyState';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope, useScopedKey } from '../../state/scope';
 import { TopicSchemas } from './TopicSchemas';
+import { QueryStates } from '../../components/QueryStates';
 
 export function SchemasPage() {
   const { environment } = useScope();
@@ -38,52 +37,56 @@ export function SchemasPage() {
         title="Schemas"
         description={<>JSON Schema versions per topic in <EnvironmentBadge environment={environment} />: register, compare, validate.</>}
       />
-      {topics.isPending ? (
-        <LoadingState label="Loading topics…" />
-      ) : topics.error ? (
-        <ErrorAlert error={topics.error} title="Could not load topics" onRetry={() => void topics.refetch()} />
-      ) : topics.data.length === 0 ? (
-        <Paper variant="outlined">
-          <EmptyState title="No topics yet" description="Schemas belong to topics: create a topic first on the Topics page." />
-        </Paper>
-      ) : (
-        <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: '280px minmax(0, 1fr)' }, alignItems: 'start' }}>
-          <Paper variant="outlined" component="section" aria-label="Topics">
-            <Box sx={{ p: 2, pb: 1 }}>
-              <TextField label="Search topics" type="search" fullWidth value={search} onChange={(e) => setSearch(e.target.value)} />
-            </Box>
-            <List dense aria-label="Topic list" sx={{ maxHeight: 560, overflowY: 'auto' }}>
-              {list.map((t) => (
-                <li key={t.name}>
-                  <ListItemButton
-                    selected={t.name === selected?.name}
-                    aria-current={t.name === selected?.name ? 'true' : undefined}
-                    onClick={() => setParams({ topic: t.name })}
-                  >
-                    <ListItemText
-                      primary={t.name}
-                      secondary={t.activeSchemaVersion > 0 ? `v${t.activeSchemaVersion} enforced` : undefined}
-                      slotProps={{ primary: { sx: { fontFamily: 'monospace' } } }}
-                    />
-                  </ListItemButton>
-                </li>
-              ))}
-              {list.length === 0 && (
-                <li>
-                  <EmptyState title="No topic matches" />
-                </li>
-              )}
-            </List>
+      <QueryStates
+        query={topics}
+        loading="Loading topics…"
+        errorTitle="Could not load topics"
+        isEmpty={(topicsData) => topicsData.length === 0}
+        empty={
+          <Paper variant="outlined">
+            <EmptyState title="No topics yet" description="Schemas belong to topics: create a topic first on the Topics page." />
           </Paper>
-          {selected ? (
-            <TopicSchemas topic={selected} />
-          ) : (
-            <Paper variant="outlined">
-              <EmptyState title="Topic not found" description={`There is no topic named ${selectedName} here.`} />
+        }
+      >
+        {() => (
+          <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: '280px minmax(0, 1fr)' }, alignItems: 'start' }}>
+            <Paper variant="outlined" component="section" aria-label="Topics">
+              <Box sx={{ p: 2, pb: 1 }}>
+                <TextField label="Search topics" type="search" fullWidth value={search} onChange={(e) => setSearch(e.target.value)} />
+              </Box>
+              <List dense aria-label="Topic list" sx={{ maxHeight: 560, overflowY: 'auto' }}>
+                {list.map((t) => (
+                  <li key={t.name}>
+                    <ListItemButton
+                      selected={t.name === selected?.name}
+                      aria-current={t.name === selected?.name ? 'true' : undefined}
+                      onClick={() => setParams({ topic: t.name })}
+                    >
+                      <ListItemText
+                        primary={t.name}
+                        secondary={t.activeSchemaVersion > 0 ? `v${t.activeSchemaVersion} enforced` : undefined}
+                        slotProps={{ primary: { sx: { fontFamily: 'monospace' } } }}
+                      />
+                    </ListItemButton>
+                  </li>
+                ))}
+                {list.length === 0 && (
+                  <li>
+                    <EmptyState title="No topic matches" />
+                  </li>
+                )}
+              </List>
             </Paper>
-          )}
-        </Box>
-      )}
+            {selected ? (
+              <TopicSchemas topic={selected} />
+            ) : (
+              <Paper variant="outlined">
+                <EmptyState title="Topic not found" description={`There is no topic named ${selectedName} here.`} />
+              </Paper>
+            )}
+          </Box>
+        )}
+      </QueryStates>
     </>
   );
 }

@@ -17,7 +17,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Toolbar from '@mui/material/Toolbar';
@@ -29,10 +28,11 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { CopyField } from './CopyField';
 import { EMAIL } from './users';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 const STATUS_COLOR = { pending: 'info', accepted: 'success', revoked: 'default', expired: 'warning' } as const;
 
@@ -137,51 +137,53 @@ export function InvitesPage() {
             {Object.keys(STATUS_COLOR).map((s) => <MenuItem key={s} value={s}>{s}</MenuItem>)}
           </TextField>
         </Toolbar>
-        {invites.isPending ? (
-          <LoadingState label="Loading invites…" />
-        ) : invites.error ? (
-          <ErrorAlert error={invites.error} title="Could not load invites" onRetry={() => void invites.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState title={status ? `No ${status} invites` : 'No invites yet'} description="Invite a user to give them access." />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Invites">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Email</TableCell>
-                  <TableCell scope="col">Role</TableCell>
-                  <TableCell scope="col">Status</TableCell>
-                  <TableCell scope="col">Created</TableCell>
-                  <TableCell scope="col">Expires</TableCell>
-                  <TableCell scope="col">Accepted</TableCell>
-                  <TableCell scope="col" align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((i) => (
-                  <TableRow key={i.id} hover>
-                    <TableCell component="th" scope="row">{i.email}</TableCell>
-                    <TableCell>{roleName(i.roleId)}</TableCell>
-                    <TableCell><Chip size="small" color={STATUS_COLOR[i.status] ?? 'default'} label={i.status} /></TableCell>
-                    <TableCell>{formatTime(i.createdAt)}</TableCell>
-                    <TableCell>{formatTime(i.expiresAt)}</TableCell>
-                    <TableCell>{formatTime(i.acceptedAt)}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      {i.status === 'pending' && (
-                        <Can permission="invites:update">
-                          <Button size="small" onClick={() => { act.reset(); setConfirm({ action: 'revoke', invite: i }); }} aria-label={`Revoke the invite of ${i.email}`}>Revoke</Button>
+        <QueryStates
+          query={invites}
+          loading="Loading invites…"
+          errorTitle="Could not load invites"
+          isEmpty={() => rows.length === 0}
+          empty={<EmptyState title={status ? `No ${status} invites` : 'No invites yet'} description="Invite a user to give them access." />}
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Invites">
+                <TableHeadRow
+                  columns={[
+                    'Email',
+                    'Role',
+                    'Status',
+                    'Created',
+                    'Expires',
+                    'Accepted',
+                    { label: 'Actions', align: 'right' },
+                  ]}
+                />
+                <TableBody>
+                  {rows.map((i) => (
+                    <TableRow key={i.id} hover>
+                      <TableCell component="th" scope="row">{i.email}</TableCell>
+                      <TableCell>{roleName(i.roleId)}</TableCell>
+                      <TableCell><Chip size="small" color={STATUS_COLOR[i.status] ?? 'default'} label={i.status} /></TableCell>
+                      <TableCell>{formatTime(i.createdAt)}</TableCell>
+                      <TableCell>{formatTime(i.expiresAt)}</TableCell>
+                      <TableCell>{formatTime(i.acceptedAt)}</TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        {i.status === 'pending' && (
+                          <Can permission="invites:update">
+                            <Button size="small" onClick={() => { act.reset(); setConfirm({ action: 'revoke', invite: i }); }} aria-label={`Revoke the invite of ${i.email}`}>Revoke</Button>
+                          </Can>
+                        )}
+                        <Can permission="invites:delete">
+                          <Button size="small" color="error" onClick={() => { act.reset(); setConfirm({ action: 'delete', invite: i }); }} aria-label={`Delete the invite of ${i.email}`}>Delete</Button>
                         </Can>
-                      )}
-                      <Can permission="invites:delete">
-                        <Button size="small" color="error" onClick={() => { act.reset(); setConfirm({ action: 'delete', invite: i }); }} aria-label={`Delete the invite of ${i.email}`}>Delete</Button>
-                      </Can>
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
       <CreateInviteDialog open={creating} onClose={() => setCreating(false)} onCreated={refresh} />
       <ConfirmDialog

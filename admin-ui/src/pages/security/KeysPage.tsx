@@ -15,7 +15,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Add from '@mui/icons-material/Add';
 import { keysApi } from '../../api/security';
@@ -23,11 +22,11 @@ import type { NewSigningKey, SigningKey } from '../../api/security';
 import { Can } from '../../auth/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { CopyField } from './CopyField';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 type Action = 'create' | 'rotate' | 'deactivate' | 'delete';
 
@@ -71,56 +70,58 @@ export function KeysPage() {
         }
       />
       <Paper variant="outlined">
-        {keys.isPending ? (
-          <LoadingState label="Loading keys…" />
-        ) : keys.error ? (
-          <ErrorAlert error={keys.error} title="Could not load keys" onRetry={() => void keys.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState title="No signing keys" description="Create a key to issue tokens." />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Signing keys">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Key id</TableCell>
-                  <TableCell scope="col">Status</TableCell>
-                  <TableCell scope="col">Algorithm</TableCell>
-                  <TableCell scope="col">Source</TableCell>
-                  <TableCell scope="col">Created</TableCell>
-                  <TableCell scope="col">Deactivated</TableCell>
-                  <TableCell scope="col" align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((k) => (
-                  <TableRow key={k.keyId} hover>
-                    <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>{k.keyId}</TableCell>
-                    <TableCell><Chip size="small" color={k.active ? 'success' : 'default'} label={k.active ? 'active' : 'inactive'} /></TableCell>
-                    <TableCell>{k.algorithm}</TableCell>
-                    <TableCell>{k.source === 'env' ? 'environment (JWT_SECRET)' : 'managed'}</TableCell>
-                    <TableCell>{formatTime(k.createdAt)}</TableCell>
-                    <TableCell>{formatTime(k.deactivatedAt)}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      {k.source === 'managed' && (
-                        <>
-                          {k.active && (
-                            <Can permission="keys:update">
-                              <Button size="small" onClick={() => ask('rotate', k)} aria-label={`Rotate ${k.keyId}`}>Rotate</Button>
-                              <Button size="small" onClick={() => ask('deactivate', k)} aria-label={`Deactivate ${k.keyId}`}>Deactivate</Button>
+        <QueryStates
+          query={keys}
+          loading="Loading keys…"
+          errorTitle="Could not load keys"
+          isEmpty={() => rows.length === 0}
+          empty={<EmptyState title="No signing keys" description="Create a key to issue tokens." />}
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Signing keys">
+                <TableHeadRow
+                  columns={[
+                    'Key id',
+                    'Status',
+                    'Algorithm',
+                    'Source',
+                    'Created',
+                    'Deactivated',
+                    { label: 'Actions', align: 'right' },
+                  ]}
+                />
+                <TableBody>
+                  {rows.map((k) => (
+                    <TableRow key={k.keyId} hover>
+                      <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>{k.keyId}</TableCell>
+                      <TableCell><Chip size="small" color={k.active ? 'success' : 'default'} label={k.active ? 'active' : 'inactive'} /></TableCell>
+                      <TableCell>{k.algorithm}</TableCell>
+                      <TableCell>{k.source === 'env' ? 'environment (JWT_SECRET)' : 'managed'}</TableCell>
+                      <TableCell>{formatTime(k.createdAt)}</TableCell>
+                      <TableCell>{formatTime(k.deactivatedAt)}</TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        {k.source === 'managed' && (
+                          <>
+                            {k.active && (
+                              <Can permission="keys:update">
+                                <Button size="small" onClick={() => ask('rotate', k)} aria-label={`Rotate ${k.keyId}`}>Rotate</Button>
+                                <Button size="small" onClick={() => ask('deactivate', k)} aria-label={`Deactivate ${k.keyId}`}>Deactivate</Button>
+                              </Can>
+                            )}
+                            <Can permission="keys:delete">
+                              <Button size="small" color="error" onClick={() => ask('delete', k)} aria-label={`Delete ${k.keyId}`}>Delete</Button>
                             </Can>
-                          )}
-                          <Can permission="keys:delete">
-                            <Button size="small" color="error" onClick={() => ask('delete', k)} aria-label={`Delete ${k.keyId}`}>Delete</Button>
-                          </Can>
-                        </>
-                      )}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+                          </>
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
       <ConfirmDialog
         open={pending !== null}

@@ -15,7 +15,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Add from '@mui/icons-material/Add';
@@ -25,10 +24,11 @@ import { Can, usePermissions } from '../../auth/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { PermissionMatrix } from './PermissionMatrix';
 import { fromPermissions, toPermissions } from './permissionMatrix';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 function RoleDialog({ open, role, onClose, onSaved }: { open: boolean; role?: Role; onClose: () => void; onSaved: () => void }) {
   const titleId = useId();
@@ -116,51 +116,53 @@ export function RolesPage() {
         }
       />
       <Paper variant="outlined">
-        {roles.isPending ? (
-          <LoadingState label="Loading roles…" />
-        ) : roles.error ? (
-          <ErrorAlert error={roles.error} title="Could not load roles" onRetry={() => void roles.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState title="No roles" />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Roles">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Name</TableCell>
-                  <TableCell scope="col">Description</TableCell>
-                  <TableCell scope="col">Kind</TableCell>
-                  <TableCell scope="col" align="right">Permissions</TableCell>
-                  <TableCell scope="col" align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((r) => (
-                  <TableRow key={r.id} hover>
-                    <TableCell component="th" scope="row">{r.name}</TableCell>
-                    <TableCell>{r.description}</TableCell>
-                    <TableCell><Chip size="small" variant="outlined" label={r.builtIn ? 'built-in' : 'custom'} /></TableCell>
-                    <TableCell align="right">{r.permissions.length}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      {r.builtIn ? (
-                        <Button size="small" onClick={() => setDialog({ open: true, role: r })} aria-label={`View ${r.name}`}>View</Button>
-                      ) : (
-                        <>
-                          <Can permission="roles:update" fallback={<Button size="small" onClick={() => setDialog({ open: true, role: r })} aria-label={`View ${r.name}`}>View</Button>}>
-                            <Button size="small" onClick={() => setDialog({ open: true, role: r })} aria-label={`Edit ${r.name}`}>Edit</Button>
-                          </Can>
-                          <Can permission="roles:delete">
-                            <Button size="small" color="error" onClick={() => { remove.reset(); setDeleting(r); }} aria-label={`Delete ${r.name}`}>Delete</Button>
-                          </Can>
-                        </>
-                      )}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+        <QueryStates
+          query={roles}
+          loading="Loading roles…"
+          errorTitle="Could not load roles"
+          isEmpty={() => rows.length === 0}
+          empty={<EmptyState title="No roles" />}
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Roles">
+                <TableHeadRow
+                  columns={[
+                    'Name',
+                    'Description',
+                    'Kind',
+                    { label: 'Permissions', align: 'right' },
+                    { label: 'Actions', align: 'right' },
+                  ]}
+                />
+                <TableBody>
+                  {rows.map((r) => (
+                    <TableRow key={r.id} hover>
+                      <TableCell component="th" scope="row">{r.name}</TableCell>
+                      <TableCell>{r.description}</TableCell>
+                      <TableCell><Chip size="small" variant="outlined" label={r.builtIn ? 'built-in' : 'custom'} /></TableCell>
+                      <TableCell align="right">{r.permissions.length}</TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        {r.builtIn ? (
+                          <Button size="small" onClick={() => setDialog({ open: true, role: r })} aria-label={`View ${r.name}`}>View</Button>
+                        ) : (
+                          <>
+                            <Can permission="roles:update" fallback={<Button size="small" onClick={() => setDialog({ open: true, role: r })} aria-label={`View ${r.name}`}>View</Button>}>
+                              <Button size="small" onClick={() => setDialog({ open: true, role: r })} aria-label={`Edit ${r.name}`}>Edit</Button>
+                            </Can>
+                            <Can permission="roles:delete">
+                              <Button size="small" color="error" onClick={() => { remove.reset(); setDeleting(r); }} aria-label={`Delete ${r.name}`}>Delete</Button>
+                            </Can>
+                          </>
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
       <RoleDialog open={dialog.open} role={dialog.role} onClose={() => setDialog({ open: false })} onSaved={() => { setDialog({ open: false }); refresh(); }} />
       <ConfirmDialog

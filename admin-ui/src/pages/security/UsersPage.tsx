@@ -25,11 +25,10 @@ import { useAuth } from '../../auth/AuthContext';
 import { Can, usePermissions } from '../../auth/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { PasswordDialog, UserDialog, UserRolesDialog } from './UserDialogs';
+import { QueryStates } from '../../components/QueryStates';
 
 type Confirmable = 'disable' | 'enable' | 'delete' | 'reset-mfa';
 
@@ -92,54 +91,56 @@ export function UsersPage() {
         <Toolbar>
           <TextField label="Search users" type="search" size="small" value={search} onChange={(e) => setSearch(e.target.value)} sx={{ width: 320, maxWidth: '100%' }} />
         </Toolbar>
-        {users.isPending ? (
-          <LoadingState label="Loading users…" />
-        ) : users.error ? (
-          <ErrorAlert error={users.error} title="Could not load users" onRetry={() => void users.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState title={search ? 'No user matches' : 'No users'} description={search ? 'Try another search.' : undefined} />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Users">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Name</TableCell>
-                  <TableCell scope="col">Email</TableCell>
-                  <TableCell scope="col">Roles</TableCell>
-                  <TableCell scope="col">MFA</TableCell>
-                  <TableCell scope="col">Status</TableCell>
-                  <TableCell scope="col">Last sign-in</TableCell>
-                  {mayChange && <TableCell scope="col" align="right">Actions</TableCell>}
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((u) => (
-                  <TableRow key={u.id} hover>
-                    <TableCell component="th" scope="row">{u.name}{u.id === me?.id && ' (you)'}</TableCell>
-                    <TableCell>{u.email}</TableCell>
-                    <TableCell>
-                      <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap' }}>
-                        {u.roles.map((r) => <Chip key={r.id} size="small" label={r.name} />)}
-                      </Stack>
-                    </TableCell>
-                    <TableCell>{u.mfaEnabled ? 'On' : 'Off'}</TableCell>
-                    <TableCell>
-                      <Chip size="small" color={u.disabled ? 'default' : 'success'} label={u.disabled ? 'disabled' : 'active'} />
-                    </TableCell>
-                    <TableCell>{formatTime(u.lastLoginAt)}</TableCell>
-                    {mayChange && (
-                      <TableCell align="right">
-                        <IconButton aria-label={`Actions for ${u.email}`} aria-haspopup="menu" onClick={(e) => setMenu({ anchor: e.currentTarget, user: u })}>
-                          <MoreVert fontSize="small" />
-                        </IconButton>
-                      </TableCell>
-                    )}
+        <QueryStates
+          query={users}
+          loading="Loading users…"
+          errorTitle="Could not load users"
+          isEmpty={() => rows.length === 0}
+          empty={<EmptyState title={search ? 'No user matches' : 'No users'} description={search ? 'Try another search.' : undefined} />}
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Users">
+                <TableHead>
+                  <TableRow>
+                    <TableCell scope="col">Name</TableCell>
+                    <TableCell scope="col">Email</TableCell>
+                    <TableCell scope="col">Roles</TableCell>
+                    <TableCell scope="col">MFA</TableCell>
+                    <TableCell scope="col">Status</TableCell>
+                    <TableCell scope="col">Last sign-in</TableCell>
+                    {mayChange && <TableCell scope="col" align="right">Actions</TableCell>}
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+                </TableHead>
+                <TableBody>
+                  {rows.map((u) => (
+                    <TableRow key={u.id} hover>
+                      <TableCell component="th" scope="row">{u.name}{u.id === me?.id && ' (you)'}</TableCell>
+                      <TableCell>{u.email}</TableCell>
+                      <TableCell>
+                        <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap' }}>
+                          {u.roles.map((r) => <Chip key={r.id} size="small" label={r.name} />)}
+                        </Stack>
+                      </TableCell>
+                      <TableCell>{u.mfaEnabled ? 'On' : 'Off'}</TableCell>
+                      <TableCell>
+                        <Chip size="small" color={u.disabled ? 'default' : 'success'} label={u.disabled ? 'disabled' : 'active'} />
+                      </TableCell>
+                      <TableCell>{formatTime(u.lastLoginAt)}</TableCell>
+                      {mayChange && (
+                        <TableCell align="right">
+                          <IconButton aria-label={`Actions for ${u.email}`} aria-haspopup="menu" onClick={(e) => setMenu({ anchor: e.currentTarget, user: u })}>
+                            <MoreVert fontSize="small" />
+                          </IconButton>
+                        </TableCell>
+                      )}
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
       <Menu anchorEl={menu?.anchor} open={menu !== null} onClose={() => setMenu(null)}>
         {m && can('users:update') && [

@@ -8,7 +8,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import CampaignOutlined from '@mui/icons-material/CampaignOutlined';
@@ -16,11 +15,11 @@ import GroupOutlined from '@mui/icons-material/GroupOutlined';
 import { socketApi } from '../../api/operations';
 import { Can } from '../../auth/permissions';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { LoadingState } from '../../components/LoadingState';
 import { useScopedKey } from '../../state/scope';
 import { BroadcastDialog } from './BroadcastDialog';
 import { MembersDialog } from './MembersDialog';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 export function ChannelsTab() {
   const key = useScopedKey('socket', 'channels');
@@ -43,48 +42,44 @@ export function ChannelsTab() {
         <Typography variant="h6" component="h2">Channels</Typography>
         {broadcastButton}
       </Box>
-      {q.isPending ? (
-        <LoadingState label="Loading channels…" />
-      ) : q.error ? (
-        <ErrorAlert error={q.error} title="Could not load channels" onRetry={() => void q.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No active channels" description="A channel appears here while at least one connection has joined it." />
-      ) : (
-        <TableContainer>
-          <Table size="small" aria-label="Active channels">
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Channel</TableCell>
-                <TableCell scope="col" align="right">Members</TableCell>
-                <TableCell scope="col" align="right">Actions</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {rows.map((c) => (
-                <TableRow key={c.name} hover>
-                  <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>{c.name}</TableCell>
-                  <TableCell align="right">{c.memberCount}</TableCell>
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Button size="small" startIcon={<GroupOutlined />} onClick={() => setMembers(c.name)} aria-label={`Members of ${c.name}`}>
-                      Members
-                    </Button>
-                    <Can permission="socket:create">
-                      <Button
-                        size="small"
-                        startIcon={<CampaignOutlined />}
-                        onClick={() => setBroadcast({ open: true, channel: c.name })}
-                        aria-label={`Broadcast to ${c.name}`}
-                      >
-                        Broadcast
+      <QueryStates
+        query={q}
+        loading="Loading channels…"
+        errorTitle="Could not load channels"
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState title="No active channels" description="A channel appears here while at least one connection has joined it." />}
+      >
+        {() => (
+          <TableContainer>
+            <Table size="small" aria-label="Active channels">
+              <TableHeadRow columns={['Channel', { label: 'Members', align: 'right' }, { label: 'Actions', align: 'right' }]} />
+              <TableBody>
+                {rows.map((c) => (
+                  <TableRow key={c.name} hover>
+                    <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>{c.name}</TableCell>
+                    <TableCell align="right">{c.memberCount}</TableCell>
+                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                      <Button size="small" startIcon={<GroupOutlined />} onClick={() => setMembers(c.name)} aria-label={`Members of ${c.name}`}>
+                        Members
                       </Button>
-                    </Can>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      )}
+                      <Can permission="socket:create">
+                        <Button
+                          size="small"
+                          startIcon={<CampaignOutlined />}
+                          onClick={() => setBroadcast({ open: true, channel: c.name })}
+                          aria-label={`Broadcast to ${c.name}`}
+                        >
+                          Broadcast
+                        </Button>
+                      </Can>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
+        )}
+      </QueryStates>
       <MembersDialog channel={members} onClose={() => setMembers(null)} />
       <BroadcastDialog open={broadcast.open} channel={broadcast.channel} onClose={() => setBroadcast({ open: false, channel: '' })} />
     </>

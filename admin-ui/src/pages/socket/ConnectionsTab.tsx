@@ -28,6 +28,7 @@ import { LoadingState } from '../../components/LoadingState';
 import { VisuallyHidden } from '../../components/VisuallyHidden';
 import { useScopedKey } from '../../state/scope';
 import { formatUptime } from './traffic';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 13 };
 
@@ -67,15 +68,7 @@ function Details({ c }: { c: SocketConnection }) {
           <Typography variant="body2" color="text.secondary">No subscriptions.</Typography>
         ) : (
           <Table size="small" aria-label={`Subscriptions of ${c.socketId}`}>
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Subscription</TableCell>
-                <TableCell scope="col">Topic</TableCell>
-                <TableCell scope="col">Filter</TableCell>
-                <TableCell scope="col">Return mode</TableCell>
-                <TableCell scope="col">Since</TableCell>
-              </TableRow>
-            </TableHead>
+            <TableHeadRow columns={['Subscription', 'Topic', 'Filter', 'Return mode', 'Since']} />
             <TableBody>
               {c.subscriptions.map((s) => (
                 <TableRow key={s.subscriptionId}>

@@ -10,7 +10,6 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { socketApi } from '../../api/operations';
@@ -19,6 +18,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
 import { LoadingState } from '../../components/LoadingState';
 import { useScopedKey } from '../../state/scope';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 const PAGE = 50;
 
@@ -51,13 +51,7 @@ export function MembersDialog({ channel, onClose }: { channel: string | null; on
               Showing {members.length} of {total} members, in join order.
             </Typography>
             <Table size="small" aria-label={`Members of ${channel}`}>
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Socket</TableCell>
-                  <TableCell scope="col">Subject</TableCell>
-                  <TableCell scope="col">Joined</TableCell>
-                </TableRow>
-              </TableHead>
+              <TableHeadRow columns={['Socket', 'Subject', 'Joined']} />
               <TableBody>
                 {members.map((m) => (
                   <TableRow key={m.socketId}>

@@ -10,7 +10,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import DeleteSweepOutlined from '@mui/icons-material/DeleteSweepOutlined';
@@ -23,6 +22,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useScope } from '../../state/scope';
 import { MAX_TRAFFIC, prependBounded, summarize, trafficColor } from './traffic';
 import type { TrafficRow } from './traffic';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 type StreamState = 'connecting' | 'live' | 'reconnecting' | 'failed';
 
@@ -142,14 +142,7 @@ export function TrafficTab() {
       ) : (
         <TableContainer sx={{ maxHeight: 560 }}>
           <Table size="small" stickyHeader aria-label="Live traffic, newest first">
-            <TableHead>
-              <TableRow>
-                <TableCell scope="col">Time</TableCell>
-                <TableCell scope="col">Type</TableCell>
-                <TableCell scope="col">Socket</TableCell>
-                <TableCell scope="col">Details</TableCell>
-              </TableRow>
-            </TableHead>
+            <TableHeadRow columns={['Time', 'Type', 'Socket', 'Details']} />
             <TableBody>
               {rows.map((r) => (
                 <TableRow key={r.seq} data-traffic-type={r.type}>

@@ -24,13 +24,12 @@ import { Can } from '../../auth/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope, useScopedKey } from '../../state/scope';
 import { TopicDialog } from './TopicDialog';
 import { RowAction } from '../../components/RowAction';
+import { QueryStates } from '../../components/QueryStates';
 
 export function TopicsPage() {
   const { environment } = useScope();
@@ -81,59 +80,63 @@ export function TopicsPage() {
             sx={{ width: 320, maxWidth: '100%' }}
           />
         </Toolbar>
-        {topics.isPending ? (
-          <LoadingState label="Loading topics…" />
-        ) : topics.error ? (
-          <ErrorAlert error={topics.error} title="Could not load topics" onRetry={() => void topics.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState
-            title={search ? 'No topic matches' : 'No topics yet'}
-            description={search ? 'Try another search.' : 'Create the first topic of this application and environment.'}
-            action={search ? undefined : createButton}
-          />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Topics">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Name</TableCell>
-                  <TableCell scope="col">Description</TableCell>
-                  <TableCell scope="col">Owner</TableCell>
-                  <TableCell scope="col">Schema</TableCell>
-                  <TableCell scope="col">Updated</TableCell>
-                  <TableCell scope="col" align="right">
-                    Actions
-                  </TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((t) => (
-                  <TableRow key={t.name} hover>
-                    <TableCell component="th" scope="row">
-                      <Link component={RouterLink} to={`/schemas?topic=${encodeURIComponent(t.name)}`} sx={{ fontFamily: 'monospace' }}>
-                        {t.name}
-                      </Link>
-                    </TableCell>
-                    <TableCell sx={{ maxWidth: 360 }}>{t.description}</TableCell>
-                    <TableCell>{t.owner}</TableCell>
-                    <TableCell>
-                      {t.activeSchemaVersion > 0 ? (
-                        <Chip size="small" color="primary" variant="outlined" label={`v${t.activeSchemaVersion} enforced`} />
-                      ) : (
-                        <Chip size="small" variant="outlined" label="Not enforced" />
-                      )}
-                    </TableCell>
-                    <TableCell>{formatTime(t.updatedAt)}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <RowAction permission="topics:update" title="Edit" label={`Edit ${t.name}`} icon={<EditOutlined fontSize="small" />} onClick={() => setDialog({ open: true, topic: t })} />
-                      <RowAction permission="topics:delete" title="Delete" label={`Delete ${t.name}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(t)} />
+        <QueryStates
+          query={topics}
+          loading="Loading topics…"
+          errorTitle="Could not load topics"
+          isEmpty={() => rows.length === 0}
+          empty={
+            <EmptyState
+              title={search ? 'No topic matches' : 'No topics yet'}
+              description={search ? 'Try another search.' : 'Create the first topic of this application and environment.'}
+              action={search ? undefined : createButton}
+            />
+          }
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Topics">
+                <TableHead>
+                  <TableRow>
+                    <TableCell scope="col">Name</TableCell>
+                    <TableCell scope="col">Description</TableCell>
+                    <TableCell scope="col">Owner</TableCell>
+                    <TableCell scope="col">Schema</TableCell>
+                    <TableCell scope="col">Updated</TableCell>
+                    <TableCell scope="col" align="right">
+                      Actions
                     </TableCell>
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+                </TableHead>
+                <TableBody>
+                  {rows.map((t) => (
+                    <TableRow key={t.name} hover>
+                      <TableCell component="th" scope="row">
+                        <Link component={RouterLink} to={`/schemas?topic=${encodeURIComponent(t.name)}`} sx={{ fontFamily: 'monospace' }}>
+                          {t.name}
+                        </Link>
+                      </TableCell>
+                      <TableCell sx={{ maxWidth: 360 }}>{t.description}</TableCell>
+                      <TableCell>{t.owner}</TableCell>
+                      <TableCell>
+                        {t.activeSchemaVersion > 0 ? (
+                          <Chip size="small" color="primary" variant="outlined" label={`v${t.activeSchemaVersion} enforced`} />
+                        ) : (
+                          <Chip size="small" variant="outlined" label="Not enforced" />
+                        )}
+                      </TableCell>
+                      <TableCell>{formatTime(t.updatedAt)}</TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        <RowAction permission="topics:update" title="Edit" label={`Edit ${t.name}`} icon={<EditOutlined fontSize="small" />} onClick={() => setDialog({ open: true, topic: t })} />
+                        <RowAction permission="topics:delete" title="Delete" label={`Delete ${t.name}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(t)} />
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
 
       <TopicDialog

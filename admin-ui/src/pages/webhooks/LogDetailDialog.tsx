@@ -12,7 +12,6 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { ApiError } from '../../api/client';
@@ -25,6 +24,7 @@ import { JsonEditor } from '../../components/JsonEditor';
 import { LoadingState } from '../../components/LoadingState';
 import { useScopedKey } from '../../state/scope';
 import { StatusChip } from './StatusChip';
+import { TableHeadRow } from '../../components/TableHeadRow';
 
 interface Props {
   log: DeliveryLog | null;
@@ -103,15 +103,7 @@ export function LogDetailDialog({ log, onClose, onRetry, retrying, retryError }:
             <Payload log={log} />
             <Typography variant="h6" component="h3" sx={{ mt: 3, mb: 1 }}>Attempts ({log.history.length})</Typography>
             <Table size="small" aria-label="Attempts">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">#</TableCell>
-                  <TableCell scope="col">At</TableCell>
-                  <TableCell scope="col">Response</TableCell>
-                  <TableCell scope="col">Duration</TableCell>
-                  <TableCell scope="col">Error / response body</TableCell>
-                </TableRow>
-              </TableHead>
+              <TableHeadRow columns={['#', 'At', 'Response', 'Duration', 'Error / response body']} />
               <TableBody>
                 {log.history.map((a) => (
                   <TableRow key={`${a.attempt}-${a.at}`}>

@@ -12,7 +12,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Toolbar from '@mui/material/Toolbar';
@@ -23,11 +22,12 @@ import { EmptyState } from '../../components/EmptyState';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatMs, formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope, useScopedKey } from '../../state/scope';
 import { LogDetailDialog } from './LogDetailDialog';
 import { StatusChip } from './StatusChip';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 const FILTERS = ['event', 'webhookId', 'status'] as const;
 
@@ -94,61 +94,65 @@ export function WebhookLogsPage() {
           </TextField>
           {filtered && <Button onClick={() => setParams({}, { replace: true })}>Clear filters</Button>}
         </Toolbar>
-        {logs.isPending ? (
-          <LoadingState label="Loading deliveries…" />
-        ) : logs.error ? (
-          <ErrorAlert error={logs.error} title="Could not load the delivery logs" onRetry={() => void logs.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState
-            title={filtered ? 'No delivery matches' : 'No deliveries yet'}
-            description={filtered ? 'Try other filters.' : 'A delivery appears here with its first attempt.'}
-          />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Webhook deliveries">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Created</TableCell>
-                  <TableCell scope="col">Event</TableCell>
-                  <TableCell scope="col">Endpoint</TableCell>
-                  <TableCell scope="col">Status</TableCell>
-                  <TableCell scope="col" align="right">Response</TableCell>
-                  <TableCell scope="col" align="right">Attempts</TableCell>
-                  <TableCell scope="col" align="right">Duration</TableCell>
-                  <TableCell scope="col" align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((l) => (
-                  <TableRow key={l.id} hover data-log-id={l.id}>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(l.createdAt)}</TableCell>
-                    <TableCell component="th" scope="row">
-                      <Box sx={{ fontFamily: 'monospace' }}>{l.event}</Box>
-                      <Box sx={{ fontFamily: 'monospace', fontSize: 12, color: 'text.secondary' }}>{l.topic}</Box>
-                    </TableCell>
-                    <TableCell sx={{ maxWidth: 280, wordBreak: 'break-all', fontFamily: 'monospace', fontSize: 13 }}>{urlOf(l.webhookId) ?? l.url}</TableCell>
-                    <TableCell><StatusChip status={l.status} /></TableCell>
-                    <TableCell align="right">{l.statusCode ?? (l.error ? 'error' : '—')}</TableCell>
-                    <TableCell align="right">{l.attempts}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>{formatMs(l.durationMs)}</TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <Button size="small" onClick={() => setOpen(l)} aria-label={`Details of delivery ${l.id}`}>
-                        Details
-                      </Button>
-                      {l.status === 'dead' && (
-                        <Can permission="webhooks:update">
-                          <Button size="small" color="error" disabled={retry.isPending} onClick={() => retry.mutate(l.id)} aria-label={`Retry delivery ${l.id}`}>
-                            Retry
-                          </Button>
-                        </Can>
-                      )}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+        <QueryStates
+          query={logs}
+          loading="Loading deliveries…"
+          errorTitle="Could not load the delivery logs"
+          isEmpty={() => rows.length === 0}
+          empty={
+            <EmptyState
+              title={filtered ? 'No delivery matches' : 'No deliveries yet'}
+              description={filtered ? 'Try other filters.' : 'A delivery appears here with its first attempt.'}
+            />
+          }
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Webhook deliveries">
+                <TableHeadRow
+                  columns={[
+                    'Created',
+                    'Event',
+                    'Endpoint',
+                    'Status',
+                    { label: 'Response', align: 'right' },
+                    { label: 'Attempts', align: 'right' },
+                    { label: 'Duration', align: 'right' },
+                    { label: 'Actions', align: 'right' },
+                  ]}
+                />
+                <TableBody>
+                  {rows.map((l) => (
+                    <TableRow key={l.id} hover data-log-id={l.id}>
+                      <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(l.createdAt)}</TableCell>
+                      <TableCell component="th" scope="row">
+                        <Box sx={{ fontFamily: 'monospace' }}>{l.event}</Box>
+                        <Box sx={{ fontFamily: 'monospace', fontSize: 12, color: 'text.secondary' }}>{l.topic}</Box>
+                      </TableCell>
+                      <TableCell sx={{ maxWidth: 280, wordBreak: 'break-all', fontFamily: 'monospace', fontSize: 13 }}>{urlOf(l.webhookId) ?? l.url}</TableCell>
+                      <TableCell><StatusChip status={l.status} /></TableCell>
+                      <TableCell align="right">{l.statusCode ?? (l.error ? 'error' : '—')}</TableCell>
+                      <TableCell align="right">{l.attempts}</TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>{formatMs(l.durationMs)}</TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        <Button size="small" onClick={() => setOpen(l)} aria-label={`Details of delivery ${l.id}`}>
+                          Details
+                        </Button>
+                        {l.status === 'dead' && (
+                          <Can permission="webhooks:update">
+                            <Button size="small" color="error" disabled={retry.isPending} onClick={() => retry.mutate(l.id)} aria-label={`Retry delivery ${l.id}`}>
+                              Retry
+                            </Button>
+                          </Can>
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
       <LogDetailDialog
         log={open}

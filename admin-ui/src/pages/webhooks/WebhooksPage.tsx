@@ -14,7 +14,6 @@ import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import Add from '@mui/icons-material/Add';
@@ -28,12 +27,13 @@ import { EmptyState } from '../../components/EmptyState';
 import { EnvironmentBadge } from '../../components/EnvironmentBadge';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatTime } from '../../components/format';
-import { LoadingState } from '../../components/LoadingState';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope, useScopedKey } from '../../state/scope';
 import { SecretOnceDialog } from './SecretOnceDialog';
 import { WebhookDialog } from './WebhookDialog';
 import { RowAction } from '../../components/RowAction';
+import { TableHeadRow } from '../../components/TableHeadRow';
+import { QueryStates } from '../../components/QueryStates';
 
 export function WebhooksPage() {
   const { environment } = useScope();
@@ -97,81 +97,83 @@ export function WebhooksPage() {
         </Alert>
       )}
       <Paper variant="outlined">
-        {hooks.isPending ? (
-          <LoadingState label="Loading endpoints…" />
-        ) : hooks.error ? (
-          <ErrorAlert error={hooks.error} title="Could not load the endpoints" onRetry={() => void hooks.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState title="No webhook endpoints yet" description="Add an endpoint to receive events as signed HTTP POSTs." action={createButton} />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Webhook endpoints">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">URL</TableCell>
-                  <TableCell scope="col">Events and topics</TableCell>
-                  <TableCell scope="col">Delivery</TableCell>
-                  <TableCell scope="col">Created</TableCell>
-                  <TableCell scope="col">Active</TableCell>
-                  <TableCell scope="col" align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((h) => (
-                  <TableRow key={h.id} hover data-webhook-id={h.id}>
-                    <TableCell component="th" scope="row" sx={{ maxWidth: 360, wordBreak: 'break-all' }}>
-                      <Typography variant="body2" sx={{ fontFamily: 'monospace' }}>{h.url}</Typography>
-                      <Typography variant="caption" color="text.secondary">
-                        {h.id}
-                        {h.description && ` · ${h.description}`}
-                      </Typography>
-                    </TableCell>
-                    <TableCell sx={{ maxWidth: 320 }}>
-                      <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
-                        {h.events.map((e) => <Chip key={e} size="small" label={e} />)}
-                        {h.topics.map((t) => <Chip key={t} size="small" variant="outlined" label={`topic ${t}`} />)}
-                      </Box>
-                    </TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                      <Typography variant="body2">{h.signatureScheme === 'standard' ? 'Standard Webhooks' : 'Realtime'} signature</Typography>
-                      <Typography variant="caption" color="text.secondary">
-                        {h.ordering === 'fifo' ? 'FIFO' : 'unordered'} · {h.maxConcurrency} in flight
-                      </Typography>
-                    </TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(h.createdAt)}</TableCell>
-                    <TableCell>
-                      <Can permission="webhooks:update" mode="disable">
-                        <Switch
-                          checked={h.active}
-                          disabled={toggle.isPending}
-                          onChange={(e) => toggle.mutate({ id: h.id, active: e.target.checked })}
-                          slotProps={{ input: { 'aria-label': `${h.active ? 'Deactivate' : 'Activate'} ${h.url}` } }}
-                        />
-                      </Can>
-                      <Typography component="span" variant="body2" color={h.active ? 'success.main' : 'text.secondary'}>
-                        {h.active ? 'Active' : 'Inactive'}
-                      </Typography>
-                    </TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <Can permission="webhooks:update">
-                        <Button
-                          size="small"
-                          startIcon={<SendOutlined />}
-                          disabled={test.isPending}
-                          onClick={() => test.mutate(h)}
-                          aria-label={`Send a test ping to ${h.url}`}
-                        >
-                          {test.isPending && test.variables?.id === h.id ? 'Sending…' : 'Test'}
-                        </Button>
-                      </Can>
-                      <RowAction permission="webhooks:delete" title="Delete" label={`Delete ${h.url}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(h)} />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+        <QueryStates
+          query={hooks}
+          loading="Loading endpoints…"
+          errorTitle="Could not load the endpoints"
+          isEmpty={() => rows.length === 0}
+          empty={<EmptyState title="No webhook endpoints yet" description="Add an endpoint to receive events as signed HTTP POSTs." action={createButton} />}
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Webhook endpoints">
+                <TableHeadRow
+                  columns={[
+                    'URL',
+                    'Events and topics',
+                    'Delivery',
+                    'Created',
+                    'Active',
+                    { label: 'Actions', align: 'right' },
+                  ]}
+                />
+                <TableBody>
+                  {rows.map((h) => (
+                    <TableRow key={h.id} hover data-webhook-id={h.id}>
+                      <TableCell component="th" scope="row" sx={{ maxWidth: 360, wordBreak: 'break-all' }}>
+                        <Typography variant="body2" sx={{ fontFamily: 'monospace' }}>{h.url}</Typography>
+                        <Typography variant="caption" color="text.secondary">
+                          {h.id}
+                          {h.description && ` · ${h.description}`}
+                        </Typography>
+                      </TableCell>
+                      <TableCell sx={{ maxWidth: 320 }}>
+                        <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
+                          {h.events.map((e) => <Chip key={e} size="small" label={e} />)}
+                          {h.topics.map((t) => <Chip key={t} size="small" variant="outlined" label={`topic ${t}`} />)}
+                        </Box>
+                      </TableCell>
+                      <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                        <Typography variant="body2">{h.signatureScheme === 'standard' ? 'Standard Webhooks' : 'Realtime'} signature</Typography>
+                        <Typography variant="caption" color="text.secondary">
+                          {h.ordering === 'fifo' ? 'FIFO' : 'unordered'} · {h.maxConcurrency} in flight
+                        </Typography>
+                      </TableCell>
+                      <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatTime(h.createdAt)}</TableCell>
+                      <TableCell>
+                        <Can permission="webhooks:update" mode="disable">
+                          <Switch
+                            checked={h.active}
+                            disabled={toggle.isPending}
+                            onChange={(e) => toggle.mutate({ id: h.id, active: e.target.checked })}
+                            slotProps={{ input: { 'aria-label': `${h.active ? 'Deactivate' : 'Activate'} ${h.url}` } }}
+                          />
+                        </Can>
+                        <Typography component="span" variant="body2" color={h.active ? 'success.main' : 'text.secondary'}>
+                          {h.active ? 'Active' : 'Inactive'}
+                        </Typography>
+                      </TableCell>
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        <Can permission="webhooks:update">
+                          <Button
+                            size="small"
+                            startIcon={<SendOutlined />}
+                            disabled={test.isPending}
+                            onClick={() => test.mutate(h)}
+                            aria-label={`Send a test ping to ${h.url}`}
+                          >
+                            {test.isPending && test.variables?.id === h.id ? 'Sending…' : 'Test'}
+                          </Button>
+                        </Can>
+                        <RowAction permission="webhooks:delete" title="Delete" label={`Delete ${h.url}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(h)} />
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
 
       <WebhookDialog

@@ -10,8 +10,8 @@ import { deploymentsApi } from '../../../api/configuration';
 import { Can } from '../../../auth/permissions';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTime } from '../../../components/format';
-import { LoadingState } from '../../../components/LoadingState';
 import { useScopedKey } from '../../../state/scope';
+import { QueryStates } from '../../../components/QueryStates';
 
 export function CommentsPanel({ deploymentId, actorName }: { deploymentId: string; actorName: (id: string) => string }) {
   const key = useScopedKey('deployment-comments', deploymentId);
@@ -38,28 +38,32 @@ export function CommentsPanel({ deploymentId, actorName }: { deploymentId: strin
       <Typography id={`comments-${deploymentId}`} variant="subtitle1" component="h3" sx={{ fontWeight: 600, mb: 1 }}>
         Comments
       </Typography>
-      {comments.isPending ? (
-        <LoadingState label="Loading comments…" />
-      ) : comments.error ? (
-        <ErrorAlert error={comments.error} title="Could not load comments" onRetry={() => void comments.refetch()} />
-      ) : comments.data.length === 0 ? (
-        <Typography variant="body2" color="text.secondary">
-          No comments yet.
-        </Typography>
-      ) : (
-        <Box component="ol" sx={{ listStyle: 'none', p: 0, m: 0, display: 'flex', flexDirection: 'column', gap: 1 }} aria-label="Comments">
-          {comments.data.map((c) => (
-            <Box component="li" key={c.id} sx={{ p: 1.5, borderRadius: 1, bgcolor: 'action.hover' }}>
-              <Typography variant="caption" color="text.secondary">
-                {actorName(c.author)} · {formatTime(c.createdAt)}
-              </Typography>
-              <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
-                {c.body}
-              </Typography>
-            </Box>
-          ))}
-        </Box>
-      )}
+      <QueryStates
+        query={comments}
+        loading="Loading comments…"
+        errorTitle="Could not load comments"
+        isEmpty={(commentsData) => commentsData.length === 0}
+        empty={
+          <Typography variant="body2" color="text.secondary">
+            No comments yet.
+          </Typography>
+        }
+      >
+        {(commentsData) => (
+          <Box component="ol" sx={{ listStyle: 'none', p: 0, m: 0, display: 'flex', flexDirection: 'column', gap: 1 }} aria-label="Comments">
+            {commentsData.map((c) => (
+              <Box component="li" key={c.id} sx={{ p: 1.5, borderRadius: 1, bgcolor: 'action.hover' }}>
+                <Typography variant="caption" color="text.secondary">
+                  {actorName(c.author)} · {formatTime(c.createdAt)}
+                </Typography>
+                <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }}>
+                  {c.body}
+                </Typography>
+              </Box>
+            ))}
+          </Box>
+        )}
+      </QueryStates>
       <Can permission="deployments:create">
         <Box component="form" onSubmit={submit} noValidate sx={{ mt: 1.5, display: 'flex', gap: 1, alignItems: 'flex-start' }}>
           <TextField

@@ -21,9 +21,9 @@ import { ENVIRONMENTS } from '../../../api/storage';
 import type { Environment } from '../../../api/storage';
 import { ENVIRONMENT_LABELS } from '../../../components/EnvironmentBadge';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { LoadingState } from '../../../components/LoadingState';
 import { useScopedKey } from '../../../state/scope';
 import { cellText } from '../environments/GridCellChip';
+import { QueryStates } from '../../../components/QueryStates';
 
 
 const key = (e: { type: string; id: string }) => `${e.type}:${e.id}`;
@@ -114,61 +114,63 @@ export function CreateDeploymentDialog({ open, onClose, onCreated }: { open: boo
             <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
               Entities ({picked.size} picked)
             </Typography>
-            {grid.isPending ? (
-              <LoadingState label="Loading entities…" />
-            ) : grid.error ? (
-              <ErrorAlert error={grid.error} title="Could not load the entities" onRetry={() => void grid.refetch()} />
-            ) : candidates.length === 0 ? (
-              <Typography color="text.secondary">Neither environment has any entity.</Typography>
-            ) : (
-              <Box sx={{ maxHeight: 360, overflowY: 'auto' }}>
-                {ENTITY_TYPES.map((type) => {
-                  const list = candidates.filter((c) => c.type === type);
-                  if (list.length === 0) return null;
-                  const all = list.every((c) => picked.has(key(c)));
-                  return (
-                    <Box key={type} component="fieldset" sx={{ border: 0, p: 0, m: 0, mb: 1.5 }}>
-                      <Box component="legend" sx={{ p: 0 }}>
-                        <FormControlLabel
-                          label={<strong>{type}s</strong>}
-                          control={
-                            <Checkbox
-                              checked={all}
-                              onChange={() =>
-                                setPicked((s) => {
-                                  const n = new Set(s);
-                                  list.forEach((c) => (all ? n.delete(key(c)) : n.add(key(c))));
-                                  return n;
-                                })
-                              }
-                              slotProps={{ input: { 'aria-label': `All ${type}s` } }}
-                            />
-                          }
-                        />
-                      </Box>
-                      <Box sx={{ pl: 3, display: 'flex', flexDirection: 'column' }}>
-                        {list.map((c) => (
+            <QueryStates
+              query={grid}
+              loading="Loading entities…"
+              errorTitle="Could not load the entities"
+              isEmpty={() => candidates.length === 0}
+              empty={<Typography color="text.secondary">Neither environment has any entity.</Typography>}
+            >
+              {() => (
+                <Box sx={{ maxHeight: 360, overflowY: 'auto' }}>
+                  {ENTITY_TYPES.map((type) => {
+                    const list = candidates.filter((c) => c.type === type);
+                    if (list.length === 0) return null;
+                    const all = list.every((c) => picked.has(key(c)));
+                    return (
+                      <Box key={type} component="fieldset" sx={{ border: 0, p: 0, m: 0, mb: 1.5 }}>
+                        <Box component="legend" sx={{ p: 0 }}>
                           <FormControlLabel
-                            key={key(c)}
-                            control={<Checkbox size="small" checked={picked.has(key(c))} onChange={() => toggle(key(c))} />}
-                            label={
-                              <span>
-                                <Box component="span" sx={{ fontFamily: 'monospace' }}>
-                                  {c.id}
-                                </Box>{' '}
-                                <Typography component="span" variant="body2" color="text.secondary">
-                                  {describe(c)}
-                                </Typography>
-                              </span>
+                            label={<strong>{type}s</strong>}
+                            control={
+                              <Checkbox
+                                checked={all}
+                                onChange={() =>
+                                  setPicked((s) => {
+                                    const n = new Set(s);
+                                    list.forEach((c) => (all ? n.delete(key(c)) : n.add(key(c))));
+                                    return n;
+                                  })
+                                }
+                                slotProps={{ input: { 'aria-label': `All ${type}s` } }}
+                              />
                             }
                           />
-                        ))}
+                        </Box>
+                        <Box sx={{ pl: 3, display: 'flex', flexDirection: 'column' }}>
+                          {list.map((c) => (
+                            <FormControlLabel
+                              key={key(c)}
+                              control={<Checkbox size="small" checked={picked.has(key(c))} onChange={() => toggle(key(c))} />}
+                              label={
+                                <span>
+                                  <Box component="span" sx={{ fontFamily: 'monospace' }}>
+                                    {c.id}
+                                  </Box>{' '}
+                                  <Typography component="span" variant="body2" color="text.secondary">
+                                    {describe(c)}
+                                  </Typography>
+                                </span>
+                              }
+                            />
+                          ))}
+                        </Box>
                       </Box>
-                    </Box>
-                  );
-                })}
-              </Box>
-            )}
+                    );
+                  })}
+                </Box>
+              )}
+            </QueryStates>
             {problem && (
               <Alert severity="error" role="alert">
                 {problem}

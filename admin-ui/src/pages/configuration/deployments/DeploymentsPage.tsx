@@ -19,15 +19,14 @@ import { api } from '../../../api';
 import type { User } from '../../../api/types';
 import { Can, usePermissions } from '../../../auth/permissions';
 import { EmptyState } from '../../../components/EmptyState';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTime } from '../../../components/format';
-import { LoadingState } from '../../../components/LoadingState';
 import { PageHeader } from '../../../components/PageHeader';
 import { useAuth } from '../../../auth/AuthContext';
 import { useScopedKey } from '../../../state/scope';
 import { ConfigAsCodeCard } from './ConfigAsCodeCard';
 import { CreateDeploymentDialog } from './CreateDeploymentDialog';
 import { DeploymentDetail, STATE_CHIP } from './DeploymentDetail';
+import { QueryStates } from '../../../components/QueryStates';
 
 function useActorNames(): (id: string) => string {
   const { can } = usePermissions();
@@ -89,27 +88,29 @@ export function DeploymentsPage() {
               ))}
             </TextField>
           </Box>
-          {deployments.isPending ? (
-            <LoadingState label="Loading deployments…" />
-          ) : deployments.error ? (
-            <ErrorAlert error={deployments.error} title="Could not load deployments" onRetry={() => void deployments.refetch()} />
-          ) : deployments.data.length === 0 ? (
-            <EmptyState title={state ? 'No deployment in this state' : 'No deployments yet'} description="Create one to promote configuration." />
-          ) : (
-            <List dense aria-label="Deployments" sx={{ maxHeight: 640, overflowY: 'auto' }}>
-              {deployments.data.map((d) => (
-                <li key={d.id}>
-                  <ListItemButton selected={d.id === selectedId} aria-current={d.id === selectedId ? 'true' : undefined} onClick={() => select(d)}>
-                    <ListItemText
-                      primary={d.name || d.id}
-                      secondary={`${d.sourceEnvironment ?? 'import'} → ${d.targetEnvironment} · ${formatTime(d.createdAt)}`}
-                    />
-                    <Chip size="small" color={STATE_CHIP[d.state]?.color ?? 'default'} label={STATE_CHIP[d.state]?.label ?? d.state} sx={{ ml: 1 }} />
-                  </ListItemButton>
-                </li>
-              ))}
-            </List>
-          )}
+          <QueryStates
+            query={deployments}
+            loading="Loading deployments…"
+            errorTitle="Could not load deployments"
+            isEmpty={(deploymentsData) => deploymentsData.length === 0}
+            empty={<EmptyState title={state ? 'No deployment in this state' : 'No deployments yet'} description="Create one to promote configuration." />}
+          >
+            {(deploymentsData) => (
+              <List dense aria-label="Deployments" sx={{ maxHeight: 640, overflowY: 'auto' }}>
+                {deploymentsData.map((d) => (
+                  <li key={d.id}>
+                    <ListItemButton selected={d.id === selectedId} aria-current={d.id === selectedId ? 'true' : undefined} onClick={() => select(d)}>
+                      <ListItemText
+                        primary={d.name || d.id}
+                        secondary={`${d.sourceEnvironment ?? 'import'} → ${d.targetEnvironment} · ${formatTime(d.createdAt)}`}
+                      />
+                      <Chip size="small" color={STATE_CHIP[d.state]?.color ?? 'default'} label={STATE_CHIP[d.state]?.label ?? d.state} sx={{ ml: 1 }} />
+                    </ListItemButton>
+                  </li>
+                ))}
+              </List>
+            )}
+          </QueryStates>
         </Paper>
         {selectedId ? (
           <DeploymentDetail key={selectedId} id={selectedId} actorName={actorName} onDeleted={() => setParams({})} />

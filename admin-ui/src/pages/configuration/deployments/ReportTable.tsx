@@ -18,6 +18,7 @@ import ExpandLess from '@mui/icons-material/ExpandLess';
 import ExpandMore from '@mui/icons-material/ExpandMore';
 import type { ChangeReport, ItemAction, ReportItem } from '../../../api/configuration';
 import { VisuallyHidden } from '../../../components/VisuallyHidden';
+import { TableHeadRow } from '../../../components/TableHeadRow';
 
 const ACTION_COLOR: Record<ItemAction, 'success' | 'primary' | 'error' | 'default'> = {
   create: 'success',
@@ -76,13 +77,7 @@ function ItemRows({ item }: { item: ReportItem }) {
               ))}
               {item.diff.length > 0 && (
                 <Table size="small" aria-label={`Field changes of ${name}`}>
-                  <TableHead>
-                    <TableRow>
-                      <TableCell scope="col">Field</TableCell>
-                      <TableCell scope="col">From (target now)</TableCell>
-                      <TableCell scope="col">To</TableCell>
-                    </TableRow>
-                  </TableHead>
+                  <TableHeadRow columns={['Field', 'From (target now)', 'To']} />
                   <TableBody>
                     {item.diff.map((d) => (
                       <TableRow key={d.path}>

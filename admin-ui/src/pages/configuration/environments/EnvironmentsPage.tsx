@@ -29,12 +29,11 @@ import type { Environment } from '../../../api/storage';
 import { Can } from '../../../auth/permissions';
 import { EmptyState } from '../../../components/EmptyState';
 import { ENVIRONMENT_LABELS } from '../../../components/EnvironmentBadge';
-import { ErrorAlert } from '../../../components/ErrorAlert';
-import { LoadingState } from '../../../components/LoadingState';
 import { PageHeader } from '../../../components/PageHeader';
 import { useScopedKey } from '../../../state/scope';
 import { cellText, GridCellChip, STATE_TEXT } from './GridCellChip';
 import { PromoteDialog } from './PromoteDialog';
+import { QueryStates } from '../../../components/QueryStates';
 
 
 const rowKey = (e: GridEntity) => `${e.type}:${e.id}`;
@@ -98,70 +97,72 @@ export function EnvironmentsPage() {
             Green: {STATE_TEXT.synced.toLowerCase()} · yellow: {STATE_TEXT.newer.toLowerCase()} · red: {STATE_TEXT.missing.toLowerCase()}
           </Typography>
         </Toolbar>
-        {grid.isPending ? (
-          <LoadingState label="Loading the grid…" />
-        ) : grid.error ? (
-          <ErrorAlert error={grid.error} title="Could not load the environment grid" onRetry={() => void grid.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState title="Nothing to show" description="No entity of this type exists in any environment of this application." />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Environment grid">
-              <TableHead>
-                <TableRow>
-                  <TableCell padding="checkbox">
-                    <Checkbox
-                      checked={allChecked}
-                      onChange={() => setSelected(allChecked ? new Set() : new Set(rows.map(rowKey)))}
-                      slotProps={{ input: { 'aria-label': 'Select all rows' } }}
-                    />
-                  </TableCell>
-                  <TableCell scope="col">Type</TableCell>
-                  <TableCell scope="col">Entity</TableCell>
-                  {ENVIRONMENTS.map((env) => (
-                    <TableCell key={env} scope="col">
-                      {ENVIRONMENT_LABELS[env]}
-                    </TableCell>
-                  ))}
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((r) => (
-                  <TableRow key={rowKey(r)} hover selected={selected.has(rowKey(r))} data-testid={`grid-row-${r.type}-${r.id}`}>
+        <QueryStates
+          query={grid}
+          loading="Loading the grid…"
+          errorTitle="Could not load the environment grid"
+          isEmpty={() => rows.length === 0}
+          empty={<EmptyState title="Nothing to show" description="No entity of this type exists in any environment of this application." />}
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Environment grid">
+                <TableHead>
+                  <TableRow>
                     <TableCell padding="checkbox">
                       <Checkbox
-                        checked={selected.has(rowKey(r))}
-                        onChange={() => toggle(rowKey(r))}
-                        slotProps={{ input: { 'aria-label': `Select ${r.type} ${r.id}` } }}
+                        checked={allChecked}
+                        onChange={() => setSelected(allChecked ? new Set() : new Set(rows.map(rowKey)))}
+                        slotProps={{ input: { 'aria-label': 'Select all rows' } }}
                       />
                     </TableCell>
-                    <TableCell>{r.type}</TableCell>
-                    <TableCell component="th" scope="row">
-                      <Box sx={{ fontFamily: 'monospace' }}>{r.id}</Box>
-                      {r.label && (
-                        <Typography variant="caption" color="text.secondary">
-                          {r.label}
-                        </Typography>
-                      )}
-                    </TableCell>
-                    {ENVIRONMENTS.map((env) => {
-                      const cell = r.environments[env];
-                      return (
-                        <TableCell key={env} data-testid={`cell-${r.type}-${r.id}-${env}`}>
-                          {cell ? (
-                            <GridCellChip cell={cell} label={`${r.type} ${r.id} in ${env}`} onClick={() => setDetail({ entity: r, env, cell })} />
-                          ) : (
-                            '—'
-                          )}
-                        </TableCell>
-                      );
-                    })}
+                    <TableCell scope="col">Type</TableCell>
+                    <TableCell scope="col">Entity</TableCell>
+                    {ENVIRONMENTS.map((env) => (
+                      <TableCell key={env} scope="col">
+                        {ENVIRONMENT_LABELS[env]}
+                      </TableCell>
+                    ))}
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+                </TableHead>
+                <TableBody>
+                  {rows.map((r) => (
+                    <TableRow key={rowKey(r)} hover selected={selected.has(rowKey(r))} data-testid={`grid-row-${r.type}-${r.id}`}>
+                      <TableCell padding="checkbox">
+                        <Checkbox
+                          checked={selected.has(rowKey(r))}
+                          onChange={() => toggle(rowKey(r))}
+                          slotProps={{ input: { 'aria-label': `Select ${r.type} ${r.id}` } }}
+                        />
+                      </TableCell>
+                      <TableCell>{r.type}</TableCell>
+                      <TableCell component="th" scope="row">
+                        <Box sx={{ fontFamily: 'monospace' }}>{r.id}</Box>
+                        {r.label && (
+                          <Typography variant="caption" color="text.secondary">
+                            {r.label}
+                          </Typography>
+                        )}
+                      </TableCell>
+                      {ENVIRONMENTS.map((env) => {
+                        const cell = r.environments[env];
+                        return (
+                          <TableCell key={env} data-testid={`cell-${r.type}-${r.id}-${env}`}>
+                            {cell ? (
+                              <GridCellChip cell={cell} label={`${r.type} ${r.id} in ${env}`} onClick={() => setDetail({ entity: r, env, cell })} />
+                            ) : (
+                              '—'
+                            )}
+                          </TableCell>
+                        );
+                      })}
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
 
       <Dialog open={detail !== null} onClose={() => setDetail(null)} aria-labelledby="grid-cell-title" fullWidth maxWidth="xs">

@@ -29,13 +29,13 @@ import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { EmptyState } from '../../../components/EmptyState';
 import { ENVIRONMENT_LABELS, EnvironmentBadge } from '../../../components/EnvironmentBadge';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { LoadingState } from '../../../components/LoadingState';
 import { PageHeader } from '../../../components/PageHeader';
 import { useScope, useScopedKey } from '../../../state/scope';
 import { describeCondition, fromJson } from './conditions';
 import { MappingDialog } from './MappingDialog';
 import { VersionsDialog } from './VersionsDialog';
 import { RowAction } from '../../../components/RowAction';
+import { QueryStates } from '../../../components/QueryStates';
 
 const SHORT: Record<Environment, string> = { development: 'dev', staging: 'stg', production: 'prod' };
 
@@ -97,99 +97,103 @@ export function MappingsPage() {
       />
       <ErrorAlert error={toggle.error} />
       <Paper variant="outlined">
-        {mappings.isPending ? (
-          <LoadingState label="Loading mappings…" />
-        ) : mappings.error ? (
-          <ErrorAlert error={mappings.error} title="Could not load mappings" onRetry={() => void mappings.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState
-            title="No mappings yet"
-            description="A mapping turns inserts, updates and deletes of a table into events on a topic."
-            action={createButton}
-          />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Mappings">
-              <TableHead>
-                <TableRow>
-                  <TableCell scope="col">Id</TableCell>
-                  <TableCell scope="col">Table → topic</TableCell>
-                  <TableCell scope="col">Events</TableCell>
-                  <TableCell scope="col">Condition</TableCell>
-                  <TableCell scope="col">Environments</TableCell>
-                  <TableCell scope="col">Active</TableCell>
-                  <TableCell scope="col" align="right">
-                    Actions
-                  </TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {rows.map((m) => {
-                  const cond = m.when ? fromJson(m.when) : null;
-                  const st = statusOf(m.id);
-                  return (
-                    <TableRow key={m.id} hover>
-                      <TableCell component="th" scope="row">
-                        <Box sx={{ fontFamily: 'monospace' }}>{m.id}</Box>
-                        <Box component="span" sx={{ color: 'text.secondary', fontSize: 12 }}>
-                          version {m.version}
-                        </Box>
-                      </TableCell>
-                      <TableCell sx={{ fontFamily: 'monospace' }}>
-                        {m.table} → {m.topic}
-                      </TableCell>
-                      <TableCell>
-                        <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
-                          {m.events.map((e) => (
-                            <Chip key={e} size="small" variant="outlined" label={e} />
-                          ))}
-                        </Box>
-                      </TableCell>
-                      <TableCell sx={{ minWidth: 200, maxWidth: 320 }}>{m.when ? (cond ? describeCondition(cond) : JSON.stringify(m.when)) : 'Always'}</TableCell>
-                      <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                        {ENVIRONMENTS.map((env) => (
-                          <Box key={env} component="span" sx={{ mr: 1, fontSize: 13 }}>
-                            <abbr title={ENVIRONMENT_LABELS[env]}>{SHORT[env]}</abbr> {st?.environments[env] ? `v${st.environments[env]!.version}` : '—'}
+        <QueryStates
+          query={mappings}
+          loading="Loading mappings…"
+          errorTitle="Could not load mappings"
+          isEmpty={() => rows.length === 0}
+          empty={
+            <EmptyState
+              title="No mappings yet"
+              description="A mapping turns inserts, updates and deletes of a table into events on a topic."
+              action={createButton}
+            />
+          }
+        >
+          {() => (
+            <TableContainer>
+              <Table size="small" aria-label="Mappings">
+                <TableHead>
+                  <TableRow>
+                    <TableCell scope="col">Id</TableCell>
+                    <TableCell scope="col">Table → topic</TableCell>
+                    <TableCell scope="col">Events</TableCell>
+                    <TableCell scope="col">Condition</TableCell>
+                    <TableCell scope="col">Environments</TableCell>
+                    <TableCell scope="col">Active</TableCell>
+                    <TableCell scope="col" align="right">
+                      Actions
+                    </TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {rows.map((m) => {
+                    const cond = m.when ? fromJson(m.when) : null;
+                    const st = statusOf(m.id);
+                    return (
+                      <TableRow key={m.id} hover>
+                        <TableCell component="th" scope="row">
+                          <Box sx={{ fontFamily: 'monospace' }}>{m.id}</Box>
+                          <Box component="span" sx={{ color: 'text.secondary', fontSize: 12 }}>
+                            version {m.version}
                           </Box>
-                        ))}
-                      </TableCell>
-                      <TableCell>
-                        <Switch
-                          checked={m.active}
-                          disabled={!can('mappings:update') || toggle.isPending}
-                          onChange={() => toggle.mutate(m)}
-                          slotProps={{ input: { 'aria-label': `${m.id} active` } }}
-                        />
-                      </TableCell>
-                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        <Tooltip title="Versions">
-                          <IconButton aria-label={`Versions of ${m.id}`} onClick={() => setVersionsOf(m)}>
-                            <HistoryOutlined fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                        <Can permission="mappings:update">
-                          <Tooltip title="Edit">
-                            <IconButton aria-label={`Edit ${m.id}`} onClick={() => setDialog({ open: true, mapping: m })}>
-                              <EditOutlined fontSize="small" />
+                        </TableCell>
+                        <TableCell sx={{ fontFamily: 'monospace' }}>
+                          {m.table} → {m.topic}
+                        </TableCell>
+                        <TableCell>
+                          <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
+                            {m.events.map((e) => (
+                              <Chip key={e} size="small" variant="outlined" label={e} />
+                            ))}
+                          </Box>
+                        </TableCell>
+                        <TableCell sx={{ minWidth: 200, maxWidth: 320 }}>{m.when ? (cond ? describeCondition(cond) : JSON.stringify(m.when)) : 'Always'}</TableCell>
+                        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                          {ENVIRONMENTS.map((env) => (
+                            <Box key={env} component="span" sx={{ mr: 1, fontSize: 13 }}>
+                              <abbr title={ENVIRONMENT_LABELS[env]}>{SHORT[env]}</abbr> {st?.environments[env] ? `v${st.environments[env]!.version}` : '—'}
+                            </Box>
+                          ))}
+                        </TableCell>
+                        <TableCell>
+                          <Switch
+                            checked={m.active}
+                            disabled={!can('mappings:update') || toggle.isPending}
+                            onChange={() => toggle.mutate(m)}
+                            slotProps={{ input: { 'aria-label': `${m.id} active` } }}
+                          />
+                        </TableCell>
+                        <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                          <Tooltip title="Versions">
+                            <IconButton aria-label={`Versions of ${m.id}`} onClick={() => setVersionsOf(m)}>
+                              <HistoryOutlined fontSize="small" />
                             </IconButton>
                           </Tooltip>
-                          {target && (
-                            <Tooltip title={`Promote to ${target}`}>
-                              <IconButton aria-label={`Promote ${m.id} to ${target}`} onClick={() => setPromoting(m)}>
-                                <UpgradeOutlined fontSize="small" />
+                          <Can permission="mappings:update">
+                            <Tooltip title="Edit">
+                              <IconButton aria-label={`Edit ${m.id}`} onClick={() => setDialog({ open: true, mapping: m })}>
+                                <EditOutlined fontSize="small" />
                               </IconButton>
                             </Tooltip>
-                          )}
-                        </Can>
-                        <RowAction permission="mappings:delete" title="Delete" label={`Delete ${m.id}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(m)} />
-                      </TableCell>
-                    </TableRow>
-                  );
-                })}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+                            {target && (
+                              <Tooltip title={`Promote to ${target}`}>
+                                <IconButton aria-label={`Promote ${m.id} to ${target}`} onClick={() => setPromoting(m)}>
+                                  <UpgradeOutlined fontSize="small" />
+                                </IconButton>
+                              </Tooltip>
+                            )}
+                          </Can>
+                          <RowAction permission="mappings:delete" title="Delete" label={`Delete ${m.id}`} icon={<DeleteOutline fontSize="small" />} onClick={() => setDeleting(m)} />
+                        </TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          )}
+        </QueryStates>
       </Paper>
 
       <MappingDialog

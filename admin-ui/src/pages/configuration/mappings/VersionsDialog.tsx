@@ -17,8 +17,8 @@ import { Can } from '../../../auth/permissions';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatTime } from '../../../components/format';
-import { LoadingState } from '../../../components/LoadingState';
 import { useScopedKey } from '../../../state/scope';
+import { QueryStates } from '../../../components/QueryStates';
 
 export function VersionsDialog({ mapping, onClose }: { mapping: Mapping | null; onClose: () => void }) {
   const titleId = useId();
@@ -53,41 +53,43 @@ export function VersionsDialog({ mapping, onClose }: { mapping: Mapping | null; 
     >
       <DialogTitle id={titleId}>Versions of {mapping?.id}</DialogTitle>
       <DialogContent dividers>
-        {versions.isPending ? (
-          <LoadingState label="Loading versions…" />
-        ) : versions.error ? (
-          <ErrorAlert error={versions.error} title="Could not load versions" onRetry={() => void versions.refetch()} />
-        ) : list.length === 0 ? (
-          <EmptyState title="No versions" />
-        ) : (
-          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '200px minmax(0, 1fr)' }, gap: 2 }}>
-            <List dense aria-label="Versions">
-              {list.map((v) => (
-                <li key={v.version}>
-                  <ListItemButton
-                    selected={v.version === shown?.version}
-                    aria-current={v.version === shown?.version ? 'true' : undefined}
-                    onClick={() => setSelected(v.version)}
-                  >
-                    <ListItemText
-                      primary={`Version ${v.version}${v.version === mapping?.version ? ' (current)' : ''}`}
-                      secondary={formatTime(v.createdAt)}
-                    />
-                  </ListItemButton>
-                </li>
-              ))}
-            </List>
-            <Box
-              component="pre"
-              role="region"
-              aria-label={`Definition of version ${shown?.version}`}
-              tabIndex={0}
-              sx={{ m: 0, p: 1.5, bgcolor: 'action.hover', borderRadius: 1, fontSize: 12, overflow: 'auto', maxHeight: 420 }}
-            >
-              {JSON.stringify(shown?.definition, null, 2)}
+        <QueryStates
+          query={versions}
+          loading="Loading versions…"
+          errorTitle="Could not load versions"
+          isEmpty={() => list.length === 0}
+          empty={<EmptyState title="No versions" />}
+        >
+          {() => (
+            <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '200px minmax(0, 1fr)' }, gap: 2 }}>
+              <List dense aria-label="Versions">
+                {list.map((v) => (
+                  <li key={v.version}>
+                    <ListItemButton
+                      selected={v.version === shown?.version}
+                      aria-current={v.version === shown?.version ? 'true' : undefined}
+                      onClick={() => setSelected(v.version)}
+                    >
+                      <ListItemText
+                        primary={`Version ${v.version}${v.version === mapping?.version ? ' (current)' : ''}`}
+                        secondary={formatTime(v.createdAt)}
+                      />
+                    </ListItemButton>
+                  </li>
+                ))}
+              </List>
+              <Box
+                component="pre"
+                role="region"
+                aria-label={`Definition of version ${shown?.version}`}
+                tabIndex={0}
+                sx={{ m: 0, p: 1.5, bgcolor: 'action.hover', borderRadius: 1, fontSize: 12, overflow: 'auto', maxHeight: 420 }}
+              >
+                {JSON.stringify(shown?.definition, null, 2)}
+              </Box>
             </Box>
-          </Box>
-        )}
+          )}
+        </QueryStates>
         <ErrorAlert error={snapshot.error} />
       </DialogContent>
       <DialogActions>
