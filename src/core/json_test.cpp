@@ -23,6 +23,23 @@ TEST(Json, NumbersBeyondDoubleRangeAreRefused) {
 // Found by fuzz/native_protocol_fuzz.cpp: Boost.JSON 1.81 reads some decimals several ulps off,
 // so a number changed each time a value was printed and read again (events between instances,
 // documents in the database). Parse reads them correctly rounded.
+// Runs of plain characters are copied whole; every character JSON requires escaping is escaped
+// wherever it sits (first, last, adjacent), and UTF-8 passes through.
+TEST(Json, AppendQuotedEscapesWhatJsonRequires) {
+  std::string out = "x";
+  AppendQuoted(out, "\"a\\b\nc\x01\x1f\td\r\b\f\"");
+  EXPECT_EQ(out, R"(x"\"a\\b\nc\u0001\u001f\td\r\b\f\"")");
+  out.clear();
+  AppendQuoted(out, "plain caf\xc3\xa9");
+  EXPECT_EQ(out, "\"plain caf\xc3\xa9\"");
+  out.clear();
+  AppendQuoted(out, "");
+  EXPECT_EQ(out, "\"\"");
+  auto back = Parse("[" + [] { std::string q; AppendQuoted(q, std::string("\0\x7f\"z", 4)); return q; }() + "]");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->as_array()[0].as_string(), std::string_view("\0\x7f\"z", 4));
+}
+
 TEST(Json, DoublesSurviveSerializeAndParse) {
   for (const char* text : {"-92232233720368547372036854232233720368547372036854775808", "18446.45073709551615",
                            "-9.223223372036855e+55", "2.5e-320", "1.7976931348623157e308", "0.1", "5e-324"}) {

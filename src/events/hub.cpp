@@ -1,6 +1,5 @@
 #include "events/hub.h"
 
-#include <array>
 #include <chrono>
 
 #include <algorithm>
@@ -14,6 +13,13 @@ namespace {
 // Per-topic metrics leave out the platform's own reserved topics (every connection has a
 // direct: topic; presence: mirrors a channel): they would fill the bounded topic table.
 bool CountsPerTopic(std::string_view topic) { return !IsReservedTopic(topic); }
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr size_t kMaxSamples = 64;  // latency samples kept per shard between flushes
 
 }  // namespace
 
@@ -53,14 +59,24 @@ struct SubscriptionHub::Shard {
   std::unordered_map<std::string, Place> topic_of;                      // subscription id -> place
   std::unordered_map<Subscriber*, std::vector<std::string>> ids_of;     // subscriber -> subscription ids
   std::vector<std::shared_ptr<const RoutedEvent>> batch;
+  // Subscribers with frames queued since the last flush. A busy shard (more events already
+  // waiting when a drain ends) keeps them for the next drain, for at most coalesce_ns_: one
+  // write per connection then carries several drains' frames.
   std::vector<Subscriber*> dirty;
+  uint64_t flush_seq = 1;           // hub_drain_mark == flush_seq: the subscriber is in `dirty`
+  int64_t unflushed_since_ns = 0;   // first deferred drain (0: nothing deferred)
+  // Latency samples of delivered events, observed when their frames are handed to the sockets.
+  struct Sample {
+    int64_t accepted_ns;
+    std::string topic;
+  };
+  std::vector<Sample> samples;
   std::vector<RoutingDecision> decisions;  // a traced event's part (DecisionLog::kPerVerdict of each)
-  uint64_t drain_seq = 0;
   uint64_t event_seq = 0;
 };
 
 SubscriptionHub::SubscriptionHub(ShardExecutor& executor, size_t max_inbox_bytes)
-    : executor_(executor), max_inbox_bytes_(max_inbox_bytes) {
+    : executor_(executor), max_inbox_bytes_(max_inbox_bytes), interest_(executor.shard_count()) {
   for (size_t i = 0; i < executor.shard_count(); ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
@@ -68,7 +84,9 @@ SubscriptionHub::~SubscriptionHub() = default;
 
 void SubscriptionHub::Publish(std::shared_ptr<const RoutedEvent> event) {
   stats_.published.fetch_add(1, std::memory_order_relaxed);
+  uint64_t wanted = interest_.Shards(event->key());
   for (size_t i = 0; i < shards_.size(); ++i) {
+    if (i < TopicInterest::kMaxShards && !(wanted & (uint64_t{1} << i))) continue;  // no subscriber there
     Shard& s = *shards_[i];
     bool schedule = false, log_drop = false;
     size_t weight = event->envelope_json().size() + sizeof(*event);
@@ -100,10 +118,8 @@ void SubscriptionHub::Drain(size_t shard) {
     s.inbox_bytes = 0;
     s.overflowing = false;
   }
-  uint64_t drain = ++s.drain_seq;
+  const uint64_t drain = s.flush_seq;
   uint64_t delivered = 0, filtered = 0;
-  std::array<const RoutedEvent*, 8> sampled;  // the events whose latency is observed (alive in batch)
-  size_t n_sampled = 0;
   // Traced events only: each subscription's fate, bounded (events/routed_event.h DecisionLog).
   // Per shard, at most kPerVerdict delivered and kPerVerdict filtered or dropped: a trace shows
   // some of each however large the fan-out (the counts are exact anyway).
@@ -132,7 +148,8 @@ void SubscriptionHub::Drain(size_t shard) {
     auto it = s.topics.find(ev->key());
     if (it == s.topics.end()) continue;
     uint64_t seq = ++s.event_seq;
-    if (seq % kLatencySampleEvery == 0 && n_sampled < sampled.size() && sample_latency_) sampled[n_sampled++] = ev.get();
+    if (seq % kLatencySampleEvery == 0 && s.samples.size() < kMaxSamples && sample_latency_)
+      s.samples.push_back({ev->accepted_ns(), ev->event().topic});
     const RealtimeEvent& e = ev->event();
     const std::string& exclude = ev->exclude_socket();
     Shard::TopicSubs& ts = it->second;
@@ -168,22 +185,39 @@ void SubscriptionHub::Drain(size_t shard) {
     delivered += ev_delivered;
     filtered += ev_filtered;
   }
-  for (Subscriber* sub : s.dirty) sub->Flush();
-  s.dirty.clear();
-  if (n_sampled) {  // frames handed to the sockets: one clock read per drain
-    int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::steady_clock::now().time_since_epoch())
-                      .count();
-    for (size_t i = 0; i < n_sampled; ++i) {
-      int64_t took = now - sampled[i]->accepted_ns();
-      latency_.Observe(took);
-      const std::string& topic = sampled[i]->event().topic;
-      if (topic_counters_ && CountsPerTopic(topic)) topic_counters_->ObserveLatency(topic, took);
-    }
-  }
   s.batch.clear();
   stats_.delivered.fetch_add(delivered, std::memory_order_relaxed);
   stats_.filtered.fetch_add(filtered, std::memory_order_relaxed);
+  if (s.dirty.empty()) return;
+  const int64_t now = NowNs();
+  if (coalesce_ns_ > 0) {
+    bool busy;
+    {
+      std::lock_guard lock(s.inbox_mu);
+      busy = s.scheduled;  // events arrived meanwhile: the next drain is already queued
+    }
+    if (busy && (s.unflushed_since_ns == 0 || now - s.unflushed_since_ns < coalesce_ns_)) {
+      if (s.unflushed_since_ns == 0) s.unflushed_since_ns = now;
+      return;  // the next drain flushes these frames with its own
+    }
+  }
+  FlushDirty(s, now);
+}
+
+void SubscriptionHub::FlushDirty(Shard& s, int64_t now) {
+  ++s.flush_seq;  // before the calls: a Flush that ends in RemoveAll finds nobody listed
+  std::vector<Subscriber*> dirty;
+  dirty.swap(s.dirty);
+  for (Subscriber* sub : dirty) sub->Flush();
+  dirty.clear();
+  if (s.dirty.empty()) s.dirty.swap(dirty);  // keep the capacity
+  s.unflushed_since_ns = 0;
+  for (const auto& sample : s.samples) {  // frames handed to the sockets: one clock read per flush
+    int64_t took = now - sample.accepted_ns;
+    latency_.Observe(took);
+    if (topic_counters_ && CountsPerTopic(sample.topic)) topic_counters_->ObserveLatency(sample.topic, took);
+  }
+  s.samples.clear();
 }
 
 std::string SubscriptionHub::Subscribe(size_t shard, Subscriber* sub, const Scope& scope, const std::string& topic,
@@ -191,7 +225,9 @@ std::string SubscriptionHub::Subscribe(size_t shard, Subscriber* sub, const Scop
   Shard& s = *shards_[shard];
   std::string id = NewId("sub");
   std::string key = TopicKey(scope, topic);
-  auto& ts = s.topics[key];
+  auto [where, first_here] = s.topics.try_emplace(key);
+  auto& ts = where->second;
+  if (first_here) interest_.Add(shard, key);
   // O(1) in the topic's size (a big room fills in linear time): the connection's own
   // subscriptions say whether it already has one here, the signature finds the filter's group.
   if (!ts.may_repeat) {
@@ -243,7 +279,10 @@ bool SubscriptionHub::Unsubscribe(size_t shard, Subscriber* sub, const std::stri
     }
     groups.pop_back();
   }
-  if (ts->second.count == 0) s.topics.erase(ts);
+  if (ts->second.count == 0) {
+    s.topics.erase(ts);
+    interest_.Remove(shard, place.key);
+  }
   if (topic_counters_) {  // the key ends with '\x1f' + topic (core/scope.h TopicKey)
     std::string_view topic = std::string_view(place.key).substr(place.key.rfind('\x1f') + 1);
     if (CountsPerTopic(topic)) topic_counters_->AddSubscribers(topic, -1);
@@ -255,6 +294,10 @@ bool SubscriptionHub::Unsubscribe(size_t shard, Subscriber* sub, const std::stri
 
 void SubscriptionHub::RemoveAll(size_t shard, Subscriber* sub) {
   Shard& s = *shards_[shard];
+  if (sub->hub_drain_mark == s.flush_seq) {  // frames deferred to the next drain: forget the pointer
+    s.dirty.erase(std::remove(s.dirty.begin(), s.dirty.end(), sub), s.dirty.end());
+    sub->hub_drain_mark = 0;
+  }
   auto owned = s.ids_of.find(sub);
   if (owned == s.ids_of.end()) return;
   std::vector<std::string> ids = owned->second;

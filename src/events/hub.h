@@ -1,10 +1,12 @@
 // SubscriptionHub: who receives which event, sharded by I/O thread (DESIGN.md §4).
 //
 // Each shard holds the subscriptions of the connections living on its thread, indexed by
-// (application, environment, topic). Publish appends the event to every shard's inbox (one
-// short per-shard lock, no global lock) and schedules a drain on that shard; the drain takes all
+// (application, environment, topic). Publish appends the event to the inbox of every shard that
+// has a subscriber for its topic (TopicInterest; one short per-shard lock, no global lock) and
+// schedules a drain on that shard; the drain takes all
 // queued events, matches filters, hands each subscriber the shared pre-encoded frame, and then
-// flushes every touched subscriber once — so a burst of events costs one write per connection.
+// flushes every touched subscriber once — so a burst of events costs one write per connection
+// (and when more events wait already, that flush joins the next drain's: SetFlushCoalescing).
 // A connection with several matching subscriptions on a topic receives each event once.
 // Each drain adds, once per event, the topic's subscriptions on the shard, the frames queued and
 // the subscriptions filtered out to the event's RoutingCounts (events/routed_event.h; traces).
@@ -24,6 +26,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -36,6 +39,7 @@
 #include "events/filter.h"
 #include "events/event_metrics.h"
 #include "events/routed_event.h"
+#include "events/topic_interest.h"
 
 namespace rt::events {
 
@@ -112,19 +116,30 @@ class SubscriptionHub {
   void SetTopicCounters(TopicCounters* counters) { topic_counters_ = counters; }
   // Off: no latency samples at all (REALTIME_METRICS=off, the bench's baseline). Before Publish.
   void SetLatencySampling(bool on) { sample_latency_ = on; }
+  // Write coalescing under load: when a drain ends and more events are already waiting for the
+  // shard, its connections' flush waits for the next drain, as long as the oldest unflushed frame
+  // is younger than `max_delay` (0: flush after every drain). Never delays a lone event. Before
+  // Publish.
+  static constexpr std::chrono::nanoseconds kDefaultCoalescing = std::chrono::milliseconds(1);
+  void SetFlushCoalescing(std::chrono::nanoseconds max_delay) { coalesce_ns_ = max_delay.count(); }
   size_t shard_count() const { return shards_.size(); }
+  // Which shards subscribe to which topic keys; the broker listens to it (cluster interest).
+  TopicInterest& interest() { return interest_; }
 
  private:
   struct Shard;
   void Drain(size_t shard);
+  void FlushDirty(Shard& s, int64_t now_ns);
 
   ShardExecutor& executor_;
   const size_t max_inbox_bytes_;
   std::vector<std::unique_ptr<Shard>> shards_;
   HubStats stats_;
+  TopicInterest interest_;
   LatencyHistogram latency_;
   TopicCounters* topic_counters_ = nullptr;
   bool sample_latency_ = true;
+  int64_t coalesce_ns_ = kDefaultCoalescing.count();
 };
 
 }  // namespace rt::events

@@ -5,7 +5,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <memory>
 
 namespace rt::events {
 namespace {
@@ -33,12 +35,18 @@ class FakeConn final : public Subscriber {
   Wire wire() const override { return Wire::kNativeWs; }
   const std::string& socket_id() const override { return id; }
   std::string id;
+  std::function<void()> on_enqueue;  // e.g. publishes meanwhile (the shard is busy)
   bool Enqueue(const std::shared_ptr<const std::string>& f) override {
     queued.push_back(f);
+    if (on_enqueue) on_enqueue();
     return !full;
   }
   bool full = false;  // the connection is a slow consumer: frames are dropped
-  void Flush() override { ++flushes; }
+  void Flush() override {
+    ++flushes;
+    flushed_frames = queued.size();
+  }
+  size_t flushed_frames = 0;  // frames queued before the last Flush
   std::vector<std::shared_ptr<const std::string>> queued;
   int flushes = 0;
 };
@@ -326,6 +334,112 @@ TEST(Hub, UnsubscribingInAnyOrderKeepsEveryOtherSubscriptionExact) {
   hub.Publish(Ev(s, "t", R"({"x":3})"));
   ex.RunAll();
   EXPECT_EQ(late.queued.size(), 1u);
+}
+
+TEST(Hub, PublishWakesOnlyShardsWithSubscribersAndReportsInterestTransitions) {
+  ManualExecutor ex(3);
+  SubscriptionHub hub(ex);
+  std::vector<std::pair<std::string, bool>> seen;
+  hub.interest().SetListener([&](const std::string& key, bool on) { seen.emplace_back(key, on); });
+  Scope s{"default", "development"};
+  FakeConn a, b, c;
+  std::string sa = hub.Subscribe(1, &a, s, "t", Filter(), ReturnMode::kFull);
+  std::string sb = hub.Subscribe(1, &b, s, "t", Filter(), ReturnMode::kFull);  // same shard: no new transition
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], std::make_pair(TopicKey(s, "t"), true));
+  EXPECT_EQ(hub.interest().Shards(TopicKey(s, "t")), uint64_t{1} << 1);
+  hub.Publish(Ev(s, "t", R"({"x":1})"));
+  EXPECT_EQ(ex.pending(), 1u);  // shards 0 and 2 are not woken
+  hub.Publish(Ev(s, "nobody", R"({"x":1})"));
+  EXPECT_EQ(ex.pending(), 1u);  // no shard at all for a topic without subscribers
+  ex.RunAll();
+  EXPECT_EQ(a.queued.size(), 1u);
+  EXPECT_EQ(b.queued.size(), 1u);
+  hub.Subscribe(2, &c, s, "t", Filter(), ReturnMode::kFull);
+  EXPECT_EQ(hub.interest().Shards(TopicKey(s, "t")), (uint64_t{1} << 1) | (uint64_t{1} << 2));
+  hub.Publish(Ev(s, "t", R"({"x":2})"));
+  EXPECT_EQ(ex.pending(), 2u);
+  ex.RunAll();
+  EXPECT_EQ(c.queued.size(), 1u);
+  EXPECT_TRUE(hub.Unsubscribe(1, &a, sa));
+  EXPECT_TRUE(hub.Unsubscribe(1, &b, sb));
+  EXPECT_EQ(hub.interest().Shards(TopicKey(s, "t")), uint64_t{1} << 2);
+  EXPECT_EQ(seen.size(), 1u);  // shard 2 still subscribes
+  hub.RemoveAll(2, &c);
+  EXPECT_EQ(hub.interest().Shards(TopicKey(s, "t")), 0u);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1], std::make_pair(TopicKey(s, "t"), false));
+  EXPECT_TRUE(hub.interest().Keys().empty());
+}
+
+// A drain that ends with more events already waiting leaves its flush to the next drain (one
+// write for both), within the bound; a lone event is flushed at once.
+TEST(Hub, BusyShardCoalescesFlushesWithinTheBound) {
+  ManualExecutor ex(1);
+  SubscriptionHub hub(ex);
+  hub.SetFlushCoalescing(std::chrono::hours(1));
+  Scope s{"default", "development"};
+  FakeConn a;
+  hub.Subscribe(0, &a, s, "t", Filter(), ReturnMode::kFull);
+  int more = 1;  // the first delivery publishes one more event while the drain runs
+  a.on_enqueue = [&] {
+    if (more-- > 0) hub.Publish(Ev(s, "t", R"({"n":2})"));
+  };
+  hub.Publish(Ev(s, "t", R"({"n":1})"));
+  ex.RunAll();
+  EXPECT_EQ(a.queued.size(), 1u);
+  EXPECT_EQ(a.flushes, 0);  // deferred: the next drain is queued
+  EXPECT_EQ(ex.pending(), 1u);
+  ex.RunAll();
+  EXPECT_EQ(a.flushes, 1);  // one flush for both events
+  EXPECT_EQ(a.flushed_frames, 2u);
+  hub.Publish(Ev(s, "t", R"({"n":3})"));  // not busy: flushed by its own drain
+  ex.RunAll();
+  EXPECT_EQ(a.flushes, 2);
+
+  // Without coalescing every drain flushes.
+  hub.SetFlushCoalescing(std::chrono::nanoseconds(0));
+  more = 1;
+  hub.Publish(Ev(s, "t", R"({"n":4})"));
+  ex.RunAll();
+  EXPECT_EQ(a.flushes, 3);
+  ex.RunAll();
+  EXPECT_EQ(a.flushes, 4);
+
+  // The bound: with a 1 ns bound a busy shard defers once, then flushes although still busy.
+  hub.SetFlushCoalescing(std::chrono::nanoseconds(1));
+  more = 3;
+  hub.Publish(Ev(s, "t", R"({"n":5})"));
+  ex.RunAll();
+  EXPECT_EQ(a.flushes, 4);
+  ex.RunAll();
+  EXPECT_EQ(a.flushes, 5);
+  hub.RemoveAll(0, &a);
+}
+
+// A subscriber that leaves while its frames wait for the next drain is never flushed after.
+TEST(Hub, RemoveAllForgetsADeferredFlush) {
+  ManualExecutor ex(1);
+  SubscriptionHub hub(ex);
+  hub.SetFlushCoalescing(std::chrono::hours(1));
+  Scope s{"default", "development"};
+  auto a = std::make_unique<FakeConn>();
+  FakeConn b;
+  hub.Subscribe(0, a.get(), s, "t", Filter(), ReturnMode::kFull);
+  hub.Subscribe(0, &b, s, "t", Filter(), ReturnMode::kFull);
+  int more = 1;
+  b.on_enqueue = [&] {
+    if (more-- > 0) hub.Publish(Ev(s, "t", R"({"n":2})"));
+  };
+  hub.Publish(Ev(s, "t", R"({"n":1})"));
+  ex.RunAll();
+  EXPECT_EQ(a->flushes, 0);
+  hub.RemoveAll(0, a.get());
+  a.reset();  // ASan would report a flush through the dangling pointer
+  ex.RunAll();
+  EXPECT_EQ(b.flushes, 1);
+  EXPECT_EQ(b.queued.size(), 2u);
+  hub.RemoveAll(0, &b);
 }
 
 }  // namespace

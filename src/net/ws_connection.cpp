@@ -57,18 +57,30 @@ void WsConnectionImpl::WaitReadable() {
   });
 }
 
+// Replies to what one wake-up read (a burst of requests) leave in one write: Flush is deferred
+// while reading_ and done once at the end.
 void WsConnectionImpl::OnReadable() {
   thread_local std::array<char, kReadChunk> buf;
+  reading_ = true;
+  bool keep_reading = true;
   for (int i = 0; i < kReadsPerWakeup && !terminated_; ++i) {
     boost::system::error_code ec;
     size_t n = socket_.read_some(asio::buffer(buf), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-    if (ec) return Terminate(closing_ ? close_code_ : 1006, closing_ ? close_reason_ : "connection lost");
+    if (ec) {
+      reading_ = false;
+      return Terminate(closing_ ? close_code_ : 1006, closing_ ? close_reason_ : "connection lost");
+    }
     last_inbound_ = std::chrono::steady_clock::now();
-    if (!Consume(std::string_view(buf.data(), n))) return;
+    if (!Consume(std::string_view(buf.data(), n))) {
+      keep_reading = false;
+      break;
+    }
     if (n < buf.size()) break;
   }
-  if (!terminated_) WaitReadable();
+  reading_ = false;
+  Flush();
+  if (keep_reading && !terminated_) WaitReadable();
 }
 
 bool WsConnectionImpl::Consume(std::string_view bytes) {
@@ -139,7 +151,7 @@ void WsConnectionImpl::WriteRaw(std::string frame) {
 }
 
 void WsConnectionImpl::Flush() {
-  if (writing_ || queue_.empty() || terminated_) return;
+  if (writing_ || reading_ || queue_.empty() || terminated_) return;
   writing_ = true;
   inflight_.swap(queue_);
   buffers_.clear();

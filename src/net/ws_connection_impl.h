@@ -62,6 +62,7 @@ class WsConnectionImpl final : public WsConnection, public Closable,
   std::vector<boost::asio::const_buffer> buffers_;
   size_t queued_bytes_ = 0;
   bool writing_ = false;
+  bool reading_ = false;      // inside OnReadable: Flush waits for the end of the burst
   bool closing_ = false;      // close frame queued: nothing else is sent
   bool close_sent_ = false;   // close frame written
   bool terminated_ = false;
