@@ -5,9 +5,12 @@
 // address, so the embedded quick start works without a token; a present but invalid token is
 // always 401.
 //
-// Thread safety: as AuthGate and ResolveScope (any thread; may block on the database).
+// Thread safety: as AuthGate and ResolveScope (any thread; may block on the database);
+// ScopedInline's handler never blocks.
 #pragma once
 
+#include <any>
+#include <optional>
 #include <string_view>
 
 #include "api/auth.h"
@@ -31,6 +34,22 @@ net::Handler Scoped(registry::ApplicationService& apps, const AuthGate& gate, Fn
     auto ctx = Authorize(req, apps, gate);
     if (!ctx.ok()) return ErrorResponse(ctx.error());
     return fn(req, Scope{ctx->application_id, ctx->environment});
+  };
+}
+
+// The I/O-thread half of a Scoped read (net::Router::AddWithInline): fn(req, scope) returns
+// std::optional<net::HttpResponse> (nullopt: cannot answer from memory). Runs only for a caller
+// AuthGate::TryGuardInline let through; the scope is resolved as Scoped does, without the database
+// (TryResolveScope); whenever that is not possible, nullopt hands the request to the Scoped handler.
+template <typename Fn>
+net::InlineHandler ScopedInline(registry::ApplicationService& apps, Fn fn) {
+  return [&apps, fn = std::move(fn)](net::HttpRequest& req) -> std::optional<net::HttpResponse> {
+    const auto* principal = std::any_cast<auth::Principal>(&req.auth);
+    if (!principal) return std::nullopt;
+    auto scope = TryResolveScope(req, apps, *principal);
+    if (!scope) return std::nullopt;
+    if (!scope->ok()) return ErrorResponse(scope->error());
+    return fn(req, **scope);
   };
 }
 

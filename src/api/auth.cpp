@@ -96,4 +96,16 @@ Status AuthGate::Guard(const net::Access& access, net::HttpRequest& req) const {
   return Ok();
 }
 
+bool AuthGate::TryGuardInline(const net::Access& access, net::HttpRequest& req) const {
+  if (access.kind == net::Access::kPublic) return true;
+  if (access.session_only) return false;
+  auto token = net::BearerToken(req);
+  if (!token || std::string_view(*token).starts_with(kSessionPrefix)) return false;
+  auto p = tokens_.Authenticate(*token, /*allow_reload=*/false);
+  if (!p.ok() || !p->authenticated() || p->kind == auth::Principal::Kind::kSession) return false;
+  if (access.kind == net::Access::kPermission && !p->Has(access.permission)) return false;
+  req.auth = std::move(*p);
+  return true;
+}
+
 }  // namespace rt::api

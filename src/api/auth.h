@@ -16,7 +16,8 @@
 // A session principal is checked against the route's RBAC (resource, action) pair; a JWT against
 // the route's permission (docs/security.md "JWT mapping").
 //
-// Thread safety: const methods, safe from any thread; they may block (key reload on unknown kid).
+// Thread safety: const methods, safe from any thread; they may block (key reload on unknown kid),
+// except TryGuardInline, which never does.
 #pragma once
 
 #include <atomic>
@@ -57,6 +58,11 @@ class AuthGate {
   Result<auth::Principal> Authenticate(const net::HttpRequest& req) const;
   // 401 (no or invalid credentials where the route needs them) or 403 (missing permission).
   Status Guard(const net::Access& access, net::HttpRequest& req) const;
+  // Guard without blocking, for answers given on the I/O thread: true when a bearer JWT (known
+  // signing key, no reload) passes the route's access; the principal is then cached in req.auth.
+  // False for everything else — anonymous callers, session tokens, refused or unverifiable
+  // credentials — which the blocking Guard decides (and words the error of).
+  bool TryGuardInline(const net::Access& access, net::HttpRequest& req) const;
   Result<auth::Principal> Require(const net::HttpRequest& req, std::string_view permission) const;
   Result<auth::Principal> RequireManagement(const net::HttpRequest& req) const;
 

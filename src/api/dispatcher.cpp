@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "api/errors.h"
 #include "core/log.h"
@@ -24,6 +25,17 @@ net::HttpResponse Run(const AuthGate& gate, const net::Route& route, net::HttpRe
   try {
     if (Status st = gate.Guard(route.access, req); !st.ok()) return ErrorResponse(st.error());
     return route.handler(req);
+  } catch (const std::exception& e) {
+    log::Error("handler failed", {{"path", req.path}, {"error", e.what()}});
+    return ErrorResponse(Error::Internal("Internal server error"));
+  }
+}
+
+// A route's answer from memory on the I/O thread (Router::AddWithInline), or nullopt.
+std::optional<net::HttpResponse> TryInline(const AuthGate& gate, const net::Route& route, net::HttpRequest& req) {
+  try {
+    if (!gate.TryGuardInline(route.access, req)) return std::nullopt;
+    return route.try_inline(req);
   } catch (const std::exception& e) {
     log::Error("handler failed", {{"path", req.path}, {"error", e.what()}});
     return ErrorResponse(Error::Internal("Internal server error"));
@@ -77,6 +89,11 @@ void Dispatcher::Handle(net::HttpRequest&& req, net::Responder respond) {
       (*done)(ErrorResponse(Error::Internal("Internal server error")));
     }
     return;
+  }
+  // A read served from memory answers here when it can (no blocking-pool hop; GETs are neither
+  // audited nor behind the durability barrier, which guard writes).
+  if (route->try_inline) {
+    if (auto res = TryInline(gate_, *route, req)) return finish(std::move(*res));
   }
   // Only public routes run inline: checking a token may block (an unknown kid reloads the keys).
   if (route->mode == net::ExecMode::kInline && route->access.kind == net::Access::kPublic)

@@ -2,7 +2,8 @@
 //   CORS (OPTIONS preflight answered here; allowed origins get Access-Control-* headers on every
 //   response) -> route lookup (404 / 405 with Allow) -> body content-type check (415) -> the route's
 //   declared access (AuthGate::Guard: 401/403 before the handler runs) -> run the handler inline or
-//   on the blocking pool -> an uncaught exception becomes a 500 -> access log (debug).
+//   on the blocking pool (a route with an InlineHandler is first tried on the I/O thread, after
+//   AuthGate::TryGuardInline) -> an uncaught exception becomes a 500 -> access log (debug).
 // Handlers return Result-based responses through api/errors.h; they never see sockets.
 //
 // Thread safety: Handle may be called from any I/O thread concurrently. The router must be

@@ -21,7 +21,15 @@ net::HttpResponse TopicResponse(int status, const Result<store::Topic>& topic) {
 
 void RegisterTopicRoutes(net::Router& router, registry::TopicService& topics, registry::ApplicationService& apps,
                          const AuthGate& gate) {
-  router.Add("GET", "/api/topics", net::Access::Token("topics", "read"), Scoped(apps, gate, [&topics](net::HttpRequest&, const Scope& s) {
+  // The reads are answered from the topic catalog's memory on the I/O thread when they can
+  // (registry/topic_catalog.h), else from the database on the blocking pool; same bodies.
+  router.AddWithInline("GET", "/api/topics", net::Access::Token("topics", "read"),
+             ScopedInline(apps, [&topics](net::HttpRequest&, const Scope& s) -> std::optional<net::HttpResponse> {
+               auto body = topics.ListJsonFromMemory(s);
+               if (!body) return std::nullopt;
+               return JsonResponse(200, std::move(*body));
+             }),
+             Scoped(apps, gate, [&topics](net::HttpRequest&, const Scope& s) {
                auto list = topics.List(s);
                if (!list.ok()) return ErrorResponse(list.error());
                boost::json::array arr;
@@ -36,7 +44,13 @@ void RegisterTopicRoutes(net::Router& router, registry::TopicService& topics, re
                    req, [&](const boost::json::object& body) { return TopicResponse(201, topics.Create(s, body)); });
              }));
 
-  router.Add("GET", "/api/topics/:name", net::Access::Token("topics", "read"),
+  router.AddWithInline("GET", "/api/topics/:name", net::Access::Token("topics", "read"),
+             ScopedInline(apps, [&topics](net::HttpRequest& req, const Scope& s) -> std::optional<net::HttpResponse> {
+               auto body = topics.GetJsonFromMemory(s, req.Param("name"));
+               if (!body) return std::nullopt;
+               if (!body->ok()) return ErrorResponse(body->error());
+               return JsonResponse(200, std::move(**body));
+             }),
              Scoped(apps, gate, [&topics](net::HttpRequest& req, const Scope& s) {
                return TopicResponse(200, topics.Get(s, req.Param("name")));
              }));

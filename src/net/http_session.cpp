@@ -28,7 +28,22 @@ std::string ErrorBody(ErrorCode code, std::string_view message) {
   return out;
 }
 
+// A path of RFC 3986 pchars and '/' only (no query, no percent-escapes): it is its own decoded
+// form, so it needs no URL parser (the common case: GET /api/topics/bench.rest).
+bool IsPlainPath(std::string_view t) {
+  if (t.empty() || t[0] != '/') return false;
+  for (char c : t) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) continue;
+    if (std::string_view("-._~!$&'()*+,;=:@/").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 bool ParseTarget(HttpRequest& req) {
+  if (IsPlainPath(req.target)) {
+    req.path = req.target;
+    return true;
+  }
   auto u = boost::urls::parse_origin_form(req.target);
   if (!u) return false;
   req.path = u->path();
@@ -105,9 +120,12 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     }
     req.body = std::move(msg.body());
     req.shard = shard_;
-    beast::error_code ep_ec;
-    auto ep = stream_.socket().remote_endpoint(ep_ec);
-    if (!ep_ec) req.remote_ip = ep.address().to_string();
+    if (remote_ip_.empty()) {  // once per connection
+      beast::error_code ep_ec;
+      auto ep = stream_.socket().remote_endpoint(ep_ec);
+      if (!ep_ec) remote_ip_ = ep.address().to_string();
+    }
+    req.remote_ip = remote_ip_;
     head_ = req.method == "HEAD";
 
     if (HeaderHasToken(req.Header("upgrade"), "websocket")) {
@@ -115,11 +133,26 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     }
     req.abort = std::make_shared<AbortSignal>();
     abort_ = req.abort;
-    WatchForHangup();
+    // A handler that answers before returning (a read served from memory) is written at once: no
+    // hang-up watch, no post. Otherwise the answer is posted back to this connection's thread.
+    dispatching_ = true;
     server_.handler(std::move(req), [self = shared_from_this()](HttpResponse&& res) {
+      // The thread is checked first: dispatching_ is only read on this connection's thread.
+      if (self->server_.contexts[self->shard_]->get_executor().running_in_this_thread() && self->dispatching_) {
+        self->answered_ = std::move(res);
+        return;
+      }
       asio::post(self->stream_.get_executor(),
                  [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
     });
+    dispatching_ = false;
+    if (answered_) {
+      HttpResponse res = std::move(*answered_);
+      answered_.reset();
+      abort_.reset();
+      return Write(std::move(res));
+    }
+    WatchForHangup();
   }
 
   // While a handler works on a request (a long poll may wait for minutes), notice the client
@@ -261,6 +294,9 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   bool head_ = false;
   unsigned version_ = 11;  // of the request being answered (10 or 11)
   std::shared_ptr<AbortSignal> abort_;  // while a request is being handled
+  std::string remote_ip_;                // the peer's address, read on the first request
+  bool dispatching_ = false;             // inside server_.handler (this connection's thread only)
+  std::optional<HttpResponse> answered_;  // the answer given before the handler returned
   std::vector<char> drain_;  // only used while lingering before close
   size_t drained_ = 0;
 };

@@ -55,7 +55,17 @@ void Router::Add(std::string_view method, std::string_view pattern, Access acces
   for (auto s : SplitPath(pattern)) r.segments.emplace_back(s);
   r.handler = std::move(handler);
   r.mode = mode;
+  const auto& seg = r.segments;
+  const bool literal = seg.size() >= 2 && seg[0] != "*" && seg[1] != "*" && !seg[0].starts_with(':') &&
+                       !seg[1].starts_with(':');
+  (literal ? by_prefix_[seg[0] + '/' + seg[1]] : other_).push_back(routes_.size());
   routes_.push_back(std::move(r));
+}
+
+void Router::AddWithInline(std::string_view method, std::string_view pattern, Access access,
+                           InlineHandler try_inline, Handler handler) {
+  Add(method, pattern, access, std::move(handler), ExecMode::kBlocking);
+  routes_.back().try_inline = std::move(try_inline);
 }
 
 void Router::AddAsync(std::string_view method, std::string_view pattern, Access access, AsyncHandler handler) {
@@ -74,7 +84,19 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
   RouteMatch out;
   int best = -1;
   std::string allow;
-  for (const Route& r : routes_) {
+  // Only routes that can match: those registered under the path's first two segments, and the
+  // rest; merged back into registration order (the first of equal scores wins).
+  static const std::vector<size_t> kNone;
+  const std::vector<size_t>* bucket = &kNone;
+  if (parts.size() >= 2) {
+    std::string key;
+    key.reserve(parts[0].size() + parts[1].size() + 1);
+    key.append(parts[0]).append(1, '/').append(parts[1]);
+    if (auto it = by_prefix_.find(key); it != by_prefix_.end()) bucket = &it->second;
+  }
+  for (size_t i = 0, j = 0; i < bucket->size() || j < other_.size();) {
+    const bool from_bucket = j >= other_.size() || (i < bucket->size() && (*bucket)[i] < other_[j]);
+    const Route& r = routes_[from_bucket ? (*bucket)[i++] : other_[j++]];
     if (r.fallback) continue;
     int score = MatchScore(r, parts, nullptr);
     if (score < 0) continue;

@@ -11,8 +11,10 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "net/http_message.h"
@@ -22,6 +24,11 @@ namespace rt::net {
 using Handler = std::function<HttpResponse(HttpRequest&)>;
 // A handler that answers later (long-polling): it must call respond exactly once, from any thread.
 using AsyncHandler = std::function<void(HttpRequest&, std::function<void(HttpResponse&&)> respond)>;
+
+// The I/O-thread half of a read served from memory (AddWithInline): the answer, or nullopt when
+// answering would block (a cache miss, a registry not loaded yet); the dispatcher then runs the
+// route's Handler on the blocking pool. Must not block.
+using InlineHandler = std::function<std::optional<HttpResponse>(HttpRequest&)>;
 
 // Where a handler runs: inline on the I/O thread (must not block: health, pure CPU work), or on
 // the blocking pool (anything that may touch the database).
@@ -63,6 +70,7 @@ struct Route {
   Handler handler;
   ExecMode mode = ExecMode::kBlocking;
   AsyncHandler async;  // set instead of handler for AddAsync routes (runs inline, must not block)
+  InlineHandler try_inline;  // AddWithInline routes: tried first on the I/O thread
   // Set for AddFallback routes (pattern "/*"): the paths this fallback may answer.
   std::function<bool(std::string_view path)> fallback;
 };
@@ -78,6 +86,10 @@ class Router {
  public:
   void Add(std::string_view method, std::string_view pattern, Access access, Handler handler,
            ExecMode mode = ExecMode::kBlocking);
+  // Registers a blocking-pool route whose answer is first tried on the I/O thread (try_inline,
+  // after a non-blocking access check); handler runs when either would block.
+  void AddWithInline(std::string_view method, std::string_view pattern, Access access, InlineHandler try_inline,
+                     Handler handler);
   // Registers an asynchronous handler (called on the I/O thread).
   void AddAsync(std::string_view method, std::string_view pattern, Access access, AsyncHandler handler);
   // Registers a catch-all, listed in routes() with the pattern "/*": Find picks it only when no
@@ -93,6 +105,10 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // Find's candidates: the routes whose first two segments are literal, by "seg0/seg1", and the
+  // others (indexes into routes_, in registration order).
+  std::unordered_map<std::string, std::vector<size_t>> by_prefix_;
+  std::vector<size_t> other_;
 };
 
 // Splits a path into segments ("/a/b/" -> {"a","b"}); exposed for tests.

@@ -81,5 +81,31 @@ TEST(Router, SplitPathIgnoresEmptySegments) {
   EXPECT_TRUE(SplitPath("/").empty());
 }
 
+// Routes are looked up by their first two literal segments; routes with a parameter or a
+// wildcard there are candidates for every path, and ties still go to the first registered.
+TEST(Router, PrefixIndexKeepsEveryCandidateAndRegistrationOrder) {
+  Router r;
+  r.Add("GET", "/:a/:b", Access::Public(), Named("params"));
+  r.Add("GET", "/api/topics", Access::Public(), Named("topics"));
+  r.Add("GET", "/api/*", Access::Public(), Named("api-wild"));
+  r.Add("PATCH", "/api/:x", Access::Public(), Named("patch"));
+  r.Add("GET", "/one", Access::Public(), Named("one"));
+  r.Add("GET", "/a/b/*", Access::Public(), Named("ab-wild"));
+  r.Add("GET", "/:a/:b/c", Access::Public(), Named("first-c"));
+  r.Add("GET", "/x/:b/c", Access::Public(), Named("x-c"));
+
+  EXPECT_EQ(Call(r.Find("GET", "/api/topics")), "topics");  // literal beats /:a/:b and /api/*
+  EXPECT_EQ(Call(r.Find("GET", "/api/other")), "api-wild");  // a literal segment beats parameters
+  EXPECT_EQ(Call(r.Find("GET", "/api/x/y")), "api-wild");
+  EXPECT_EQ(Call(r.Find("GET", "/one")), "one");
+  EXPECT_EQ(Call(r.Find("GET", "/a/b")), "ab-wild");  // a wildcard in the bucket, with no rest
+  EXPECT_EQ(Call(r.Find("GET", "/a/b/c/d")), "ab-wild");
+  EXPECT_EQ(Call(r.Find("GET", "/x/y/c")), "x-c");  // a literal beats a parameter
+  EXPECT_EQ(Call(r.Find("GET", "/q/y/c")), "first-c");
+  auto m = r.Find("DELETE", "/api/topics");
+  ASSERT_EQ(m.kind, RouteMatch::kMethodNotAllowed);
+  EXPECT_EQ(m.allow, "GET, PATCH");  // from the bucket and from the other routes
+}
+
 }  // namespace
 }  // namespace rt::net

@@ -139,6 +139,13 @@ void ApplicationService::SetDeletionListener(std::function<void(const std::strin
   on_deleted_ = std::move(listener);
 }
 
+bool ApplicationService::IsKnown(const std::string& id) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  auto it = known_.find(id);
+  return it != known_.end() && it->second > now;
+}
+
 Status ApplicationService::Resolve(const std::string& id) {
   auto now = std::chrono::steady_clock::now();
   {

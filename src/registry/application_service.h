@@ -9,7 +9,8 @@
 // it caches known ids for a few seconds so that the request path rarely touches the database
 // (a deletion on another instance is noticed within that time).
 //
-// Thread safety: all methods may be called from any thread. They block on the database.
+// Thread safety: all methods may be called from any thread. They block on the database, except
+// IsKnown.
 #pragma once
 
 #include <array>
@@ -64,6 +65,9 @@ class ApplicationService {
 
   // NotFound if no such application; the id is cached for a short time when found.
   Status Resolve(const std::string& id);
+  // Whether Resolve(id) would succeed from that cache, without the database (never blocks: for
+  // the I/O thread; false = ask Resolve).
+  bool IsKnown(const std::string& id);
 
  private:
   store::ApplicationRepository& repo_;

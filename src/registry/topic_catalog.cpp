@@ -1,5 +1,8 @@
 #include "registry/topic_catalog.h"
 
+#include "core/json.h"
+#include "registry/topic_service.h"
+
 namespace rt::registry {
 namespace {
 
@@ -46,6 +49,23 @@ bool TopicCatalog::IsRegistered(const Scope& scope, std::string_view name) const
 
 bool TopicCatalog::loaded() const { return Current()->loaded; }
 
+std::optional<Result<std::string>> TopicCatalog::TopicJson(const Scope& scope, const std::string& name) const {
+  auto snap = Current();
+  if (!snap->loaded || refresh_failed_.load(std::memory_order_acquire)) return std::nullopt;
+  auto it = snap->by_scope.find(scope.Key());
+  if (it != snap->by_scope.end()) {
+    if (auto t = it->second.json.find(name); t != it->second.json.end()) return Result<std::string>(t->second);
+  }
+  return Result<std::string>(store::TopicNotFound(name));
+}
+
+std::optional<std::string> TopicCatalog::TopicListJson(const Scope& scope) const {
+  auto snap = Current();
+  if (!snap->loaded || refresh_failed_.load(std::memory_order_acquire)) return std::nullopt;
+  auto it = snap->by_scope.find(scope.Key());
+  return it == snap->by_scope.end() ? std::string("[]") : it->second.list_json;
+}
+
 Result<TopicCatalog::Fingerprints> TopicCatalog::ReadFingerprints() {
   auto topics = topics_.Fingerprint();
   if (!topics.ok()) return topics.take_error();
@@ -57,8 +77,9 @@ Result<TopicCatalog::Fingerprints> TopicCatalog::ReadFingerprints() {
 Status TopicCatalog::Refresh() {
   std::lock_guard lock(refresh_mu_);
   auto fp = ReadFingerprints();
-  if (!fp.ok()) return fp.take_error();
-  return Load(std::move(*fp));
+  Status st = fp.ok() ? Load(std::move(*fp)) : Status(fp.take_error());
+  if (!st.ok()) refresh_failed_.store(true, std::memory_order_release);
+  return st;
 }
 
 void TopicCatalog::SetRemovalListener(std::function<void(const std::vector<std::string>&)> listener) {
@@ -94,11 +115,20 @@ Status TopicCatalog::Load(Fingerprints fp) {
     if (!next->applications.contains(id)) removed.push_back(id);
   }
   next->registered.reserve(topics->size());
-  for (const auto& t : *topics) next->registered.insert(RegisteredKey(t.scope, t.name));
+  for (const auto& t : *topics) {  // ordered by scope, then name
+    next->registered.insert(RegisteredKey(t.scope, t.name));
+    std::string body = json::Serialize(TopicToJson(t));
+    auto& rows = next->by_scope[t.scope.Key()];
+    rows.list_json += rows.list_json.empty() ? "[" : ",";
+    rows.list_json += body;
+    rows.json.emplace(t.name, std::move(body));
+  }
+  for (auto& [key, rows] : next->by_scope) rows.list_json += ']';
   {
     std::lock_guard lock(mu_);
     snapshot_ = std::move(next);
   }
+  refresh_failed_.store(false, std::memory_order_release);
   fingerprints_ = std::move(fp);
   loaded_at_ = std::chrono::steady_clock::now();
   if (!removed.empty() && on_removed_) on_removed_(removed);

@@ -3,9 +3,16 @@
 // It answers CheckUse from an in-memory snapshot, never from the database: the set of registered
 // topics per scope, and the applications whose config sets `strictTopics: true`. A snapshot is
 // immutable and swapped whole (shared_ptr), so readers never see a half-loaded state.
+// The snapshot also holds every topic's REST JSON (TopicToJson, serialized once per load) and
+// each scope's list body, so that GET /api/topics[/:name] is answered from memory (TopicJson,
+// TopicListJson) on the I/O thread. A write acknowledged by this instance is visible to them at
+// once (the writer refreshes before answering; if that refresh fails they answer nullopt — read
+// the database — until a load succeeds); other instances' writes within the reload RPC or poll.
 //
 // Keeping it current:
-//   - TopicService calls Refresh() after each of its own writes (exact on this instance);
+//   - TopicService calls Refresh() after each of its own writes (exact on this instance), and so
+//     does the cluster "config.reload" question a committed deployment asks every instance
+//     (app/config_reload.h) — deployments, rollbacks and config imports write topics too;
 //   - the composition root calls RefreshIfChanged() periodically (every 2 s, with the signing
 //     keys): it compares cheap fingerprints of `topics` and `applications` and reloads when
 //     either changed, which picks up ApplicationService edits (strictTopics) and writes made by
@@ -19,7 +26,7 @@
 // Before the first successful load no application is known to be strict, so every well-formed
 // topic is allowed (loaded() tells). Call Refresh() once the platform database is ready.
 //
-// Thread safety: CheckUse, IsStrict, IsRegistered and loaded are non-blocking and safe from any
+// Thread safety: CheckUse, IsStrict, IsRegistered, TopicJson, TopicListJson and loaded are non-blocking and safe from any
 // thread (I/O threads included). Refresh/RefreshIfChanged block on the database (run them on the
 // blocking pool or a background thread); concurrent calls are serialized.
 // Lifetime: the repositories must outlive the catalog. Failure: Refresh* return the database
@@ -29,9 +36,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -53,7 +63,16 @@ class TopicCatalog final : public TopicPolicy {
   bool IsRegistered(const Scope& scope, std::string_view name) const;
   bool loaded() const;
 
-  // Reloads topics and applications from the database.
+  // The body of GET /api/topics/:name (TopicToJson, serialized), or NotFoundError "Topic not
+  // found: <name>"; nullopt when memory cannot answer for certain (not loaded yet, or the last
+  // Refresh failed and no load succeeded since): read the database then.
+  std::optional<Result<std::string>> TopicJson(const Scope& scope, const std::string& name) const;
+  // The body of GET /api/topics: the scope's topics ordered by name (byte-wise), a JSON array.
+  // nullopt as for TopicJson.
+  std::optional<std::string> TopicListJson(const Scope& scope) const;
+
+  // Reloads topics and applications from the database. On failure the REST reads above answer
+  // nullopt until a load succeeds (a write this instance acknowledged may be missing).
   Status Refresh();
   // Reloads only when either table changed since the last load, or the snapshot is 60 s old.
   Status RefreshIfChanged();
@@ -70,6 +89,11 @@ class TopicCatalog final : public TopicPolicy {
     std::unordered_set<std::string> strict_apps;  // application ids
     std::unordered_set<std::string> registered;   // RegisteredKey(scope, name)
     std::unordered_set<std::string> applications;  // every application id
+    struct ScopeTopics {
+      std::string list_json;                              // GET /api/topics
+      std::unordered_map<std::string, std::string> json;  // name -> GET /api/topics/:name
+    };
+    std::unordered_map<std::string, ScopeTopics> by_scope;  // Scope::Key() -> its topics
   };
 
   struct Fingerprints {
@@ -86,6 +110,7 @@ class TopicCatalog final : public TopicPolicy {
 
   mutable std::mutex mu_;
   std::shared_ptr<const Snapshot> snapshot_ = std::make_shared<const Snapshot>();  // guarded by mu_
+  std::atomic<bool> refresh_failed_{false};  // a Refresh failed and no load succeeded since
 
   std::mutex refresh_mu_;
   Fingerprints fingerprints_;                          // guarded by refresh_mu_

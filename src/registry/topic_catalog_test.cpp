@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 
 #include "core/ids.h"
+#include "core/json.h"
+#include "registry/topic_service.h"
 #include "store/migrator.h"
 #include "store/sqlite_db.h"
 
@@ -106,6 +108,89 @@ TEST_F(TopicCatalogTest, AReloadReportsTheApplicationsDeletedSinceTheLastOne) {
   ASSERT_TRUE(apps_->Delete("app_s").ok());
   ASSERT_TRUE(catalog_->Refresh().ok());
   EXPECT_EQ(reported.size(), 1u);
+}
+
+// The REST bodies from memory are byte for byte what the database path serializes
+// (topics_api.cpp: TopicToJson of TopicRepository::Get, and the array of List).
+std::string DbBody(store::TopicRepository& repo, const Scope& s, const std::string& name) {
+  return json::Serialize(TopicToJson(*repo.Get(s, name)));
+}
+std::string DbListBody(store::TopicRepository& repo, const Scope& s) {
+  auto list = repo.List(s);
+  boost::json::array arr;
+  for (const auto& t : *list) arr.push_back(TopicToJson(t));
+  return json::Serialize(arr);
+}
+
+TEST_F(TopicCatalogTest, RestBodiesFromMemoryAreTheDatabasePathsBytes) {
+  const Scope dev{"app_o", "development"}, prod{"app_o", "production"};
+  EXPECT_FALSE(catalog_->TopicJson(dev, "a.b").has_value());  // not loaded: ask the database
+  EXPECT_FALSE(catalog_->TopicListJson(dev).has_value());
+  // Names whose byte order differs from a locale's (dots, digits, "b" < "b.a" < "ba").
+  for (const char* n : {"ba", "b.a", "b", "a.z9", "a.10"}) Register(dev, n);
+  ASSERT_TRUE(topics_->Insert({dev, "q.\"quote\"", "d \"x\" \u00e9\n", "o/\\", 7, 1, 2}).ok());
+  Register(prod, "b");
+  ASSERT_TRUE(catalog_->Refresh().ok());
+
+  for (const char* n : {"ba", "b.a", "b", "a.z9", "a.10", "q.\"quote\""}) {
+    auto body = catalog_->TopicJson(dev, n);
+    ASSERT_TRUE(body.has_value() && body->ok()) << n;
+    EXPECT_EQ(**body, DbBody(*topics_, dev, n));
+  }
+  EXPECT_EQ(*catalog_->TopicListJson(dev), DbListBody(*topics_, dev));
+  EXPECT_EQ(*catalog_->TopicListJson(prod), DbListBody(*topics_, prod));
+  EXPECT_EQ(*catalog_->TopicListJson({"app_s", "staging"}), "[]");
+  EXPECT_EQ(DbListBody(*topics_, {"app_s", "staging"}), "[]");
+
+  // Unknown here (another scope's topic included): the repository's NotFound, same words.
+  auto missing = catalog_->TopicJson({"app_s", "development"}, "b");
+  ASSERT_TRUE(missing.has_value());
+  ASSERT_FALSE(missing->ok());
+  EXPECT_EQ(missing->error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(missing->error().message, topics_->Get({"app_s", "development"}, "b").error().message);
+}
+
+TEST_F(TopicCatalogTest, AfterAFailedRefreshMemoryDefersToTheDatabaseUntilALoadSucceeds) {
+  const Scope dev{"app_o", "development"};
+  Register(dev, "a.b");
+  ASSERT_TRUE(catalog_->Refresh().ok());
+  ASSERT_TRUE(catalog_->TopicJson(dev, "a.b").has_value());
+  // A write lands, and the refresh after it fails: memory must not answer without it.
+  Register(dev, "c.d");
+  ASSERT_TRUE(db_->Exec("ALTER TABLE topics RENAME TO topics_away").ok());
+  EXPECT_FALSE(catalog_->Refresh().ok());
+  EXPECT_FALSE(catalog_->TopicJson(dev, "c.d").has_value());
+  EXPECT_FALSE(catalog_->TopicJson(dev, "a.b").has_value());
+  EXPECT_FALSE(catalog_->TopicListJson(dev).has_value());
+  EXPECT_TRUE(catalog_->IsRegistered(dev, "a.b"));  // the publish path keeps the last snapshot
+  ASSERT_TRUE(db_->Exec("ALTER TABLE topics_away RENAME TO topics").ok());
+  ASSERT_TRUE(catalog_->RefreshIfChanged().ok());
+  auto body = catalog_->TopicJson(dev, "c.d");
+  ASSERT_TRUE(body.has_value() && body->ok());
+  EXPECT_EQ(**body, DbBody(*topics_, dev, "c.d"));
+}
+
+TEST_F(TopicCatalogTest, EachWriteOfTheTopicServiceIsReadFromMemoryAtOnce) {
+  store::SchemaRepository schemas(*db_);
+  SchemaCache cache;
+  SchemaGate gate(schemas, *topics_, cache);
+  TopicService service(*topics_, *catalog_, schemas, gate);
+  ASSERT_TRUE(catalog_->Refresh().ok());
+  const Scope s{"app_o", "staging"};
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "rw.t" + std::to_string(i);
+    auto created = service.Create(s, boost::json::parse(R"({"name":")" + name + R"(","description":"d","owner":"o"})").as_object());
+    ASSERT_TRUE(created.ok());
+    auto got = service.GetJsonFromMemory(s, name);
+    ASSERT_TRUE(got.has_value() && got->ok());
+    EXPECT_EQ(**got, json::Serialize(TopicToJson(*created)));
+    auto patched = service.Update(s, name, boost::json::parse(R"({"owner":"team )" + std::to_string(i) + R"("})").as_object());
+    ASSERT_TRUE(patched.ok());
+    EXPECT_EQ(**service.GetJsonFromMemory(s, name), json::Serialize(TopicToJson(*patched)));
+    EXPECT_EQ(*service.ListJsonFromMemory(s), DbListBody(*topics_, s));
+    ASSERT_TRUE(service.Delete(s, name).ok());
+    EXPECT_EQ(service.GetJsonFromMemory(s, name)->error().code, ErrorCode::kNotFound);
+  }
 }
 
 }  // namespace

@@ -23,11 +23,13 @@
 //
 // Failure: ValidationError, ConflictError (name taken in the scope), NotFoundError ("Topic not
 // found: <name>"), ServiceUnavailableError (database down).
-// Thread safety: all methods may be called from any thread; they block on the database.
+// Thread safety: all methods may be called from any thread; they block on the database, except
+// the *FromMemory reads.
 // Lifetime: the repositories, catalog and gate must outlive the service.
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,12 @@ class TopicService {
 
   Result<std::vector<store::Topic>> List(const Scope& scope);
   Result<store::Topic> Get(const Scope& scope, const std::string& name);
+  // Get and List as serialized REST bodies, from the catalog's memory without blocking (the I/O
+  // thread's answer); nullopt when the catalog cannot answer for certain: call Get/List then.
+  std::optional<Result<std::string>> GetJsonFromMemory(const Scope& scope, const std::string& name) const {
+    return catalog_.TopicJson(scope, name);
+  }
+  std::optional<std::string> ListJsonFromMemory(const Scope& scope) const { return catalog_.TopicListJson(scope); }
   // input: {name, description, owner, activeSchemaVersion?}
   Result<store::Topic> Create(const Scope& scope, const boost::json::object& input);
   // patch: {description?, owner?, activeSchemaVersion?}
