@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,20 +34,19 @@ class VerifiedTokenCache {
   // not expired at now_s (with leeway_s).
   std::optional<Principal> Find(std::string_view token, uint64_t generation, int64_t now_s, int64_t leeway_s) {
     Shard& s = ShardOf(token);
-    std::lock_guard lock(s.mu);
+    std::shared_lock lock(s.mu);  // readers (every request with this token) never wait for each other
     auto it = s.entries.find(token);
     if (it == s.entries.end()) return std::nullopt;
+    // A stale entry stays until Put replaces it (or the shard is cleared when full).
     if (it->second.generation != generation ||
-        (it->second.principal.expires_at_s && now_s > it->second.principal.expires_at_s + leeway_s)) {
-      s.entries.erase(it);
+        (it->second.principal.expires_at_s && now_s > it->second.principal.expires_at_s + leeway_s))
       return std::nullopt;
-    }
     return it->second.principal;
   }
 
   void Put(std::string_view token, uint64_t generation, const Principal& principal) {
     Shard& s = ShardOf(token);
-    std::lock_guard lock(s.mu);
+    std::unique_lock lock(s.mu);
     if (s.entries.size() >= kPerShard) s.entries.clear();
     s.entries.insert_or_assign(std::string(token), Entry{generation, principal});
   }
@@ -61,7 +61,7 @@ class VerifiedTokenCache {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   struct Shard {
-    std::mutex mu;
+    std::shared_mutex mu;
     std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries;  // guarded by mu
   };
   Shard& ShardOf(std::string_view token) { return shards_[Hash{}(token) % kShards]; }

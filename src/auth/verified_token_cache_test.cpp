@@ -24,7 +24,10 @@ TEST(VerifiedTokenCache, HitsOnlyForTheSameTokenGenerationAndBeforeExpiry) {
   EXPECT_TRUE(cache.Find("tok-a", 7, 1005, 5).has_value()) << "within the leeway";
   EXPECT_FALSE(cache.Find("tok-b", 7, 999, 5).has_value());
   EXPECT_FALSE(cache.Find("tok-a", 8, 999, 5).has_value()) << "the keys changed";
-  EXPECT_FALSE(cache.Find("tok-a", 7, 999, 5).has_value()) << "a stale entry is dropped";
+  cache.Put("tok-a", 8, Named("a2", 1000));  // verified again under the new keys: replaces it
+  ASSERT_TRUE(cache.Find("tok-a", 8, 999, 5).has_value());
+  EXPECT_EQ(cache.Find("tok-a", 8, 999, 5)->subject, "a2");
+  EXPECT_FALSE(cache.Find("tok-a", 7, 999, 5).has_value()) << "the old generation's entry is gone";
   cache.Put("tok-a", 7, Named("a", 1000));
   EXPECT_FALSE(cache.Find("tok-a", 7, 1006, 5).has_value()) << "expired";
 }

@@ -141,7 +141,7 @@ void ApplicationService::SetDeletionListener(std::function<void(const std::strin
 
 bool ApplicationService::IsKnown(const std::string& id) {
   auto now = std::chrono::steady_clock::now();
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   auto it = known_.find(id);
   return it != known_.end() && it->second > now;
 }
@@ -149,7 +149,7 @@ bool ApplicationService::IsKnown(const std::string& id) {
 Status ApplicationService::Resolve(const std::string& id) {
   auto now = std::chrono::steady_clock::now();
   {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     auto it = known_.find(id);
     if (it != known_.end() && it->second > now) return Ok();
   }

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -71,7 +72,7 @@ class ApplicationService {
 
  private:
   store::ApplicationRepository& repo_;
-  std::mutex mu_;
+  std::shared_mutex mu_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> known_;  // guarded by mu_
   std::function<void(const std::string&)> on_deleted_;                             // guarded by mu_
 };

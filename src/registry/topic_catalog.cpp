@@ -23,7 +23,7 @@ bool StrictTopics(const store::Application& app) {
 }  // namespace
 
 std::shared_ptr<const TopicCatalog::Snapshot> TopicCatalog::Current() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);  // every publish and topic read: readers never wait for each other
   return snapshot_;
 }
 
@@ -125,7 +125,7 @@ Status TopicCatalog::Load(Fingerprints fp) {
   }
   for (auto& [key, rows] : next->by_scope) rows.list_json += ']';
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     snapshot_ = std::move(next);
   }
   refresh_failed_.store(false, std::memory_order_release);

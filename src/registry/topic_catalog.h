@@ -38,6 +38,7 @@
 #include <memory>
 #include <atomic>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -108,7 +109,7 @@ class TopicCatalog final : public TopicPolicy {
   store::TopicRepository& topics_;
   store::ApplicationRepository& apps_;
 
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;
   std::shared_ptr<const Snapshot> snapshot_ = std::make_shared<const Snapshot>();  // guarded by mu_
   std::atomic<bool> refresh_failed_{false};  // a Refresh failed and no load succeeded since
 
