@@ -72,7 +72,7 @@ bench-micro: build
 # run it on a quiet machine. bench-smoke: every scenario at tiny sizes (< 2 min), asserts only
 # that each one runs and prints figures (for CI).
 bench-build: deps-runtime configure
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target realtime loadgen micro_bench
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target realtime loadgen micro_bench bare_beast
 
 bench: bench-build
 	BUILD_DIR=$(BUILD_DIR) bench/bench.sh

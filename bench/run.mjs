@@ -2,7 +2,7 @@
 // `make bench` / `make bench-smoke`: runs every scenario against our server and the Node.js
 // peers in one run, prints the side-by-side table and writes it to bench/results/<date>.md
 // (smoke: bench/results/smoke-<date>.tmp). See docs/performance.md.
-//   node bench/run.mjs [--smoke] [--only fanout,idle,metrics,traces,schema,webhooks,cdc,rooms] [--targets ours,ws,sio]
+//   node bench/run.mjs [--smoke] [--only fanout,idle,metrics,traces,schema,webhooks,cdc,rooms,cluster,rest] [--targets ours,ws,sio,bare]
 // Exit code: 0 when every scenario printed a figure for our server (docs may skip while the
 // sync API is absent), 1 otherwise. Nothing here asserts speed.
 import { spawn, execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderReport } from './report.mjs';
 import { runCdc } from './cdc.mjs';
+import { runCluster } from './cluster.mjs';
 import { runDocsBackends } from './docs_backends.mjs';
 import { runRooms } from './rooms.mjs';
 import { runWebhooks } from './webhooks.mjs';
@@ -29,7 +30,7 @@ const only = opt('--only')?.split(',');
 const onlyTargets = opt('--targets')?.split(',');
 // Ports: ours, the ws peer, the socket.io peer, the webhook receiver (BENCH_PORT_BASE moves them all).
 const base = Number(process.env.BENCH_PORT_BASE || 3100);
-const P = { ours: base, ws: base + 1, sio: base + 2, hook: base + 3, bare: base + 4 };
+const P = { ours: base, ws: base + 1, sio: base + 2, hook: base + 3, bare: base + 4, beast: base + 6 };
 
 // Sizes: full run (the issue's targets) and smoke (every scenario, tiny, < 2 min).
 // hookRate: the `webhooks` latency point (events/s, queue must stay empty); hookSat: its
@@ -138,6 +139,31 @@ async function wrk(target, urlPath, token) {
   const cpu = ((cpuTicks(target.pid) - c0) / 100 / secs) * 100;
   console.log(`  wrk: ${rps} requests/s, p99 ${p99} us, non-2xx ${non2xx}, server CPU ${cpu.toFixed(0)}%`);
   return { ok: rps > 0 && non2xx === 0, requests_per_s: rps, p99_us: p99, non2xx, server_cpu_pct: cpu, error: non2xx ? `${non2xx} non-2xx responses` : undefined };
+}
+
+// The ceiling of `rest` (issue 20 item 2): bench/peers/bare_beast.cpp answering the same path with
+// the same body bytes as ours, with as many I/O threads as ours (the number of cores). Resolves
+// with {target, stop} or, when it cannot run, {result} (skipped / error).
+async function startCeiling(token) {
+  const exe = path.join(bin, 'bare_beast');
+  if (!fs.existsSync(exe)) return { result: { ok: false, skipped: `no ${path.relative(root, exe)} (cmake --build <dir> --target bare_beast)` } };
+  const res = await fetch(`http://127.0.0.1:${P.ours}/api/topics/bench.rest`, { headers: { Authorization: `Bearer ${token}` } });
+  if (res.status !== 200) return { result: { ok: false, error: `ours answered ${res.status}: no body to copy` } };
+  const bodyFile = path.join(os.tmpdir(), `bench-bare-body-${process.pid}.json`);
+  fs.writeFileSync(bodyFile, Buffer.from(await res.arrayBuffer()));
+  const child = start('bare-beast', exe, ['--port', String(P.beast), '--path', '/api/topics/bench.rest', '--body-file', bodyFile]);
+  const stop = () => {
+    child.expectedExit = true;
+    child.kill('SIGTERM');
+    fs.rmSync(bodyFile, { force: true });
+  };
+  try {
+    await waitHealthy(P.beast);
+  } catch (e) {
+    stop();
+    return { result: { ok: false, error: e.message } };
+  }
+  return { target: { key: 'bare', port: P.beast, pid: child.pid }, stop };
 }
 
 function machine() {
@@ -377,6 +403,18 @@ async function main() {
       await sleep(smoke ? 300 : 2000);  // let sockets close and the server settle
     }
   }
+  // Like-for-like latency at the load where the Node `ws` peer runs at half its own maximum
+  // (issue 20 item 3: our p99 there ≤ ⅓ of its p99): every server at that one open-loop rate.
+  const wsMax = results.latency?.ws?.published_per_s;
+  if (wsMax && results.latency?.ours) {
+    const rate = Math.max(1, Math.round(wsMax / 2));
+    for (const t of targets.filter((x) => x.key === 'ours' || x.key === 'ws')) {
+      log(`latency on ${t.key} at ${rate} pub/s (½ the Node ws peer's max)`);
+      results.latency[t.key].at_ws_half = await loadgen([...common(t), '--scenario', 'latency', '--subs', String(S.latency),
+        '--rate', String(rate), '--latency-fractions', 'none']);
+      await sleep(smoke ? 300 : 2000);
+    }
+  }
   if (!only || only.includes('docs')) {
     log('docs on ours (sync document merges)');
     const t = targets.find((x) => x.key === 'ours') || { key: 'ours', port: P.ours, proto: 'ws', pid: ours.pid };
@@ -403,17 +441,32 @@ async function main() {
   if (!only || only.includes('rooms')) {
     // Ours only: 20,000 subscribers of one topic, then 5,000 members of one channel (bench/rooms.mjs).
     const t = targets.find((x) => x.key === 'ours') || { key: 'ours', port: P.ours, proto: 'ws', pid: ours.pid };
-    results.rooms = { ours: await runRooms({ t, token, smoke, here, log, cpuTicks, sleep }) };
+    results.rooms = { ours: await runRooms({ t, token, smoke, here, log, cpuTicks, sleep, loadgen }) };
+  }
+  if (!only || only.includes('cluster')) {
+    // Ours only: two instances on one Redis (issue 20 item 4, bench/cluster.mjs).
+    log('cluster on ours (two instances on one Redis)');
+    results.cluster = { ours: await runCluster({ S, smoke, portBase: base, serverBin: server, start, waitHealthy, loadgen, sleep, log, cpuTicks }) };
   }
   if (!only || only.includes('rest')) {
+    // With a bare Beast server as the ceiling. The targets alternate over rounds and the best of
+    // each counts (the machine is shared: a neighbour's burst during one run must not decide).
     results.rest = {};
-    for (const t of targets.filter((x) => x.proto === 'ws')) {
-      log(`rest on ${t.key}: wrk GET /api/topics/bench.rest`);
-      results.rest[t.key] = await wrk(t, '/api/topics/bench.rest', token);
+    const rounds = smoke ? 1 : 2;
+    const best = (a, b) => (!a || (b.requests_per_s || 0) > (a.requests_per_s || 0) ? b : a);
+    const ceiling = !onlyTargets || onlyTargets.includes('bare') ? await startCeiling(token) : null;
+    const restTargets = [...targets.filter((x) => x.proto === 'ws'), ...(ceiling?.target ? [ceiling.target] : [])];
+    for (let round = 1; round <= rounds; ++round) {
+      for (const t of restTargets) {
+        log(`rest on ${t.key}${t.key === 'bare' ? ' (bare Beast, the ceiling)' : ''}: wrk GET /api/topics/bench.rest, round ${round} of ${rounds}`);
+        results.rest[t.key] = { ...best(results.rest[t.key], await wrk(t, '/api/topics/bench.rest', token)), rounds };
+      }
     }
+    ceiling?.stop?.();
+    if (ceiling?.result) results.rest.bare = ceiling.result;
   }
 
-  const report = renderReport({ results, machine: mach, smoke, started, finished: new Date(), targets: targets.map((t) => t.key), crashes });
+  const report = renderReport({ results, machine: mach, smoke, started, finished: new Date(), targets: [...targets.map((t) => t.key), ...(results.rest?.bare ? ['bare'] : [])], crashes });
   console.log('\n' + report.table);
   const day = started.toISOString().slice(0, 10);
   const file = path.join(here, 'results', smoke ? `smoke-${day}.tmp` : `${day}.md`);

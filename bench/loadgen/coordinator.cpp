@@ -140,11 +140,16 @@ class Scenario {
 
   int Run() {
     uint64_t rss0 = server_pid_.empty() ? 0 : RssKiB(server_pid_);
+    auto ready0 = std::chrono::steady_clock::now();
     auto [ok, failed] = StartSubscribers();
-    std::cout << "loadgen: " << name_ << ": " << ok << " subscribers ready, " << failed << " failed\n";
+    // Wall time until every subscriber was connected, authenticated and (unless idle) subscribed.
+    double ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ready0).count();
+    std::cout << "loadgen: " << name_ << ": " << ok << " subscribers ready, " << failed << " failed, in " << ready_ms
+              << " ms\n";
     std::ostringstream json;
     json << "{\"scenario\":" << J(name_) << ",\"proto\":" << J(a_.Str("proto", "ws")) << ",\"label\":"
-         << J(a_.Str("label")) << ",\"subs\":" << ok << ",\"subs_failed\":" << failed << ",\"topics\":" << topics_;
+         << J(a_.Str("label")) << ",\"subs\":" << ok << ",\"subs_failed\":" << failed << ",\"topics\":" << topics_
+         << ",\"ready_ms\":" << ready_ms;
     if (name_ == "idle") {
       Sleep(a_.Int("settle-ms", 3000));
       uint64_t rss1 = server_pid_.empty() ? 0 : RssKiB(server_pid_);
@@ -183,6 +188,7 @@ class Scenario {
       std::istringstream fr(a_.Str("latency-fractions", "0.5,0.25,0.1"));
       for (std::string f; std::getline(fr, f, ',');) {
         double frac = std::atof(f.c_str());
+        if (frac <= 0) continue;  // "none": only the rate given by --rate
         points.push_back({frac, frac == 0.5 && a_.Has("latency-rate") ? a_.Num("latency-rate") : w.published_per_s * frac});
       }
       // Absolute rates, the same for every server (like-for-like latency).
@@ -217,8 +223,19 @@ class Scenario {
   }
 
  private:
+  // The port worker w connects to: the publisher (w == procs_) to --pub-port, subscriber worker w
+  // to the w-th of --sub-ports (round robin: the instances of a cluster); both default to --port.
+  std::string PortFor(uint32_t w) const {
+    std::string port = a_.Str("port", "3000");
+    if (w == procs_) return a_.Str("pub-port", port);
+    std::vector<std::string> ports;
+    std::istringstream in(a_.Str("sub-ports", port));
+    for (std::string p; std::getline(in, p, ',');) ports.push_back(p);
+    return ports.empty() ? port : ports[w % ports.size()];
+  }
+
   std::vector<std::string> Common(uint32_t w) {
-    std::vector<std::string> v = {"--host", a_.Str("host", "127.0.0.1"), "--port", a_.Str("port", "3000"),
+    std::vector<std::string> v = {"--host", a_.Str("host", "127.0.0.1"), "--port", PortFor(w),
                                   "--token", a_.Str("token"), "--topics", std::to_string(topics_),
                                   "--topic-prefix", a_.Str("topic-prefix", "bench.t"),
                                   "--payload-bytes", a_.Str("payload-bytes", "100"),

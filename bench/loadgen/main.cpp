@@ -3,6 +3,7 @@
 //   loadgen run --scenario fanout|many-topics|filtered|latency|idle|docs --port 3000 --token JWT
 //               [--proto ws|sio] [--subs N] [--topics N] [--procs N] [--pubs N] [--rate max|R]
 //               [--window W] [--warmup-ms MS] [--duration-ms MS] [--server-pid PID] [--label L]
+//               [--sub-ports P1,P2 (subscriber workers round robin over them) --pub-port P (cluster)]
 //   loadgen worker --role sub|pub|http ...   (started by `run`; see worker.h)
 #include <csignal>
 #include <cstring>

@@ -239,6 +239,9 @@ std::string RenderMetrics(RealtimeCore& core, net::HttpServer& server, const Thr
          static_cast<double>(broker.received));
   Metric(out, "realtime_broker_dropped_total", "counter", "Cross-instance messages lost", static_cast<double>(broker.dropped));
   Metric(out, "realtime_broker_connected", "gauge", "1 when the broker backend is reachable", broker.connected ? 1 : 0);
+  Metric(out, "realtime_broker_channels", "gauge",
+         "Redis channels this instance subscribes for its local subscribers' topics (0 without Redis)",
+         static_cast<double>(broker.channels));
   // The schema gate (registry/schema_gate.h). Topic names hold no quote or backslash.
   const auto& gate = core.platform.schema_gate;
   Metric(out, "realtime_schema_validations_total", "counter",

@@ -20,7 +20,8 @@ void AddSchemaGate(events::EventRouter& router, registry::SchemaGate& gate) {
 
 std::unique_ptr<broker::Broker> MakeBroker(const Config& config, const std::string& instance_id) {
   if (config.redis_url.empty()) return std::make_unique<broker::MemoryBroker>();
-  return std::make_unique<broker::RedisBroker>(config.redis_url, instance_id);
+  return std::make_unique<broker::RedisBroker>(
+      broker::RedisBrokerOptions{.url = config.redis_url, .instance_id = instance_id, .sharded = config.redis_cluster});
 }
 
 Pipeline::Pipeline(const Config& config, Platform& platform, std::string instance_id)
@@ -35,6 +36,9 @@ Pipeline::Pipeline(const Config& config, Platform& platform, std::string instanc
 }
 
 Status Pipeline::Start() {
+  // Every event (a glob interest: one PSUBSCRIBE), for the duplicate filter below. Sharded
+  // Pub/Sub has no patterns: with REDIS_CLUSTER the worker hears no events (pipeline.h).
+  broker_->SetInterest(broker::kAllEvents, true);
   return broker_->Start([this](broker::BrokerMessage&& m) {
     // Only database events matter here (the duplicate filter); the rest is not even parsed.
     if (m.event_json.find(R"("source":"database")") != std::string::npos) router_.OnRemote(std::move(m));

@@ -8,7 +8,10 @@
 // subscriber and events reach the clients of the `serve` instances through the broker (Redis).
 // It listens to the broker only for database events, so the router's duplicate filter also knows
 // the ids routed by the instances' readers (failover between a server and a worker), and parses
-// nothing else.
+// nothing else. To hear them it declares the glob interest kAllEvents (a PSUBSCRIBE on
+// realtime:event:*): the worker is the one process that still receives every event. With
+// REDIS_CLUSTER (no sharded patterns) it hears none; then only the receiving servers filter
+// duplicates (their clients never see one), and a failover may repeat a webhook.
 //
 // Ownership / lifetime: Pipeline references the platform (must outlive it); Stop before
 // destruction. Thread safety: router.Publish from any thread; Start/Stop from the owner's thread.

@@ -5,6 +5,7 @@
 #include "broker/redis_presence.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "events/cluster_interest.h"
 
 namespace rt::app {
 namespace {
@@ -68,6 +69,14 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   // here or on another instance (the key ring and topic catalog polls), close their connections.
   deps.token_watch = &token_watch;
   deps.journal = &journal;  // the socket monitor (docs/socket-monitor.md)
+  // Cluster interest (issue 20 item 4): the broker carries to this instance only the topics with a
+  // local subscriber. The listener runs under a TopicInterest stripe lock on an I/O thread: the
+  // broker only records the change. Acks of subscribe / join wait for the broker's confirmation.
+  events::FollowInterest(hub, *broker);
+  if (!config.redis_url.empty()) {  // one instance: acks at once, no extra work
+    deps.broker = broker.get();
+    deps.executor = &server;
+  }
   router.SetControlHandler([this](broker::BrokerMessage&& m) {
     if (m.topic == gateway::kPollRelayTopic) poll_relay.OnControl(std::move(m));
     else cluster.OnControl(std::move(m));
@@ -75,6 +84,7 @@ RealtimeCore::RealtimeCore(const Config& config, Platform& platform, net::HttpSe
   // The schema gate (registry/schema_gate.h): every event published here to a topic with an
   // active schema version is validated before fan-out, whatever its source.
   AddSchemaGate(router, platform.schema_gate);
+  hub.SetFlushCoalescing(std::chrono::microseconds(config.hub_coalesce_us));
   if (config.metrics_enabled) hub.SetTopicCounters(&router.topic_counts());  // per topic (hot topics)
   else hub.SetLatencySampling(false);  // REALTIME_METRICS=off: the bench's baseline
   platform.keys.SetRemovalListener([this](const std::vector<std::string>& ids) { token_watch.KeysRemoved(ids); });

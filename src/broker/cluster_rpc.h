@@ -43,7 +43,7 @@
 
 namespace rt::broker {
 
-inline constexpr const char* kControlScope = "$cluster";
+// kControlScope: broker/broker.h.
 
 // Answers one question: the caller's scope and the request body; returns the reply body.
 using RpcHandler = std::function<std::string(const Scope& scope, const std::string& body)>;

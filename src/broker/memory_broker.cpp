@@ -1,11 +1,13 @@
 #include "broker/memory_broker.h"
 
+#include <fnmatch.h>
 #include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <unordered_set>
 
 namespace rt::broker {
 
@@ -26,7 +28,20 @@ struct MemoryBus::Inbox {
     cv.notify_one();
   }
 
+  // Whether this instance wants a message of key `key` (control messages: always).
+  bool Wants(const BrokerMessage& m, const std::string& key) {
+    if (m.scope.environment == kControlScope) return true;
+    std::lock_guard lock(interest_mu);
+    if (keys.count(key)) return true;
+    for (const auto& glob : globs)
+      if (fnmatch(glob.c_str(), key.c_str(), 0) == 0) return true;
+    return false;
+  }
+
   const size_t max_queued;
+  std::mutex interest_mu;
+  std::unordered_set<std::string> keys;  // guarded by interest_mu: exact keys
+  std::vector<std::string> globs;        // guarded by interest_mu: glob keys
   std::mutex mu;
   std::condition_variable cv;
   std::deque<BrokerMessage> queue;   // guarded by mu
@@ -54,7 +69,10 @@ void MemoryBus::Send(const Inbox* from, const BrokerMessage& message) {
       if (p.get() != from) targets.push_back(p);
     }
   }
-  for (const auto& t : targets) t->Push(message);
+  if (targets.empty()) return;
+  std::string key = InterestKey(message.scope, message.topic);
+  for (const auto& t : targets)
+    if (t->Wants(message, key)) t->Push(message);
 }
 
 MemoryBroker::MemoryBroker(std::shared_ptr<MemoryBus> bus, size_t max_queued)
@@ -76,6 +94,19 @@ void MemoryBroker::Publish(BrokerMessage message) {
   if (inbox_->stopped.load()) return;
   inbox_->published.fetch_add(1, std::memory_order_relaxed);
   bus_->Send(inbox_.get(), message);
+}
+
+void MemoryBroker::SetInterest(const std::string& key, bool on) {
+  MemoryBus::Inbox& in = *inbox_;
+  std::lock_guard lock(in.interest_mu);
+  if (IsGlobKey(key)) {
+    std::erase(in.globs, key);
+    if (on) in.globs.push_back(key);
+  } else if (on) {
+    in.keys.insert(key);
+  } else {
+    in.keys.erase(key);
+  }
 }
 
 void MemoryBroker::Stop() {

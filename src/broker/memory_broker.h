@@ -14,6 +14,10 @@
 // Thread safety: MemoryBus and every MemoryBroker method are safe from any thread. The handler
 // must not call Stop() on its own broker (it would wait for itself); it may call Publish.
 //
+// Interest: a broker receives an event message only for keys it declared (SetInterest; globs
+// match with fnmatch), control messages always. SetInterest takes effect at once, so
+// WhenSubscribed always answers true: the single-instance path stays synchronous.
+//
 // Failure: nothing fails at run time. A receiver whose queue holds max_queued messages drops
 // the oldest and counts it in its `dropped`. Stats().connected is always true.
 #pragma once
@@ -57,6 +61,8 @@ class MemoryBroker final : public Broker {
 
   Status Start(BrokerHandler handler) override;  // kInternal if called twice or after Stop
   void Publish(BrokerMessage message) override;  // no-op after Stop
+  void SetInterest(const std::string& key, bool on) override;
+  bool WhenSubscribed(const std::string&, std::function<void()>) override { return true; }
   void Stop() override;
   BrokerStats Stats() const override;
   std::string Name() const override { return "memory"; }

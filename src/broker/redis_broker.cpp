@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "broker/redis_channels.h"
 #include "broker/resp_connection.h"
 #include "core/log.h"
 
@@ -23,20 +24,19 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
-constexpr const char* kChannelPrefix = "realtime:event:";
-constexpr const char* kPattern = "realtime:event:*";
-
 // The wire format separates fields with newlines: these must be non-empty and newline-free.
 bool Encodable(std::string_view field) { return !field.empty() && field.find('\n') == std::string_view::npos; }
 }  // namespace
 
 class RedisBroker::Impl {
  public:
-  explicit Impl(RedisBrokerOptions options) : opts_(std::move(options)) {}
+  explicit Impl(RedisBrokerOptions options) : opts_(std::move(options)), channels_(opts_.sharded) {}
   ~Impl() { Stop(); }
 
   Status Start(BrokerHandler handler);
   void Publish(BrokerMessage message);
+  void SetInterest(const std::string& key, bool on);
+  bool WhenSubscribed(const std::string& key, std::function<void()> ready);
   void Stop();
   BrokerStats Stats() const;
 
@@ -58,10 +58,12 @@ class RedisBroker::Impl {
   void LinkUp(Link& l);
   void LinkDown(Link& l, const Error& e);
   void Flush();
+  void Resubscribe();  // io thread: sends what RedisChannels::Reconcile says
   void OnPush(RespReply&& push);
   void CloseAll();
 
   const RedisBrokerOptions opts_;
+  RedisChannels channels_;  // interest: wanted / subscribed / confirmed channels (own lock)
   RedisEndpoint endpoint_;
   BrokerHandler handler_;
 
@@ -119,7 +121,10 @@ void RedisBroker::Impl::Publish(BrokerMessage message) {
     log::Warn("Redis broker dropped a message it cannot encode", {{"topic", message.topic}});
     return;
   }
-  std::vector<std::string> args{"PUBLISH", kChannelPrefix + message.topic,
+  std::string channel = message.scope.environment == kControlScope
+                            ? std::string(kControlChannel)
+                            : ChannelFor(InterestKey(message.scope, message.topic));
+  std::vector<std::string> args{opts_.sharded ? "SPUBLISH" : "PUBLISH", std::move(channel),
                                 EncodeBrokerMessage(opts_.instance_id, message)};
   std::lock_guard lock(mu_);
   if (stopped_) return;
@@ -131,6 +136,46 @@ void RedisBroker::Impl::Publish(BrokerMessage message) {
   if (pub_ready_.load() && !flush_posted_) {  // else LinkUp flushes when the connection is back
     flush_posted_ = true;
     asio::post(ioc_, [this] { Flush(); });
+  }
+}
+
+void RedisBroker::Impl::SetInterest(const std::string& key, bool on) {
+  if (channels_.Want(key, on)) asio::post(ioc_, [this] { Resubscribe(); });
+}
+
+bool RedisBroker::Impl::WhenSubscribed(const std::string& key, std::function<void()> ready) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_ || !started_) return true;
+  }
+  uint64_t id = channels_.WhenSubscribed(key, std::move(ready));
+  if (id == 0) return true;
+  asio::post(ioc_, [this, id] {  // the bound: a confirmation that never comes releases it anyway
+    auto timer = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(kSubscribeWaitMs));
+    timer->async_wait([this, id, timer](error_code) {
+      if (auto r = channels_.Expire(id)) r();
+    });
+  });
+  return false;
+}
+
+void RedisBroker::Impl::Resubscribe() {
+  if (stopping_ || !sub_.conn || !sub_.conn->connected()) return;
+  for (auto& cmd : channels_.Reconcile()) {
+    bool subscribe = cmd[0].find("UNSUB") == std::string::npos;
+    std::vector<std::string> named;
+    if (subscribe) named.assign(cmd.begin() + 1, cmd.end());
+    sub_.conn->Command(std::move(cmd), [this, subscribe, named = std::move(named)](Result<RespReply> r) {
+      if (!r.ok() || stopping_ || !subscribe) return;  // a loss: LinkDown forgets everything
+      std::vector<RedisChannels::Ready> ready;
+      if (r->is_error()) {
+        log::Warn("Redis broker: subscribe refused", {{"error", r->str}, {"channels", static_cast<int64_t>(named.size())}});
+        ready = channels_.Refused(named);
+      } else if (r->type == RespReply::Type::kArray && r->elements.size() >= 2) {
+        ready = channels_.Confirmed(r->elements[1].str);
+      }
+      for (auto& f : ready) f();
+    });
   }
 }
 
@@ -151,6 +196,7 @@ void RedisBroker::Impl::Stop() {
   });
   thread_.join();
   connected_ = false;
+  for (auto& f : channels_.ReleaseAll()) f();
 }
 
 BrokerStats RedisBroker::Impl::Stats() const {
@@ -160,6 +206,7 @@ BrokerStats RedisBroker::Impl::Stats() const {
   s.dropped = dropped_.load(std::memory_order_relaxed);
   s.reconnects = reconnects_.load(std::memory_order_relaxed);
   s.connected = connected_.load();
+  s.channels = channels_.subscribed();
   return s;
 }
 
@@ -186,12 +233,17 @@ void RedisBroker::Impl::ConnectLink(Link& l) {
 
 void RedisBroker::Impl::OnConnected(Link& l) {
   if (&l == &pub_) return LinkUp(l);
-  l.conn->Command({"PSUBSCRIBE", kPattern}, [this, &l](Result<RespReply> r) {
+  // Everything wanted first, then the control channel: Redis answers in order, so once the
+  // control channel is confirmed, so is every interest declared before (Start relies on it).
+  channels_.Connected();
+  Resubscribe();
+  l.conn->Command({opts_.sharded ? "SSUBSCRIBE" : "SUBSCRIBE", kControlChannel}, [this, &l](Result<RespReply> r) {
     if (!r.ok() || stopping_) return;  // the close handler deals with a loss
     if (r->is_error()) {
       l.conn->Close();
-      return LinkDown(l, Error::Unavailable("Redis PSUBSCRIBE failed: " + r->str));
+      return LinkDown(l, Error::Unavailable("Redis SUBSCRIBE failed: " + r->str));
     }
+    channels_.Live();
     LinkUp(l);
   });
 }
@@ -222,6 +274,9 @@ void RedisBroker::Impl::LinkDown(Link& l, const Error& e) {
   l.up = false;
   if (&l == &pub_) pub_ready_ = false;
   connected_ = false;
+  if (&l == &sub_) {
+    for (auto& f : channels_.Lost()) f();  // Redis is down: nothing to wait for
+  }
   if (was_up || l.failures++ == 0) {
     log::Warn(was_up ? "Redis broker connection lost" : "Redis broker cannot connect",
               {{"link", l.name}, {"error", e.message}, {"retryMs", static_cast<int64_t>(l.backoff.count())}});
@@ -263,12 +318,13 @@ void RedisBroker::Impl::Flush() {
 }
 
 void RedisBroker::Impl::OnPush(RespReply&& push) {
-  if (push.elements[0].str != "pmessage") return;  // not ours: we only PSUBSCRIBE
+  // ["message" | "smessage", channel, payload] or ["pmessage", pattern, channel, payload].
+  const std::string& payload = push.elements.back().str;
   std::string origin;
   BrokerMessage message;
-  if (!DecodeBrokerMessage(push.elements[3].str, &origin, &message)) {
+  if (!DecodeBrokerMessage(payload, &origin, &message)) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
-    log::Debug("Redis broker dropped an undecodable message", {{"channel", push.elements[2].str}});
+    log::Debug("Redis broker dropped an undecodable message", {{"channel", push.elements[1].str}});
     return;
   }
   if (origin == opts_.instance_id) return;
@@ -283,6 +339,10 @@ RedisBroker::~RedisBroker() = default;
 
 Status RedisBroker::Start(BrokerHandler handler) { return impl_->Start(std::move(handler)); }
 void RedisBroker::Publish(BrokerMessage message) { impl_->Publish(std::move(message)); }
+void RedisBroker::SetInterest(const std::string& key, bool on) { impl_->SetInterest(key, on); }
+bool RedisBroker::WhenSubscribed(const std::string& key, std::function<void()> ready) {
+  return impl_->WhenSubscribed(key, std::move(ready));
+}
 void RedisBroker::Stop() { impl_->Stop(); }
 BrokerStats RedisBroker::Stats() const { return impl_->Stats(); }
 

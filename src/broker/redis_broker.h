@@ -1,8 +1,22 @@
 // RedisBroker: the Broker port over Redis Pub/Sub (REDIS_URL), for many instances sharing one Redis.
 //
-// Each message is PUBLISHed on `realtime:event:{topic}` with the payload EncodeBrokerMessage(
-// instance_id, message); every instance PSUBSCRIBEs to `realtime:event:*`, decodes what arrives,
-// skips its own messages (same origin) and counts undecodable ones as dropped.
+// Each event is PUBLISHed on `realtime:event:<app>:<env>:<topic>` (its scope is in the name, so
+// tenants with equal topic names never receive each other's events), control messages on
+// `realtime:control`, with the payload EncodeBrokerMessage(instance_id, message). An instance
+// SUBSCRIBEs only to the channels of the keys it declared (SetInterest: the topics with a local
+// subscriber; RedisChannels batches the changes into one SUBSCRIBE / UNSUBSCRIBE per batch, a
+// glob key is a PSUBSCRIBE pattern) and always to the control channel. It decodes what arrives
+// (one split, no JSON parse: the router parses an event once per receiving node), skips its
+// own messages (same origin) and counts undecodable ones as dropped.
+//
+// Sharded mode (options.sharded, REDIS_CLUSTER=true): SPUBLISH / SSUBSCRIBE / SUNSUBSCRIBE
+// (Redis 7 sharded Pub/Sub), subscriptions batched per hash slot. All commands go to the one
+// endpoint of REDIS_URL: a Redis 7 standalone server, or a cluster whose slots that node
+// serves; MOVED redirection to other cluster nodes is not implemented (docs/scaling.md).
+//
+// Ack after subscribe: WhenSubscribed answers once Redis confirmed the key's SUBSCRIBE (or at
+// once when it already had, when Redis is down, after kSubscribeWaitMs at most), so a client
+// acknowledged after it receives what any instance publishes from then on.
 //
 // It owns an io_context and one thread running it, and two RESP connections: one for PUBLISH
 // (pipelined, at most `max_in_flight` unanswered commands) and one in pub/sub mode.
@@ -12,7 +26,7 @@
 // cannot be reached, Start() waits up to connect_timeout for both connections, logs a warning
 // and returns Ok: the broker keeps retrying in the background (Stats().connected says whether
 // it is up). Any connection loss is retried with backoff (100 ms doubling to 2 s); after
-// reconnecting it PSUBSCRIBEs again and increments `reconnects` (once per connection
+// reconnecting it subscribes every wanted channel again and increments `reconnects` (once per connection
 // re-established). While the publish connection is down, messages wait in a queue of up to
 // max_queued (then the oldest is dropped and counted); they are sent in order after
 // reconnecting. Messages published by others while the subscribe connection is down are lost
@@ -46,6 +60,7 @@ struct RedisBrokerOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds backoff_min{100};
   std::chrono::milliseconds backoff_max{2000};
+  bool sharded = false;  // REDIS_CLUSTER: sharded Pub/Sub (SPUBLISH / SSUBSCRIBE)
 };
 
 class RedisBroker final : public Broker {
@@ -56,6 +71,9 @@ class RedisBroker final : public Broker {
 
   Status Start(BrokerHandler handler) override;
   void Publish(BrokerMessage message) override;
+  void SetInterest(const std::string& key, bool on) override;
+  // `ready` runs on the io thread, or on Stop()'s caller for waiters still pending at Stop.
+  bool WhenSubscribed(const std::string& key, std::function<void()> ready) override;
   void Stop() override;
   BrokerStats Stats() const override;
   std::string Name() const override { return "redis"; }

@@ -50,16 +50,20 @@ RespReply Convert(const redisReply* r) {
   return out;
 }
 
-// A pub/sub push: ["message", channel, payload] or ["pmessage", pattern, channel, payload].
+// A pub/sub push: ["message" | "smessage", channel, payload] or ["pmessage", pattern, channel, payload].
 bool IsPush(const RespReply& r) {
   if (r.type != RespReply::Type::kArray || r.elements.size() < 3) return false;
   const auto& kind = r.elements[0].str;
-  return (kind == "message" && r.elements.size() == 3) || (kind == "pmessage" && r.elements.size() == 4);
+  return ((kind == "message" || kind == "smessage") && r.elements.size() == 3) ||
+         (kind == "pmessage" && r.elements.size() == 4);
 }
 
+// (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: answered once per channel named.
 bool IsSubscribe(const std::vector<std::string>& args) {
-  return !args.empty() &&
-         (strcasecmp(args[0].c_str(), "SUBSCRIBE") == 0 || strcasecmp(args[0].c_str(), "PSUBSCRIBE") == 0);
+  if (args.empty()) return false;
+  for (const char* c : {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE"})
+    if (strcasecmp(args[0].c_str(), c) == 0) return true;
+  return false;
 }
 
 struct ReaderFree {
@@ -101,12 +105,14 @@ class RespConnection::Impl : public std::enable_shared_from_this<Impl> {
       return;
     }
     int replies = 1;
+    bool each = false;
     if (IsSubscribe(args)) {
       pubsub_ = true;
       replies = std::max<int>(1, static_cast<int>(args.size()) - 1);
+      each = true;
     }
     AppendCommand(&out_, args);
-    pending_.push_back({std::move(cb), replies, false});
+    pending_.push_back({std::move(cb), replies, false, each});
     MaybeWrite();
   }
 
@@ -128,8 +134,9 @@ class RespConnection::Impl : public std::enable_shared_from_this<Impl> {
   enum class State { kIdle, kConnecting, kHandshake, kReady, kClosed };
   struct Pending {
     ReplyCallback cb;
-    int replies;  // (P)SUBSCRIBE answers once per channel
+    int replies;  // (un)subscribe commands: one confirmation per channel
     bool answered;
+    bool each = false;  // the callback gets every reply (subscribe family), not just the first
   };
 
   bool Connecting() const { return state_ == State::kConnecting || state_ == State::kHandshake; }
@@ -153,7 +160,7 @@ class RespConnection::Impl : public std::enable_shared_from_this<Impl> {
     std::deque<Pending> head_pending;
     auto add = [&](std::vector<std::string> args, ReplyCallback cb) {
       AppendCommand(&head, args);
-      head_pending.push_back({std::move(cb), 1, false});
+      head_pending.push_back({std::move(cb), 1, false, false});
     };
     auto check = [this, self = shared_from_this()](const char* what) {
       return [this, self, what](Result<RespReply> r) {
@@ -232,11 +239,21 @@ class RespConnection::Impl : public std::enable_shared_from_this<Impl> {
     if (pending_.empty()) return Fail(Error::Unavailable("Redis sent a reply nobody asked for"));
     Pending& p = pending_.front();
     ReplyCallback cb;
-    if (!p.answered) {
-      cb = std::move(p.cb);
-      p.answered = true;
+    if (p.each) {
+      // One confirmation per channel; an error (e.g. CROSSSLOT) is the command's only reply.
+      if (--p.replies == 0 || reply.is_error()) {
+        cb = std::move(p.cb);
+        pending_.pop_front();
+      } else {
+        cb = p.cb;
+      }
+    } else {
+      if (!p.answered) {
+        cb = std::move(p.cb);
+        p.answered = true;
+      }
+      if (--p.replies == 0) pending_.pop_front();
     }
-    if (--p.replies == 0) pending_.pop_front();
     if (cb) cb(std::move(reply));
   }
 

@@ -6,9 +6,11 @@
 // redisReader and handed out as plain RespReply values, so neither Asio nor hiredis leaks into
 // this header.
 //
-// Pub/sub: after a SUBSCRIBE/PSUBSCRIBE command the connection is in pub/sub mode; `message` and
-// `pmessage` pushes then go to the push handler instead of completing a command. A
-// (P)SUBSCRIBE with N channels completes its callback on the first of its N confirmations.
+// Pub/sub: after a (P|S)SUBSCRIBE command the connection is in pub/sub mode; `message`,
+// `smessage` and `pmessage` pushes then go to the push handler instead of completing a command.
+// A (P|S)SUBSCRIBE or (P|S)UNSUBSCRIBE naming N channels calls its callback once per
+// confirmation (N times, in the order of the channels), or once with the error reply when Redis
+// refuses the command (e.g. CROSSSLOT). Always name the channels (no bare UNSUBSCRIBE).
 //
 // Ownership and lifetime: the caller owns the RespConnection; the io_context must outlive it.
 // Asynchronous operations keep the internal state alive, so destroying the RespConnection (or
@@ -76,7 +78,7 @@ class RespConnection {
  public:
   // Gets the reply, or kUnavailable if the connection was lost before it arrived.
   using ReplyCallback = std::function<void(Result<RespReply>)>;
-  // Gets a pub/sub push: ["message", channel, payload] or ["pmessage", pattern, channel, payload].
+  // Gets a pub/sub push: ["message" | "smessage", channel, payload] or ["pmessage", pattern, channel, payload].
   using PushHandler = std::function<void(RespReply&&)>;
   // Told once why an established connection was lost (not called after Close()).
   using CloseHandler = std::function<void(const Error&)>;

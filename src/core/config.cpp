@@ -192,6 +192,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
   if (c.db_pool_min > c.db_pool_max)
     return Error::Validation("REALTIME_DB_POOL_MIN must not exceed REALTIME_DB_POOL_MAX");
   RT_TRY(ReadUrl(env, "REDIS_URL", {"redis", "rediss"}, c.redis_url));
+  RT_TRY(ReadBool(env, "REDIS_CLUSTER", c.redis_cluster, false));
   if (auto* v = Find(env, "JWT_SECRET")) {
     if (v->size() < 16) return Error::Validation("JWT_SECRET must be at least 16 characters long");
     c.jwt_secret = *v;
@@ -238,6 +239,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
   RT_TRY(ReadInt(env, "REALTIME_BLOCKING_QUEUE_MAX", 1, 10000000, c.blocking_queue_max));
   RT_TRY(ReadInt(env, "REALTIME_BLOCKING_THREADS", 1, 1024, c.blocking_threads));
   RT_TRY(ReadInt<int64_t>(env, "REALTIME_HUB_INBOX_MAX_BYTES", 65536, int64_t{1} << 40, c.hub_inbox_max_bytes));
+  RT_TRY(ReadInt<int64_t>(env, "REALTIME_HUB_COALESCE_US", 0, 100000, c.hub_coalesce_us));
   if (auto* v = Find(env, "REALTIME_SOCKETIO_CONFORMANCE")) {
     if (*v != "0" && *v != "1" && *v != "true" && *v != "false")
       return Invalid("REALTIME_SOCKETIO_CONFORMANCE", "must be 0, 1, true or false", *v);

@@ -34,6 +34,7 @@ struct Config {
   int db_pool_max = 10;             // REALTIME_DB_POOL_MAX
 
   std::string redis_url;   // REDIS_URL (optional: enables scale-out)
+  bool redis_cluster = false;  // REDIS_CLUSTER: sharded Pub/Sub (SPUBLISH / SSUBSCRIBE, Redis 7)
   std::string jwt_secret;  // JWT_SECRET (optional default signing key)
   int jwt_leeway_s = 5;    // REALTIME_JWT_LEEWAY_SECONDS: clock skew allowed on exp/nbf
 
@@ -76,6 +77,7 @@ struct Config {
   // (sync/group_commit.h) and the batch can only be as large as the writers waiting.
   int blocking_threads = 64;
   int64_t hub_inbox_max_bytes = 64 << 20;      // REALTIME_HUB_INBOX_MAX_BYTES (per I/O thread; dropped + counted above)
+  int64_t hub_coalesce_us = 1000;              // REALTIME_HUB_COALESCE_US: a busy shard's flush may wait ≤ this (0: never)
 
   // Socket.IO / Engine.IO.
   bool socketio_conformance = false;    // REALTIME_SOCKETIO_CONFORMANCE (refused in production)

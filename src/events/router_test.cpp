@@ -20,6 +20,8 @@ class RecordingBroker final : public broker::Broker {
   Status Start(broker::BrokerHandler) override { return Ok(); }
   void Publish(broker::BrokerMessage m) override { sent.push_back(std::move(m)); }
   void Stop() override {}
+  void SetInterest(const std::string&, bool) override {}
+  bool WhenSubscribed(const std::string&, std::function<void()>) override { return true; }
   broker::BrokerStats Stats() const override { return {}; }
   std::string Name() const override { return "recording"; }
   std::vector<broker::BrokerMessage> sent;

@@ -132,11 +132,26 @@ void ClientOps::Join(const std::string& channel, JoinDone done) {
   channels_[channel] = {member, presence, me.joined_at};
   if (deps_.journal) deps_.journal->OnJoin(socket_id_, channel);
   deps_.channels.Join(scope_, channel, me, shard_,
-                      [alive = alive_, done = std::move(done)](Result<broker::MemberPage> members) {
+                      [this, channel, alive = alive_, done = std::move(done)](Result<broker::MemberPage> members) {
                         if (!*alive) return;
                         if (!members.ok()) return done(R::Fail(code::kInternal, members.error().message));
-                        done(R::Ok(std::move(*members)));
+                        auto page = std::make_shared<broker::MemberPage>(std::move(*members));
+                        // The ack waits for both topics of the channel (cluster interest).
+                        WhenDeliverable(channel, [this, channel, page, done] {
+                          WhenDeliverable("presence:" + channel, [page, done] { done(R::Ok(std::move(*page))); });
+                        });
                       });
+}
+
+void ClientOps::WhenDeliverable(const std::string& topic, std::function<void()> then) {
+  if (!deps_.broker || !deps_.executor) return then();
+  auto shared = std::make_shared<std::function<void()>>(std::move(then));
+  auto later = [executor = deps_.executor, shard = shard_, alive = alive_, shared] {
+    executor->PostToShard(shard, [alive, shared] {
+      if (*alive) (*shared)();
+    });
+  };
+  if (deps_.broker->WhenSubscribed(broker::InterestKey(scope_, topic), std::move(later))) (*shared)();
 }
 
 OpResult<bool> ClientOps::Leave(const std::string& channel) {

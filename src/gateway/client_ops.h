@@ -52,6 +52,11 @@ struct GatewayDeps {
   // The connection journal (monitor/socket_journal.h: the socket monitor, the debugger's explain):
   // told of every connect, subscribe, join… and disconnect, never of a delivered event. Null: none.
   events::ConnectionObserver* journal = nullptr;
+  // Cluster interest (docs/protocol.md "Across instances"): a subscribe or join is acknowledged
+  // once the broker carries the topic's events from every instance here (Broker::WhenSubscribed);
+  // the ack continuation is posted back to the connection's shard. Null (either): ack at once.
+  broker::Broker* broker = nullptr;
+  ShardExecutor* executor = nullptr;
 };
 
 struct OpError {
@@ -106,12 +111,20 @@ class ClientOps final : public Watched {
   const Scope& scope() const { return scope_; }
   auth::TokenService& tokens() const { return deps_.tokens; }
 
+  // Subscribes at once (local events flow from now on); send the acknowledgement through
+  // WhenDeliverable(topic, …) so that it also covers events published on other instances.
   OpResult<std::string> Subscribe(const std::string& topic, const boost::json::value& filter,
                                   const std::optional<std::string>& return_mode);
+  // Calls `then` once events of `topic` (this connection's scope) published on any instance after
+  // now reach this connection: inline when that is already so (one instance, or the broker
+  // already carries the topic here), else later on this shard — at most kSubscribeWaitMs later,
+  // and never after this ClientOps is destroyed. An event may reach the client before `then`.
+  void WhenDeliverable(const std::string& topic, std::function<void()> then);
   OpResult<bool> Unsubscribe(const std::string& subscription_id);
   OpResult<std::string> Publish(const std::string& topic, boost::json::object payload, std::string type);
   // Channels: join answers through done (on this shard, later) with the first members (at most
-  // ChannelService::kJoinReplyMembers), the member count and a cursor for the rest.
+  // ChannelService::kJoinReplyMembers), the member count and a cursor for the rest; done waits
+  // until the channel's and its presence topic's events reach here from every instance.
   using JoinDone = std::function<void(OpResult<broker::MemberPage>)>;
   void Join(const std::string& channel, JoinDone done);
   OpResult<bool> Leave(const std::string& channel);

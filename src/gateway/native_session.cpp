@@ -116,7 +116,11 @@ void NativeSession::Dispatch(native::ClientMessage& m) {
   switch (m.type) {
     case native::Type::kSubscribe: {
       auto r = ops_.Subscribe(m.topic, m.filter, m.return_mode);
-      if (r.value) return conn_->SendText(native::Subscribed(*r.value, m.topic, m.request_id));
+      if (r.value) {  // acknowledged once events from every instance reach us (cluster interest)
+        return ops_.WhenDeliverable(m.topic, [this, ack = native::Subscribed(*r.value, m.topic, m.request_id)] {
+          conn_->SendText(ack);
+        });
+      }
       failed = true;
       SendError(r.error->code, r.error->message, m.request_id);
       break;

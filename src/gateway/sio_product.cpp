@@ -55,6 +55,7 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
       return conn_.Flush();
     }
     if (name == "join") return HandleJoin(args, ack_id);
+    if (name == "subscribe") return HandleSubscribe(args, ack_id, now);
     if (name == "auth") return HandleAuth(args, ack_id);
     std::string reply = Handle(name, args);
     if (ack_id && !reply.empty()) conn_.Ack("/", *ack_id, reply);
@@ -122,6 +123,40 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
   }
 
+  // `subscribe`: acknowledged once events from every instance reach this socket (cluster interest).
+  void HandleSubscribe(boost::json::array& args, std::optional<uint64_t> ack_id, MessageBudget::Clock::time_point now) {
+    std::string reply, topic;
+    auto r = Subscribe(args, &topic, &reply);
+    if (r) {
+      return ops_.WhenDeliverable(topic, [this, ack_id, id = std::move(*r), topic] {
+        if (ack_id) conn_.Ack("/", *ack_id, ObjectAck({{"subscriptionId", id}, {"topic", topic}}));
+        conn_.Flush();
+      });
+    }
+    if (ack_id) conn_.Ack("/", *ack_id, reply);
+    conn_.Flush();
+    return Strike(now);  // a failed subscribe; may destroy this socket
+  }
+
+  // Validates and subscribes: the subscription id, or nullopt with the error ack in *reply.
+  std::optional<std::string> Subscribe(boost::json::array& args, std::string* topic_out, std::string* reply) {
+    boost::json::object* body = !args.empty() ? args[0].if_object() : nullptr;
+    if (!body) return *reply = ErrorAck({"INVALID_MESSAGE", "The first argument must be an object"}), std::nullopt;
+    auto* topic = body->if_contains("topic");
+    if (!topic || !topic->is_string() || topic->get_string().empty())
+      return *reply = ErrorAck({"INVALID_MESSAGE", "subscribe needs a string 'topic'"}), std::nullopt;
+    std::optional<std::string> mode;
+    if (auto* rm = body->if_contains("returnMode"); rm && !rm->is_null()) {
+      if (!rm->is_string()) return *reply = ErrorAck({"INVALID_MESSAGE", "returnMode must be full, diff or both"}), std::nullopt;
+      mode = std::string(rm->get_string());
+    }
+    boost::json::value filter = body->contains("filter") ? body->at("filter") : boost::json::value();
+    *topic_out = std::string(topic->get_string());
+    auto r = ops_.Subscribe(*topic_out, filter, mode);
+    if (r.error) return *reply = ErrorAck(*r.error), std::nullopt;
+    return std::move(r.value);
+  }
+
   void HandleJoin(boost::json::array& args, std::optional<uint64_t> ack_id) {
     boost::json::object* body = !args.empty() ? args[0].if_object() : nullptr;
     std::string channel = body ? StringArg(*body, "channel") : std::string();
@@ -165,21 +200,6 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
       return ErrorAck({"UNKNOWN_EVENT", "Unknown event '" + name + "'"});
     if (!body) return ErrorAck({"INVALID_MESSAGE", "The first argument must be an object"});
     if (channel_op) return HandleChannels(name, *body);
-    if (name == "subscribe") {
-      auto* topic = body->if_contains("topic");
-      if (!topic || !topic->is_string() || topic->get_string().empty())
-        return ErrorAck({"INVALID_MESSAGE", "subscribe needs a string 'topic'"});
-      std::optional<std::string> mode;
-      if (auto* rm = body->if_contains("returnMode"); rm && !rm->is_null()) {
-        if (!rm->is_string()) return ErrorAck({"INVALID_MESSAGE", "returnMode must be full, diff or both"});
-        mode = std::string(rm->get_string());
-      }
-      boost::json::value filter = body->contains("filter") ? body->at("filter") : boost::json::value();
-      std::string t(topic->get_string());
-      auto r = ops_.Subscribe(t, filter, mode);
-      if (r.error) return ErrorAck(*r.error);
-      return ObjectAck({{"subscriptionId", *r.value}, {"topic", t}});
-    }
     if (name == "unsubscribe") {
       auto* id = body->if_contains("subscriptionId");
       if (!id || !id->is_string()) return ErrorAck({"INVALID_MESSAGE", "unsubscribe needs a 'subscriptionId'"});

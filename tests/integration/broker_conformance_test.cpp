@@ -2,6 +2,8 @@
 // RedisBroker (two instances on the Redis of REALTIME_TEST_REDIS_URL).
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "backends.h"
 #include "broker/memory_broker.h"
 #include "broker/redis_broker.h"
@@ -27,8 +29,11 @@ class BrokerConformance : public ::testing::TestWithParam<BrokerBackend> {
     return std::make_unique<broker::RedisBroker>(RedisUrl(), NewId(name));
   }
 
-  std::unique_ptr<Broker> Started(std::string_view name, Inbox& inbox) {
+  // Interested in every event (a glob): the contract below is about delivery, not interest
+  // (redis_interest_test.cpp and the interest tests at the end are).
+  std::unique_ptr<Broker> Started(std::string_view name, Inbox& inbox, bool everything = true) {
     auto b = Make(name);
+    if (everything) b->SetInterest(broker::kAllEvents, true);
     auto s = b->Start(inbox.Handler());
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
     EXPECT_TRUE(b->Stats().connected);
@@ -210,6 +215,47 @@ TEST_P(BrokerConformance, ConcurrentPublishersAllDelivered) {
   }
 }
 
+// Blocks until the broker carries `key` to its instance (Broker::WhenSubscribed), at most 5 s.
+bool Subscribed(Broker& b, const std::string& key) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto ready = done->get_future();
+  if (b.WhenSubscribed(key, [done] { done->set_value(); })) return true;
+  return ready.wait_for(5s) == std::future_status::ready;
+}
+
+TEST_P(BrokerConformance, OnlyKeysWithInterestArriveAndTenantsAreApart) {
+  Inbox in_a(prefix_), in_b(prefix_), in_c(prefix_);
+  auto a = Started("a", in_a, false);
+  auto b = Started("b", in_b, false);
+  auto c = Started("c", in_c, false);
+  const Scope app1{"app_1", "development"}, app2{"app_2", "development"};
+  const std::string chat = broker::InterestKey(app1, prefix_ + "chat");
+  const std::string marker = broker::InterestKey(app1, prefix_ + "marker");
+  const std::string other = broker::InterestKey(app1, prefix_ + "other");
+  b->SetInterest(chat, true);
+  b->SetInterest(marker, true);
+  c->SetInterest(other, true);
+  ASSERT_TRUE(Subscribed(*b, chat));
+  ASSERT_TRUE(Subscribed(*b, marker));
+  ASSERT_TRUE(Subscribed(*c, other));
+
+  a->Publish(Msg("chat", R"({"n":1})", app2));  // the same topic name in another application: nobody
+  a->Publish(Msg("chat", R"({"n":2})", app1));  // B only
+  a->Publish(Msg("marker", R"({"n":3})", app1));
+  a->Publish(Msg("other", R"({"n":4})", app1));  // C only
+  ASSERT_TRUE(in_b.WaitFor(2));
+  ASSERT_TRUE(in_c.WaitFor(1));
+  // Each got something published after what it must not have: that would have arrived first.
+  auto at_b = in_b.Messages(), at_c = in_c.Messages();
+  ASSERT_EQ(at_b.size(), 2u);
+  EXPECT_EQ(at_b[0].event_json, R"({"n":2})");
+  EXPECT_EQ(at_b[0].scope, app1);
+  EXPECT_EQ(at_b[1].event_json, R"({"n":3})");
+  ASSERT_EQ(at_c.size(), 1u);
+  EXPECT_EQ(at_c[0].event_json, R"({"n":4})");
+  EXPECT_EQ(in_a.size(), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BrokerConformance, ::testing::Values(BrokerBackend::kMemory, BrokerBackend::kRedis),
                          BrokerBackendName);
 
@@ -223,6 +269,7 @@ TEST(MemoryBroker, PrivateBusHasNoOtherInstances) {
   ASSERT_TRUE(b.Start(in_b.Handler()).ok());
   ASSERT_TRUE(x.Start(in_x.Handler()).ok());
   ASSERT_TRUE(y.Start(in_y.Handler()).ok());
+  for (broker::MemoryBroker* m : {&a, &b, &x, &y}) m->SetInterest(broker::kAllEvents, true);
   a.Publish({{"app", "development"}, "t.x", "{}"});
   // Sending on a bus is synchronous: anything a's publish delivered is queued ahead of x's marker.
   x.Publish({{"app", "development"}, "t.marker", "{}"});

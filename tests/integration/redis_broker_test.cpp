@@ -35,6 +35,7 @@ TEST_F(RedisBrokerFailure, ReconnectsAndResubscribesAfterRedisRestart) {
   Inbox in_a("t."), in_b("t.");
   RedisBroker a("redis://default:s3cret@" + where, NewId("a"));  // AUTH user password
   RedisBroker b("redis://:s3cret@" + where, NewId("b"));         // AUTH password
+  b.SetInterest(broker::InterestKey({"app_1", "development"}, "t.restart"), true);
   ASSERT_TRUE(a.Start(in_a.Handler()).ok());
   ASSERT_TRUE(b.Start(in_b.Handler()).ok());
   ASSERT_TRUE(a.Stats().connected);
@@ -77,6 +78,7 @@ TEST_F(RedisBrokerFailure, QueuesWhileDisconnectedThenFlushesNewestInOrder) {
 
   Inbox in_a("t."), in_b("t.");
   RedisBroker b("redis://" + where, NewId("b"));
+  b.SetInterest(broker::kAllEvents, true);
   ASSERT_TRUE(b.Start(in_b.Handler()).ok());
   ASSERT_TRUE(b.Stats().connected);
 
@@ -110,7 +112,7 @@ TEST_F(RedisBrokerFailure, UndecodableMessagesAreCountedAsDropped) {
   Inbox in_b("t.");
   RedisBroker b("redis://127.0.0.1:" + std::to_string(redis.port()), NewId("b"));
   ASSERT_TRUE(b.Start(in_b.Handler()).ok());
-  EXPECT_EQ(redis.Command({"PUBLISH", "realtime:event:t.x", "not a broker message"}), "1");
+  EXPECT_EQ(redis.Command({"PUBLISH", "realtime:control", "not a broker message"}), "1");
   EXPECT_TRUE(WaitUntil([&] { return b.Stats().dropped == 1; }, 5s));
   EXPECT_EQ(in_b.size(), 0u);
   EXPECT_EQ(b.Stats().received, 0u);
