@@ -32,13 +32,7 @@ std::vector<std::string> List(int port, const std::vector<std::string>& args) {
     if (c) redisFree(c);
     return out;
   }
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+  redisReply* r = CommandArgv(c, args);
   if (r && r->type == REDIS_REPLY_ARRAY)
     for (size_t i = 0; i < r->elements; ++i) out.emplace_back(r->element[i]->str, r->element[i]->len);
   if (r) freeReplyObject(r);

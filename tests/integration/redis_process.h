@@ -27,6 +27,17 @@ extern char** environ;
 
 namespace rt::testing {
 
+// Sends one command as an argument vector (binary-safe); the caller frees the reply (null: no reply).
+inline redisReply* CommandArgv(redisContext* c, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  return static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+}
+
 class RedisProcess {
  public:
   // extra: more redis-server arguments, e.g. {"--requirepass", "pw"}.
@@ -85,13 +96,7 @@ class RedisProcess {
 
  private:
   static std::string Run(redisContext* c, const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    redisReply* r = CommandArgv(c, args);
     if (!r) return "ERR no reply";
     std::string out = r->type == REDIS_REPLY_ERROR ? "ERR " + std::string(r->str, r->len)
                       : r->str                     ? std::string(r->str, r->len)
