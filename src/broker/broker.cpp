@@ -2,17 +2,6 @@
 
 namespace rt::broker {
 
-std::string InterestKey(const Scope& scope, std::string_view topic) {
-  std::string k;
-  k.reserve(scope.application_id.size() + scope.environment.size() + topic.size() + 2);
-  k += scope.application_id;
-  k += '\x1f';
-  k += scope.environment;
-  k += '\x1f';
-  k.append(topic);
-  return k;
-}
-
 std::string EncodeBrokerMessage(const std::string& origin, const BrokerMessage& m) {
   std::string out;
   out.reserve(16 + origin.size() + m.scope.application_id.size() + m.topic.size() + m.event_json.size());

@@ -39,9 +39,8 @@ inline constexpr const char* kAllEvents = "*";
 // How long WhenSubscribed waits at most for the backend's confirmation.
 inline constexpr int kSubscribeWaitMs = 1000;
 
-// The interest key of (scope, topic): "<app>\x1f<env>\x1f<topic>", the same string as
-// events::TopicKey (the hub's index key, which the interest listener hands out).
-std::string InterestKey(const Scope& scope, std::string_view topic);
+// An interest key is the topic key of core/scope.h, TopicKey(scope, topic) — the hub's index
+// key, which its interest listener hands out — or a glob.
 // True for a glob key (its topic part contains '*').
 inline bool IsGlobKey(std::string_view key) { return key.find('*') != std::string_view::npos; }
 
@@ -74,7 +73,7 @@ class Broker {
   virtual Status Start(BrokerHandler handler) = 0;
   // Sends a message to every other instance.
   virtual void Publish(BrokerMessage message) = 0;
-  // Declares (on) or withdraws (!on) this instance's interest in a key (InterestKey, or a glob).
+  // Declares (on) or withdraws (!on) this instance's interest in a key (TopicKey, or a glob).
   // Calls for one key come in order (the hub's TopicInterest calls it under the key's lock): it
   // must only record and return (no I/O, no callbacks). Before or after Start.
   virtual void SetInterest(const std::string& key, bool on) = 0;

@@ -70,7 +70,7 @@ void MemoryBus::Send(const Inbox* from, const BrokerMessage& message) {
     }
   }
   if (targets.empty()) return;
-  std::string key = InterestKey(message.scope, message.topic);
+  std::string key = TopicKey(message.scope, message.topic);
   for (const auto& t : targets)
     if (t->Wants(message, key)) t->Push(message);
 }

@@ -123,7 +123,7 @@ void RedisBroker::Impl::Publish(BrokerMessage message) {
   }
   std::string channel = message.scope.environment == kControlScope
                             ? std::string(kControlChannel)
-                            : ChannelFor(InterestKey(message.scope, message.topic));
+                            : ChannelFor(TopicKey(message.scope, message.topic));
   std::vector<std::string> args{opts_.sharded ? "SPUBLISH" : "PUBLISH", std::move(channel),
                                 EncodeBrokerMessage(opts_.instance_id, message)};
   std::lock_guard lock(mu_);

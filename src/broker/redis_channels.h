@@ -2,7 +2,7 @@
 // tested without Redis: the channels this instance wants, the ones subscribed on its pub/sub
 // connection, the ones Redis confirmed, and who waits for a confirmation (ack after subscribe).
 //
-// Channels: the interest key "<app>\x1f<env>\x1f<topic>" (broker::InterestKey) is the channel
+// Channels: the interest key "<app>\x1f<env>\x1f<topic>" (TopicKey, core/scope.h) is the channel
 // `realtime:event:<app>:<env>:<topic>` (ChannelFor); a glob key is a pattern (PSUBSCRIBE);
 // control messages travel on kControlChannel, which the broker subscribes on every connection.
 // Sharded mode (REDIS_CLUSTER=true): SSUBSCRIBE / SUNSUBSCRIBE, one command per hash slot (a

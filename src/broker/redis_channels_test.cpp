@@ -9,8 +9,8 @@
 namespace rt::broker {
 namespace {
 
-const std::string kKeyA = InterestKey({"app_1", "production"}, "orders.created");
-const std::string kKeyB = InterestKey({"app_1", "production"}, "orders.shipped");
+const std::string kKeyA = TopicKey({"app_1", "production"}, "orders.created");
+const std::string kKeyB = TopicKey({"app_1", "production"}, "orders.shipped");
 
 std::vector<std::string> Sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
@@ -19,7 +19,7 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
 
 TEST(RedisChannels, ChannelNamesCarryTheScope) {
   EXPECT_EQ(ChannelFor(kKeyA), "realtime:event:app_1:production:orders.created");
-  EXPECT_EQ(ChannelFor(InterestKey({"app_2", "production"}, "orders.created")),
+  EXPECT_EQ(ChannelFor(TopicKey({"app_2", "production"}, "orders.created")),
             "realtime:event:app_2:production:orders.created");
   EXPECT_EQ(ChannelFor(kAllEvents), "realtime:event:*");
 }
@@ -136,7 +136,7 @@ TEST(RedisChannels, ShardedBatchesPerSlotAndGlobsArePatterns) {
   RedisChannels sharded(true);
   sharded.Connected();
   sharded.Want(kAllEvents, true);  // no sharded patterns: ignored
-  for (int i = 0; i < 40; ++i) sharded.Want(InterestKey({"app_1", "production"}, "t" + std::to_string(i)), true);
+  for (int i = 0; i < 40; ++i) sharded.Want(TopicKey({"app_1", "production"}, "t" + std::to_string(i)), true);
   cmds = sharded.Reconcile();
   size_t channels = 0;
   for (const auto& cmd : cmds) {
@@ -152,7 +152,7 @@ TEST(RedisChannels, LongBatchesAreSplit) {
   RedisChannels c(false);
   c.Connected();
   for (size_t i = 0; i < RedisChannels::kMaxPerCommand + 10; ++i)
-    c.Want(InterestKey({"a", "development"}, "direct:" + std::to_string(i)), true);
+    c.Want(TopicKey({"a", "development"}, "direct:" + std::to_string(i)), true);
   auto cmds = c.Reconcile();
   ASSERT_EQ(cmds.size(), 2u);
   EXPECT_EQ(cmds[0].size() + cmds[1].size() - 2, RedisChannels::kMaxPerCommand + 10);

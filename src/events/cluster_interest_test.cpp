@@ -62,19 +62,14 @@ broker::BrokerMessage Msg(const std::string& app, const std::string& topic) {
   return {{app, "development"}, topic, "{}"};
 }
 
-TEST(ClusterInterest, InterestKeyIsTheHubsTopicKey) {
-  Scope scope{"app_1", "staging"};
-  EXPECT_EQ(broker::InterestKey(scope, "presence:room"), TopicKey(scope, "presence:room"));
-}
-
 TEST(ClusterInterest, MemoryBrokerDeliversOnlyWantedKeysAndControlAlways) {
   auto bus = std::make_shared<broker::MemoryBus>();
   broker::MemoryBroker a(bus), b(bus);
   Received at_b;
   ASSERT_TRUE(a.Start([](broker::BrokerMessage&&) {}).ok());
   ASSERT_TRUE(b.Start(at_b.Handler()).ok());
-  b.SetInterest(broker::InterestKey({"app_1", "development"}, "wanted"), true);
-  EXPECT_TRUE(b.WhenSubscribed(broker::InterestKey({"app_1", "development"}, "wanted"), [] { FAIL(); }));
+  b.SetInterest(TopicKey({"app_1", "development"}, "wanted"), true);
+  EXPECT_TRUE(b.WhenSubscribed(TopicKey({"app_1", "development"}, "wanted"), [] { FAIL(); }));
 
   a.Publish(Msg("app_1", "unwanted"));
   a.Publish(Msg("app_2", "wanted"));  // same topic, other tenant
@@ -84,7 +79,7 @@ TEST(ClusterInterest, MemoryBrokerDeliversOnlyWantedKeysAndControlAlways) {
   // The control message and the wanted event arrived; what was published before them did not.
   EXPECT_EQ(at_b.Topics(), (std::vector<std::string>{"$cluster/hello", "app_1/wanted"}));
 
-  b.SetInterest(broker::InterestKey({"app_1", "development"}, "wanted"), false);
+  b.SetInterest(TopicKey({"app_1", "development"}, "wanted"), false);
   b.SetInterest("app_1\x1f" "development\x1f" "glob.*", true);
   a.Publish(Msg("app_1", "wanted"));
   a.Publish(Msg("app_1", "glob.x"));

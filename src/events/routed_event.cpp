@@ -22,13 +22,6 @@ boost::json::object ApplyReturnMode(const RealtimeEvent& e, ReturnMode mode) {
   return p;
 }
 
-std::string TopicKey(const Scope& scope, std::string_view topic) {
-  std::string k = scope.Key();
-  k += '\x1f';
-  k.append(topic);
-  return k;
-}
-
 RoutedEvent::RoutedEvent(Scope scope, RealtimeEvent event, std::string envelope_json, std::string exclude_socket)
     : scope_(std::move(scope)),
       event_(std::move(event)),

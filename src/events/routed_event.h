@@ -136,7 +136,4 @@ class RoutedEvent {
   mutable std::array<std::shared_ptr<const std::string>, 6> frames_;
 };
 
-// Index key for (scope, topic).
-std::string TopicKey(const Scope& scope, std::string_view topic);
-
 }  // namespace rt::events

@@ -151,7 +151,7 @@ void ClientOps::WhenDeliverable(const std::string& topic, std::function<void()> 
       if (*alive) (*shared)();
     });
   };
-  if (deps_.broker->WhenSubscribed(broker::InterestKey(scope_, topic), std::move(later))) (*shared)();
+  if (deps_.broker->WhenSubscribed(TopicKey(scope_, topic), std::move(later))) (*shared)();
 }
 
 OpResult<bool> ClientOps::Leave(const std::string& channel) {

@@ -196,7 +196,7 @@ class ProductSocket final : public SioSocket, public events::Subscriber {
   std::string Handle(const std::string& name, boost::json::array& args) {
     boost::json::object* body = !args.empty() ? args[0].if_object() : nullptr;
     bool channel_op = name == "leave" || name == "channel:publish" || name == "direct";
-    if (name != "subscribe" && name != "unsubscribe" && name != "publish" && !channel_op)
+    if (name != "unsubscribe" && name != "publish" && !channel_op)  // subscribe: HandleSubscribe
       return ErrorAck({"UNKNOWN_EVENT", "Unknown event '" + name + "'"});
     if (!body) return ErrorAck({"INVALID_MESSAGE", "The first argument must be an object"});
     if (channel_op) return HandleChannels(name, *body);

@@ -229,9 +229,9 @@ TEST_P(BrokerConformance, OnlyKeysWithInterestArriveAndTenantsAreApart) {
   auto b = Started("b", in_b, false);
   auto c = Started("c", in_c, false);
   const Scope app1{"app_1", "development"}, app2{"app_2", "development"};
-  const std::string chat = broker::InterestKey(app1, prefix_ + "chat");
-  const std::string marker = broker::InterestKey(app1, prefix_ + "marker");
-  const std::string other = broker::InterestKey(app1, prefix_ + "other");
+  const std::string chat = TopicKey(app1, prefix_ + "chat");
+  const std::string marker = TopicKey(app1, prefix_ + "marker");
+  const std::string other = TopicKey(app1, prefix_ + "other");
   b->SetInterest(chat, true);
   b->SetInterest(marker, true);
   c->SetInterest(other, true);

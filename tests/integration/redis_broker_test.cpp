@@ -35,7 +35,7 @@ TEST_F(RedisBrokerFailure, ReconnectsAndResubscribesAfterRedisRestart) {
   Inbox in_a("t."), in_b("t.");
   RedisBroker a("redis://default:s3cret@" + where, NewId("a"));  // AUTH user password
   RedisBroker b("redis://:s3cret@" + where, NewId("b"));         // AUTH password
-  b.SetInterest(broker::InterestKey({"app_1", "development"}, "t.restart"), true);
+  b.SetInterest(TopicKey({"app_1", "development"}, "t.restart"), true);
   ASSERT_TRUE(a.Start(in_a.Handler()).ok());
   ASSERT_TRUE(b.Start(in_b.Handler()).ok());
   ASSERT_TRUE(a.Stats().connected);

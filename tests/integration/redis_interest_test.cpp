@@ -18,7 +18,6 @@ namespace rt::testing {
 namespace {
 
 using broker::BrokerMessage;
-using broker::InterestKey;
 using broker::RedisBroker;
 using broker::RedisBrokerOptions;
 
@@ -95,7 +94,7 @@ TEST_F(RedisInterest, SubscribesPerTopicInBatchesAndUnsubscribes) {
 
   std::vector<std::string> keys, expected_unsorted;
   for (int i = 0; i < 200; ++i) {
-    keys.push_back(InterestKey(kApp1, "t." + std::to_string(i)));
+    keys.push_back(TopicKey(kApp1, "t." + std::to_string(i)));
     expected_unsorted.push_back("realtime:event:app_1:development:t." + std::to_string(i));
   }
   std::vector<std::string> expected = Sorted(expected_unsorted);
@@ -121,7 +120,7 @@ TEST_F(RedisInterest, AnInstanceWithoutInterestReceivesNothing) {
   ASSERT_TRUE(a->Start(in_a.Handler()).ok());
   ASSERT_TRUE(b->Start(in_b.Handler()).ok());
   ASSERT_TRUE(c->Start(in_c.Handler()).ok());
-  const std::string hot = InterestKey(kApp1, "t.hot"), mine = InterestKey(kApp1, "t.mine");
+  const std::string hot = TopicKey(kApp1, "t.hot"), mine = TopicKey(kApp1, "t.mine");
   b->SetInterest(hot, true);
   c->SetInterest(mine, true);
   ASSERT_TRUE(Subscribed(*b, hot));
@@ -145,7 +144,7 @@ TEST_F(RedisInterest, WhenSubscribedWaitsForRedisThenAnswersAtOnce) {
   int waited = 0;  // rounds where the answer had to wait for Redis (a fresh key: nearly all)
   for (int i = 0; i < 50; ++i) {
     const std::string topic = "t.ack" + std::to_string(i);
-    const std::string key = InterestKey(kApp1, topic);
+    const std::string key = TopicKey(kApp1, topic);
     b->SetInterest(key, true);
     auto done = std::make_shared<std::promise<void>>();
     auto ready = done->get_future();
@@ -158,13 +157,13 @@ TEST_F(RedisInterest, WhenSubscribedWaitsForRedisThenAnswersAtOnce) {
     EXPECT_TRUE(b->WhenSubscribed(key, [] { ADD_FAILURE() << "confirmed keys answer at once"; }));
   }
   EXPECT_GT(waited, 25) << "a fresh key must wait for Redis's confirmation";
-  EXPECT_TRUE(b->WhenSubscribed(InterestKey(kApp1, "t.unwanted"), [] { ADD_FAILURE(); }));
+  EXPECT_TRUE(b->WhenSubscribed(TopicKey(kApp1, "t.unwanted"), [] { ADD_FAILURE(); }));
 }
 
 TEST_F(RedisInterest, ReconnectResubscribesEveryWantedChannel) {
   Inbox in_a("t."), in_b("t.");
   auto a = Make("a"), b = Make("b");
-  const std::string k1 = InterestKey(kApp1, "t.one"), k2 = InterestKey(kApp1, "t.two");
+  const std::string k1 = TopicKey(kApp1, "t.one"), k2 = TopicKey(kApp1, "t.two");
   b->SetInterest(k1, true);  // before Start: subscribed with the first connection
   ASSERT_TRUE(a->Start(in_a.Handler()).ok());
   ASSERT_TRUE(b->Start(in_b.Handler()).ok());
@@ -188,7 +187,7 @@ TEST_F(RedisInterest, ClusterModeUsesShardedPubSub) {
   Inbox in_a("t."), in_b("t.");
   auto a = Make("a", true), b = Make("b", true);
   std::vector<std::string> keys;
-  for (int i = 0; i < 30; ++i) keys.push_back(InterestKey(kApp1, "t.s" + std::to_string(i)));
+  for (int i = 0; i < 30; ++i) keys.push_back(TopicKey(kApp1, "t.s" + std::to_string(i)));
   ASSERT_TRUE(a->Start(in_a.Handler()).ok());
   ASSERT_TRUE(b->Start(in_b.Handler()).ok());
   for (const auto& k : keys) b->SetInterest(k, true);
